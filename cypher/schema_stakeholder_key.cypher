@@ -1,0 +1,2 @@
+// A stakeholder id is unique within one map version (scope).
+CREATE CONSTRAINT stakeholder_key IF NOT EXISTS FOR (n:Stakeholder) REQUIRE (n.scope, n.id) IS UNIQUE

@@ -1,0 +1,3 @@
+// Replace the account record (name, industry, notes).
+MATCH (a:Account {id: $account})
+SET a += $props

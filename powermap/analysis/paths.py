@@ -1,0 +1,132 @@
+"""Introduction paths: how our team reaches a stakeholder through people it already knows.
+
+By the contract a path starts at one of our team members, takes one relationship (its strength) to a
+stakeholder, then any number of stakeholder ties, and ends at the target. Its strength is the product
+of its edges' strengths; the best path is the strongest, equal strengths go to the shorter path (and,
+so that every store gives the same answer, equal lengths to the smaller node sequence). Edges of
+strength 0 carry no introduction, so no path uses them.
+
+Because every strength is at most 1, extending a path never makes it stronger. The search is a
+best-first (A*) walk over simple paths whose estimate is the strongest possible finish from each
+stakeholder (a max-product Dijkstra from the target, which ignores simplicity and so never
+underestimates). Complete paths therefore surface best first, and the search stops as soon as no open
+path can still beat the k-th one found.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Mapping
+from typing import TypedDict
+
+import networkx as nx
+
+from powermap.errors import MemberNotFoundError, StakeholderNotFoundError
+from powermap.graph import ties
+
+# Guards the stop test against float rounding between the estimate and a path's own product.
+_ESTIMATE_SLACK = 1.0 + 1e-9
+
+
+class IntroPath(TypedDict):
+    strength: float
+    nodes: list[str]
+
+
+def best_finish(tie_graph: nx.Graph[str], target: str) -> dict[str, float]:
+    """Strongest possible product of tie strengths from each stakeholder to the target.
+
+    >>> g = nx.Graph(); g.add_edge("a", "b", strength=0.5); g.add_edge("b", "t", strength=0.8)
+    >>> g.add_edge("a", "t", strength=0.3)
+    >>> best_finish(g, "t")
+    {'t': 1.0, 'b': 0.8, 'a': 0.4}
+    """
+    best: dict[str, float] = {}
+    heap: list[tuple[float, str]] = [(-1.0, target)]
+    while heap:
+        negative, node = heapq.heappop(heap)
+        if node in best:
+            continue
+        best[node] = -negative
+        for neighbour, attrs in tie_graph[node].items():
+            if neighbour not in best:
+                heapq.heappush(heap, (negative * attrs["strength"], neighbour))
+    return best
+
+
+def introduction_paths(
+    graph: nx.DiGraph[str],
+    target: str,
+    *,
+    k: int = 3,
+    member: str | None = None,
+    tie_graph: nx.Graph[str] | None = None,
+) -> list[IntroPath]:
+    """The k best introduction paths from our team (or one member) to ``target``, best first.
+
+    >>> g = nx.DiGraph(members={"li": {}, "wu": {}})
+    >>> for s, ours in [("cto", {"li": 0.8}), ("cfo", {"wu": 0.9}), ("ceo", {})]:
+    ...     g.add_node(s, ours=ours)
+    ...
+    >>> g.add_edge("cto", "ceo", weight=0.7); g.add_edge("cfo", "ceo", reports=True)
+    >>> [(round(p["strength"], 2), p["nodes"]) for p in introduction_paths(g, "ceo")]
+    [(0.56, ['li', 'cto', 'ceo']), (0.45, ['wu', 'cfo', 'ceo'])]
+    >>> introduction_paths(g, "ceo", k=1, member="wu")[0]["nodes"]
+    ['wu', 'cfo', 'ceo']
+    """
+    if target not in graph:
+        raise StakeholderNotFoundError(target, graph.graph.get("account"))
+    members: Mapping[str, object] = graph.graph.get("members", {})
+    if member is not None and member not in members:
+        raise MemberNotFoundError(member, graph.graph.get("account"))
+    if k < 1:
+        return []
+    if tie_graph is None:
+        tie_graph = ties(graph)
+    finish = best_finish(tie_graph, target)
+
+    # Heap entries: (-estimate, length, nodes, strength). Estimates of open paths are padded by
+    # _ESTIMATE_SLACK so rounding can never make us stop before an equally strong path is found.
+    heap: list[tuple[float, int, tuple[str, ...], float]] = []
+    for stakeholder in finish:
+        for who, strength in graph.nodes[stakeholder]["ours"].items():
+            if strength > 0.0 and (member is None or who == member):
+                _push(heap, (who, stakeholder), strength, finish[stakeholder], target)
+
+    found: list[IntroPath] = []
+    while heap:
+        if len(found) >= k and -heap[0][0] < found[k - 1]["strength"]:
+            break
+        _, _, nodes, strength = heapq.heappop(heap)
+        if nodes[-1] == target:
+            found.append({"strength": strength, "nodes": list(nodes)})
+            found.sort(key=_path_order)
+            continue
+        visited = set(nodes[1:])
+        for neighbour, attrs in tie_graph[nodes[-1]].items():
+            if neighbour not in visited and neighbour in finish:
+                _push(heap, (*nodes, neighbour), strength * attrs["strength"], finish[neighbour], target)
+    return found[:k]
+
+
+def _push(
+    heap: list[tuple[float, int, tuple[str, ...], float]],
+    nodes: tuple[str, ...],
+    strength: float,
+    finish: float,
+    target: str,
+) -> None:
+    estimate = strength if nodes[-1] == target else strength * finish * _ESTIMATE_SLACK
+    heapq.heappush(heap, (-estimate, len(nodes), nodes, strength))
+
+
+def _path_order(path: IntroPath) -> tuple[float, int, list[str]]:
+    return (-path["strength"], len(path["nodes"]), path["nodes"])
+
+
+def best_path(
+    graph: nx.DiGraph[str], target: str, *, member: str | None = None, tie_graph: nx.Graph[str] | None = None
+) -> IntroPath | None:
+    """The single best introduction path to ``target``, or None when our team cannot reach them."""
+    paths = introduction_paths(graph, target, k=1, member=member, tie_graph=tie_graph)
+    return paths[0] if paths else None

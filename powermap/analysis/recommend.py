@@ -1,0 +1,396 @@
+"""Recommendations: the relationship activities that would move the decision most, ranked.
+
+Each candidate activity is *simulated*: its effect (a stance one step warmer, a stronger relationship,
+a competitor pushed back) is applied to the stakeholders it touches, the decision forecast is computed
+again, and the difference of support index is the activity's ``expected_gain``. Every effect only
+improves a stance or our strength, or lowers a competitor's, and the forecast is monotone in each of
+these, so no gain is ever negative.
+
+The rules that propose candidates (targets are the :data:`POOL` most powerful stakeholders):
+
+==========================  ====================================================  =====================================
+kind                        proposed for                                          simulated effect
+==========================  ====================================================  =====================================
+``ice_breaking``            nobody on our team has a relationship with them        our strength becomes 0.25
+``attitude_turnaround``     stance skeptic or opponent                             stance one step warmer, strength +0.1
+``relationship_upgrade``    our strength is above 0 and below 0.6, or they are     our strength +0.2
+                            neutral and we hold them below 0.8
+``executive_engagement``    executive or senior, our strength below 0.8, and we    our strength +0.3
+                            field a member of the same level
+``summit``                  two or more executives we hold below 0.7 (one event)  each one's strength +0.15
+``site_visit``              neutral decision makers and evaluators (evidence       stance one step warmer, strength +0.1
+                            persuades the undecided; sceptics need a turnaround)
+``topic_seminar``           three or more people of one department we hold below   each one's strength +0.1
+                            0.5 (one workshop)
+``competitor_block``        a competitor beats us on them                          that competitor's strength -0.25
+                            (not below ours)
+==========================  ====================================================  =====================================
+
+The lead is whoever on our side fits the activity: for executive engagements and summits our member
+whose level matches theirs (our executive meets theirs); for site visits and seminars our solution
+lead (SR); otherwise the member who already holds the strongest relationship with the target, else
+the first member of the best introduction path, else our member of closest level. Candidates are
+ranked by expected gain, then by the coverage they add, then by target power; an activity that moves
+neither the forecast nor coverage is not recommended.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, TypedDict
+
+import networkx as nx
+
+from powermap.analysis.coverage import COVERED_FROM
+from powermap.analysis.forecast import own_lean, propagate, support_index
+from powermap.analysis.paths import IntroPath, best_path
+from powermap.analysis.power import power as compute_power
+from powermap.analysis.power import ranking
+from powermap.graph import our_strength, strongest_competitor, ties
+from powermap.model import ActivityKind, DecisionRole, Level, Stance, TeamRole
+
+POOL = 40
+FIRST_CONTACT = 0.25
+UPGRADE_STEP = 0.2
+EXECUTIVE_STEP = 0.3
+SUMMIT_STEP = 0.15
+VISIT_STEP = 0.1
+SEMINAR_STEP = 0.1
+BLOCK_STEP = 0.25
+TURNAROUND_STEP = 0.1
+_EVALUATORS = {DecisionRole.DECISION_MAKER, DecisionRole.TECHNICAL_EVALUATOR, DecisionRole.BUSINESS_EVALUATOR}
+_KIND_ORDER = list(ActivityKind)
+
+
+class Recommendation(TypedDict):
+    activity: str
+    target: str
+    lead: str | None
+    path: list[str]
+    reason: str
+    expected_gain: float
+    coverage_gain: float
+    participants: list[str]
+
+
+@dataclass(frozen=True)
+class _Standing:
+    """What the forecast needs of one stakeholder, before or after an activity."""
+
+    stance: Stance
+    ours: float
+    theirs: float
+
+    @property
+    def lean(self) -> float:
+        return own_lean(self.stance, self.ours, self.theirs)
+
+
+@dataclass
+class _Candidate:
+    kind: ActivityKind
+    target: str
+    changes: dict[str, _Standing]
+    lead: str | None
+    reason: str
+    path: list[str] = field(default_factory=list)
+
+
+class _Context:
+    """Everything the rules share: the graph, power, today's standings and the forecast baseline."""
+
+    def __init__(self, graph: nx.DiGraph[str], powers: Mapping[str, float]) -> None:
+        self.graph = graph
+        self.powers = powers
+        self.members: Mapping[str, Mapping[str, Any]] = graph.graph.get("members", {})
+        self.competitor_names: Mapping[str, Mapping[str, Any]] = graph.graph.get("competitors", {})
+        self.tie_graph = ties(graph)
+        self.standing = {
+            s: _Standing(graph.nodes[s]["stance"], our_strength(graph, s), strongest_competitor(graph, s)[1])
+            for s in graph
+        }
+        self.own = {s: st.lean for s, st in self.standing.items()}
+        self.leans = propagate(graph, self.own, powers)
+        self.baseline = support_index(graph, self.leans, powers)
+        self.total_power = sum(powers.values())
+        self._paths: dict[str, IntroPath | None] = {}
+
+    def node(self, stakeholder: str) -> Mapping[str, Any]:
+        attrs: Mapping[str, Any] = self.graph.nodes[stakeholder]
+        return attrs
+
+    def describe(self, stakeholder: str) -> str:
+        attrs = self.node(stakeholder)
+        role = str(attrs["decision_role"]).replace("_", " ")
+        title = f"{attrs['title']}, " if attrs["title"] else ""
+        return f"{attrs['name']} ({title}{role}, power {self.powers[stakeholder]:.2f})"
+
+    def member_name(self, member: str | None) -> str:
+        return str(self.members[member]["name"]) if member is not None else "nobody on our team"
+
+    def path_to(self, stakeholder: str) -> IntroPath | None:
+        if stakeholder not in self._paths:
+            self._paths[stakeholder] = best_path(self.graph, stakeholder, tie_graph=self.tie_graph)
+        return self._paths[stakeholder]
+
+    def strongest_member(self, stakeholder: str) -> str | None:
+        ours: Mapping[str, float] = self.node(stakeholder)["ours"]
+        holders = [m for m, strength in ours.items() if strength > 0.0]
+        return min(holders, key=lambda m: (-ours[m], m)) if holders else None
+
+    def level_match(self, stakeholder: str, *, exact: bool = False) -> str | None:
+        """Our member whose level is closest to the stakeholder's (exactly equal if ``exact``)."""
+        wanted = Level(self.node(stakeholder)["level"]).rank
+        candidates = [
+            (abs(Level(info["level"]).rank - wanted), -Level(info["level"]).rank, m)
+            for m, info in self.members.items()
+            if not exact or Level(info["level"]).rank == wanted
+        ]
+        return min(candidates)[2] if candidates else None
+
+    def member_with_role(self, role: TeamRole) -> str | None:
+        return next((m for m, info in sorted(self.members.items()) if info["role"] == role), None)
+
+    def default_lead(self, stakeholder: str) -> str | None:
+        path = self.path_to(stakeholder)
+        return (
+            self.strongest_member(stakeholder) or (path["nodes"][0] if path else None) or self.level_match(stakeholder)
+        )
+
+    def gain(self, changes: Mapping[str, _Standing]) -> tuple[float, float]:
+        """Simulated change of support index and of coverage if ``changes`` came true."""
+        own = dict(self.own)
+        for stakeholder, after in changes.items():
+            own[stakeholder] = after.lean
+        leans = propagate(self.graph, own, self.powers, start=self.leans)
+        forecast_gain = max(0.0, support_index(self.graph, leans, self.powers) - self.baseline)
+        newly_covered = sum(
+            self.powers[s] for s, after in changes.items() if after.ours >= COVERED_FROM > self.standing[s].ours
+        )
+        return forecast_gain, (newly_covered / self.total_power if self.total_power else 0.0)
+
+
+def recommend(
+    graph: nx.DiGraph[str], powers: Mapping[str, float] | None = None, *, limit: int = 10, pool: int = POOL
+) -> list[Recommendation]:
+    """Ranked activities for the account, best first (at most ``limit``).
+
+    >>> g = nx.DiGraph(members={"li": {"name": "Li", "role": "AR", "level": "middle"}}, competitors={})
+    >>> g.add_node("ceo", name="Chen", title="CEO", department="", level="executive", influence=0.9,
+    ...            decision_role=DecisionRole.DECISION_MAKER, stance=Stance.SKEPTIC, ours={}, theirs={})
+    >>> g.add_node("cto", name="Tao", title="CTO", department="", level="senior", influence=0.6,
+    ...            decision_role=DecisionRole.TECHNICAL_EVALUATOR, stance=Stance.NEUTRAL,
+    ...            ours={"li": 0.8}, theirs={})
+    >>> g.add_edge("cto", "ceo", weight=0.7)
+    >>> top = recommend(g)[0]
+    >>> top["activity"], top["target"], top["lead"], top["path"], round(top["expected_gain"], 3)
+    ('attitude_turnaround', 'ceo', 'li', ['li', 'cto', 'ceo'], 0.242)
+    """
+    powers = powers if powers is not None else compute_power(graph)
+    context = _Context(graph, powers)
+    targets = [s for s, _ in ranking(dict(powers))[:pool]]
+    recommendations: list[Recommendation] = []
+    for candidate in _candidates(context, targets):
+        expected, covered = context.gain(candidate.changes)
+        if expected <= 1e-12 and covered <= 0.0:
+            continue
+        path = context.path_to(candidate.target)
+        recommendations.append(
+            {
+                "activity": candidate.kind.value,
+                "target": candidate.target,
+                "lead": candidate.lead,
+                "path": candidate.path or (path["nodes"] if path else []),
+                "reason": candidate.reason,
+                "expected_gain": expected,
+                "coverage_gain": covered,
+                "participants": sorted(candidate.changes, key=lambda s: (-powers[s], s)),
+            }
+        )
+    recommendations.sort(
+        key=lambda r: (
+            -round(r["expected_gain"], 12),
+            -round(r["coverage_gain"], 12),
+            -powers[r["target"]],
+            _KIND_ORDER.index(ActivityKind(r["activity"])),
+            r["target"],
+        )
+    )
+    return recommendations[:limit]
+
+
+def _candidates(context: _Context, targets: list[str]) -> Iterable[_Candidate]:
+    for rule in _PER_TARGET_RULES:
+        for target in targets:
+            candidate = rule(context, target)
+            if candidate is not None:
+                yield candidate
+    yield from _summit(context, targets)
+    yield from _topic_seminars(context, targets)
+
+
+def _article(word: str) -> str:
+    return f"an {word}" if word[0] in "aeiou" else f"a {word}"
+
+
+def _raise(standing: _Standing, step: float, *, warmer: bool = False) -> _Standing:
+    return _Standing(
+        standing.stance.improved() if warmer else standing.stance, min(1.0, standing.ours + step), standing.theirs
+    )
+
+
+def _ice_breaking(context: _Context, target: str) -> _Candidate | None:
+    standing = context.standing[target]
+    if standing.ours > 0.0:
+        return None
+    path = context.path_to(target)
+    lead = path["nodes"][0] if path else context.level_match(target)
+    if path and len(path["nodes"]) > 2:
+        via = ", ".join(str(context.node(s)["name"]) for s in path["nodes"][1:-1])
+        how = f"{context.member_name(lead)} can be introduced through {via} (path strength {path['strength']:.2f})"
+    else:
+        how = f"no introduction path exists, so {context.member_name(lead)} should open a direct channel"
+    return _Candidate(
+        ActivityKind.ICE_BREAKING,
+        target,
+        {target: _Standing(standing.stance, FIRST_CONTACT, standing.theirs)},
+        lead,
+        f"{context.describe(target)} has no relationship with our team yet; {how}.",
+    )
+
+
+def _attitude_turnaround(context: _Context, target: str) -> _Candidate | None:
+    standing = context.standing[target]
+    if standing.stance not in {Stance.SKEPTIC, Stance.OPPONENT}:
+        return None
+    lead = context.default_lead(target)
+    return _Candidate(
+        ActivityKind.ATTITUDE_TURNAROUND,
+        target,
+        {target: _raise(standing, TURNAROUND_STEP, warmer=True)},
+        lead,
+        f"{context.describe(target)} is {_article(standing.stance.value)}; "
+        f"{context.member_name(lead)} should meet them to address their objections and move them to "
+        f"{standing.stance.improved().value}.",
+    )
+
+
+def _relationship_upgrade(context: _Context, target: str) -> _Candidate | None:
+    standing = context.standing[target]
+    weak = 0.0 < standing.ours < 0.6
+    lukewarm = standing.stance == Stance.NEUTRAL and 0.0 < standing.ours < 0.8
+    if not (weak or lukewarm):
+        return None
+    lead = context.strongest_member(target)
+    return _Candidate(
+        ActivityKind.RELATIONSHIP_UPGRADE,
+        target,
+        {target: _raise(standing, UPGRADE_STEP)},
+        lead,
+        f"Our relationship with {context.describe(target)} is only {standing.ours:.2f}"
+        f"{' and they are neutral' if lukewarm else ''}; {context.member_name(lead)} should deepen it.",
+    )
+
+
+def _executive_engagement(context: _Context, target: str) -> _Candidate | None:
+    standing = context.standing[target]
+    level = Level(context.node(target)["level"])
+    if level not in {Level.EXECUTIVE, Level.SENIOR} or standing.ours >= 0.8:
+        return None
+    lead = context.level_match(target, exact=True)
+    if lead is None:
+        return None
+    return _Candidate(
+        ActivityKind.EXECUTIVE_ENGAGEMENT,
+        target,
+        {target: _raise(standing, EXECUTIVE_STEP)},
+        lead,
+        f"{context.describe(target)} is at {level.value} level and we hold them at {standing.ours:.2f}; "
+        f"a visit by {context.member_name(lead)}, our {level.value}, matches level to level.",
+    )
+
+
+def _site_visit(context: _Context, target: str) -> _Candidate | None:
+    standing = context.standing[target]
+    role = context.node(target)["decision_role"]
+    if role not in _EVALUATORS or standing.stance != Stance.NEUTRAL:
+        return None
+    lead = context.member_with_role(TeamRole.SR) or context.default_lead(target)
+    return _Candidate(
+        ActivityKind.SITE_VISIT,
+        target,
+        {target: _raise(standing, VISIT_STEP, warmer=True)},
+        lead,
+        f"{context.describe(target)} is undecided; seeing a working reference site or our factory, "
+        f"hosted by {context.member_name(lead)}, gives them the evidence to come out for us.",
+    )
+
+
+def _competitor_block(context: _Context, target: str) -> _Candidate | None:
+    standing = context.standing[target]
+    competitor, theirs = strongest_competitor(context.graph, target)
+    if competitor is None or theirs <= standing.ours:
+        return None
+    remaining = dict(context.node(target)["theirs"])
+    remaining[competitor] = max(standing.ours, theirs - BLOCK_STEP)
+    after = _Standing(standing.stance, standing.ours, max(remaining.values()))
+    lead = context.default_lead(target)
+    name = context.competitor_names.get(competitor, {}).get("name", competitor)
+    return _Candidate(
+        ActivityKind.COMPETITOR_BLOCK,
+        target,
+        {target: after},
+        lead,
+        f"{name} holds {context.describe(target)} at {theirs:.2f} against our {standing.ours:.2f}; "
+        f"{context.member_name(lead)} should counter its position before the decision.",
+    )
+
+
+_PER_TARGET_RULES: tuple[Callable[[_Context, str], _Candidate | None], ...] = (
+    _attitude_turnaround,
+    _ice_breaking,
+    _relationship_upgrade,
+    _executive_engagement,
+    _site_visit,
+    _competitor_block,
+)
+
+
+def _summit(context: _Context, targets: list[str]) -> Iterable[_Candidate]:
+    guests = [
+        s for s in targets if Level(context.node(s)["level"]) == Level.EXECUTIVE and context.standing[s].ours < 0.7
+    ][:5]
+    if len(guests) < 2:
+        return
+    lead = context.member_with_role(TeamRole.EXECUTIVE) or context.level_match(guests[0])
+    names = ", ".join(str(context.node(s)["name"]) for s in guests)
+    yield _Candidate(
+        ActivityKind.SUMMIT,
+        guests[0],
+        {s: _raise(context.standing[s], SUMMIT_STEP) for s in guests},
+        lead,
+        f"{len(guests)} of their executives ({names}) are not yet close to us; a summit hosted by "
+        f"{context.member_name(lead)} lifts all of these relationships at once.",
+    )
+
+
+def _topic_seminars(context: _Context, targets: list[str]) -> Iterable[_Candidate]:
+    departments: dict[str, list[str]] = {}
+    for s in targets:
+        department = str(context.node(s)["department"])
+        if department and context.standing[s].ours < COVERED_FROM:
+            departments.setdefault(department, []).append(s)
+    lead = context.member_with_role(TeamRole.SR)
+    for department, audience in sorted(departments.items()):
+        if len(audience) < 3:
+            continue
+        presenter = lead or context.level_match(audience[0])
+        yield _Candidate(
+            ActivityKind.TOPIC_SEMINAR,
+            audience[0],
+            {s: _raise(context.standing[s], SEMINAR_STEP) for s in audience},
+            presenter,
+            f"{len(audience)} people of {department} are below {COVERED_FROM} with us; a topic seminar "
+            f"led by {context.member_name(presenter)} reaches them as a group.",
+        )

@@ -1,0 +1,27 @@
+"""The one settings object: every knob, read from the environment with the ``POWERMAP_`` prefix."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Runtime settings. ``POWERMAP_STORE=bolt://…`` switches every command to a Neo4j server."""
+
+    model_config = SettingsConfigDict(env_prefix="POWERMAP_", extra="ignore")
+
+    store: str = Field(default="sqlite:///powermap.db", description="Store URL: sqlite:///file or bolt://, neo4j://")
+    neo4j_user: str = Field(default="neo4j", description="Neo4j user, when the URL names none")
+    neo4j_password: SecretStr = Field(default=SecretStr(""), description="Neo4j password, when the URL has none")
+    neo4j_database: str | None = Field(default=None, description="Neo4j database; the server default if unset")
+    sqlite_busy_timeout_s: float = Field(default=30.0, gt=0, description="How long a SQLite writer waits")
+    import_batch_size: int = Field(default=5_000, ge=1, description="Rows per UNWIND batch on import")
+    actor: str = Field(default="cli", description="Who is recorded as the author of changes")
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

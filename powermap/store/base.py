@@ -1,0 +1,144 @@
+"""The one interface every store implements, and the records it returns.
+
+Stores are deliberately simple writers: they check nothing of the contract. The service validates a
+change against a snapshot of the map and passes the snapshot's revision as ``expected_revision``;
+the store applies the change only if the account is still at that revision (else
+:class:`~powermap.errors.ConflictError`), in the same transaction, and moves the revision on by one.
+That one rule keeps concurrent writers from ever interleaving into a map that breaks the contract.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from abc import ABC, abstractmethod
+from collections.abc import Callable
+from dataclasses import dataclass
+from types import TracebackType
+
+from powermap.errors import (
+    CompetitorNotFoundError,
+    EdgeNotFoundError,
+    MemberNotFoundError,
+    NotFoundError,
+    StakeholderNotFoundError,
+)
+from powermap.model import Account, AccountMap, Activity, Edge, EdgeKind, Node, NodeKind
+
+_NOT_FOUND: dict[NodeKind, type[NotFoundError]] = {
+    NodeKind.STAKEHOLDER: StakeholderNotFoundError,
+    NodeKind.MEMBER: MemberNotFoundError,
+    NodeKind.COMPETITOR: CompetitorNotFoundError,
+}
+
+
+def not_found_for_node(kind: NodeKind, node_id: str, account_id: str) -> NotFoundError:
+    return _NOT_FOUND[kind](node_id, account_id)
+
+
+def not_found_for_edge(kind: EdgeKind, source: str, target: str, account_id: str) -> NotFoundError:
+    return EdgeNotFoundError(f"{kind.value} {source!r} -> {target!r}", account_id)
+
+
+#: Called with (rows written, rows in all) while a long write is under way.
+ProgressCallback = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class AccountSummary:
+    id: str
+    name: str
+    industry: str
+    revision: int
+    updated_at: dt.datetime
+    stakeholders: int
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """A map as stored, with the revision it was read at."""
+
+    account_map: AccountMap
+    revision: int
+    updated_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class Change:
+    """Who changed an account and how; every write records one (the seed of an account's history)."""
+
+    actor: str
+    operation: str
+    subject: str = ""
+
+
+class Store(ABC):
+    """An account-map store: whole maps atomically, fine-grained edits guarded by revision."""
+
+    url: str
+
+    @abstractmethod
+    def initialize(self) -> None:
+        """Create schema, constraints and indexes; idempotent."""
+
+    @abstractmethod
+    def put_map(self, account_map: AccountMap, change: Change, *, on_progress: ProgressCallback | None = None) -> int:
+        """Create or replace one account's whole map atomically; returns the new revision."""
+
+    @abstractmethod
+    def read(self, account_id: str) -> Snapshot:
+        """The stored map, lists in stored order; :class:`AccountNotFoundError` when absent."""
+
+    @abstractmethod
+    def list_accounts(self) -> list[AccountSummary]:
+        """Every account, by id."""
+
+    @abstractmethod
+    def delete_account(self, account_id: str, change: Change) -> None:
+        """Remove an account and everything in it; :class:`AccountNotFoundError` when absent."""
+
+    @abstractmethod
+    def update_account(self, account: Account, change: Change, *, expected_revision: int) -> int:
+        """Replace the account record (name, industry, notes)."""
+
+    @abstractmethod
+    def put_node(self, account_id: str, node: Node, change: Change, *, expected_revision: int) -> int:
+        """Insert a node at the end of its list, or replace the one with its id in place."""
+
+    @abstractmethod
+    def remove_node(
+        self, account_id: str, kind: NodeKind, node_id: str, change: Change, *, expected_revision: int
+    ) -> int:
+        """Remove a node, every line touching it, and its id from activities."""
+
+    @abstractmethod
+    def put_edge(self, account_id: str, edge: Edge, change: Change, *, expected_revision: int) -> int:
+        """Insert a line at the end of its list, or replace the one joining the same ends in place."""
+
+    @abstractmethod
+    def remove_edge(
+        self, account_id: str, kind: EdgeKind, source: str, target: str, change: Change, *, expected_revision: int
+    ) -> int:
+        """Remove one line."""
+
+    @abstractmethod
+    def put_activity(self, account_id: str, activity: Activity, change: Change, *, expected_revision: int) -> int:
+        """Insert an activity at the end of the list, or replace the one with its id in place."""
+
+    @abstractmethod
+    def remove_activity(self, account_id: str, activity_id: str, change: Change, *, expected_revision: int) -> int:
+        """Remove one activity."""
+
+    @abstractmethod
+    def close(self) -> None:
+        """Release connections; the store is unusable afterwards."""
+
+    def get_map(self, account_id: str) -> AccountMap:
+        return self.read(account_id).account_map
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()

@@ -1,0 +1,403 @@
+"""The shared store: account maps in a Neo4j server, behind the same interface as the embedded one.
+
+Layout. Every account is an ``(:Account {id})`` node that points, by its ``scope`` property, at the
+live *version* of its map. Every node of a map (``:Stakeholder``, ``:Member``, ``:Competitor``,
+``:Activity``, all also ``:Scoped``) carries that version's ``scope`` and its ``account`` id, and
+every query starts from the account, so no query of one account can touch another.
+
+Atomic import, at any size: a new version is *staged* under a fresh scope in ``UNWIND $rows``
+batches (one transaction each, with progress), then made live by one small transaction that swaps
+the account's scope. The replaced version is marked ``garbage`` and deleted in batches afterwards. A
+process killed mid-import leaves the live version untouched; its staged rows are collected later
+(stale ``staging`` scopes, after an hour). Fine-grained edits run in one managed transaction that
+first locks the account and checks its revision (see :mod:`powermap.store.base`); transient errors
+are retried by the driver.
+"""
+
+from __future__ import annotations
+
+import atexit
+import datetime as dt
+import uuid
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager, suppress
+from typing import Any, TypeVar
+from urllib.parse import unquote, urlsplit
+
+from neo4j import GraphDatabase, ManagedTransaction
+from neo4j import exceptions as neo4j_errors
+
+from powermap.errors import (
+    AccountNotFoundError,
+    ActivityNotFoundError,
+    ConflictError,
+    StoreError,
+    StoreUnavailableError,
+)
+from powermap.model import (
+    EDGE_LISTS,
+    NODE_LISTS,
+    Account,
+    AccountMap,
+    Activity,
+    Edge,
+    EdgeKind,
+    Node,
+    NodeKind,
+)
+from powermap.settings import Settings, get_settings
+from powermap.store.base import (
+    AccountSummary,
+    Change,
+    ProgressCallback,
+    Snapshot,
+    Store,
+    not_found_for_edge,
+    not_found_for_node,
+)
+from powermap.store.queries import (
+    IMPORT_EDGES,
+    IMPORT_NODES,
+    PUT_EDGE,
+    PUT_NODE,
+    REMOVE_EDGE,
+    REMOVE_NODE,
+    SCHEMA,
+    Q,
+    cypher,
+)
+
+_T = TypeVar("_T")
+DELETE_BATCH = 10_000
+_INTERNAL = ("scope", "account", "ord")
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")
+
+
+def _node_props(node: Node | Activity) -> dict[str, Any]:
+    props: dict[str, Any] = node.model_dump(mode="json", by_alias=True)
+    return props
+
+
+def _edge_props(edge: Edge) -> dict[str, Any]:
+    """A line's own properties: everything but its two ends (which are the graph's endpoints).
+
+    None stays in: ``SET r += $props`` must clear a property that an edit removed.
+    """
+    props: dict[str, Any] = edge.model_dump(mode="json", exclude={"source", "target"})
+    return props
+
+
+def _clean(record: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in record.items() if k not in _INTERNAL}
+
+
+class Neo4jStore(Store):
+    """Account maps in a Neo4j 5 server (``bolt://`` or ``neo4j://`` URLs)."""
+
+    def __init__(self, url: str, *, settings: Settings | None = None) -> None:
+        settings = settings or get_settings()
+        parts = urlsplit(url)
+        self.url = url
+        user = unquote(parts.username) if parts.username else settings.neo4j_user
+        password = unquote(parts.password) if parts.password else settings.neo4j_password.get_secret_value()
+        self.database = parts.path.strip("/") or settings.neo4j_database or None
+        self._batch = settings.import_batch_size
+        host = parts.hostname or "localhost"
+        address = f"{parts.scheme}://{f'[{host}]' if ':' in host else host}:{parts.port or 7687}"
+        self._where = f"Neo4j at {address}" + (f" (database {self.database!r})" if self.database else "")
+        with self._translate():
+            self._driver = GraphDatabase.driver(
+                address, auth=(user, password) if password else None, notifications_min_severity="OFF"
+            )
+        atexit.register(self._driver.close)
+        with self._translate():
+            self._driver.verify_connectivity()
+        self.initialize()
+
+    # -- plumbing --------------------------------------------------------------------------------
+
+    @contextmanager
+    def _translate(self) -> Iterator[None]:
+        """Turn driver errors into powermap errors a person can act on."""
+        try:
+            yield
+        except neo4j_errors.AuthError as error:
+            raise StoreError(
+                f"{self._where} refused the credentials: check the user and password "
+                "(POWERMAP_NEO4J_USER, POWERMAP_NEO4J_PASSWORD or the URL)"
+            ) from error
+        except (neo4j_errors.ServiceUnavailable, neo4j_errors.SessionExpired) as error:
+            raise StoreUnavailableError(f"cannot reach {self._where}: is the server running? ({error})") from error
+        except neo4j_errors.ClientError as error:
+            if error.code and "DatabaseNotFound" in error.code:
+                raise StoreError(f"{self._where}: the database does not exist") from error
+            raise StoreError(f"{self._where} refused a query: {error.message}") from error
+        except neo4j_errors.ConfigurationError as error:
+            raise StoreError(f"bad Neo4j URL or settings: {error}") from error
+        except neo4j_errors.Neo4jError as error:
+            raise StoreError(f"{self._where} failed: {error.message}") from error
+        except neo4j_errors.DriverError as error:
+            raise StoreError(f"{self._where}: {error}") from error
+
+    def _write(self, work: Callable[[ManagedTransaction], _T]) -> _T:
+        with self._translate(), self._driver.session(database=self.database) as session:
+            return session.execute_write(work)
+
+    def _read(self, work: Callable[[ManagedTransaction], _T]) -> _T:
+        with self._translate(), self._driver.session(database=self.database) as session:
+            return session.execute_read(work)
+
+    def _edit(
+        self,
+        account_id: str,
+        change: Change,
+        expected_revision: int | None,
+        apply: Callable[[ManagedTransaction, str], object],
+    ) -> int:
+        """Lock the account, check its revision, apply, record: one managed transaction."""
+
+        def work(tx: ManagedTransaction) -> int:
+            now = _now()
+            record = tx.run(cypher(Q.LOCK_ACCOUNT), account=account_id, now=now).single()
+            if record is None:
+                raise AccountNotFoundError(account_id)
+            previous, scope = int(record["previous"]), str(record["scope"])
+            if expected_revision is not None and previous != expected_revision:
+                raise ConflictError(
+                    f"account {account_id!r} changed meanwhile (revision {previous}, expected {expected_revision});"
+                    " read it again and retry"
+                )
+            apply(tx, scope)
+            tx.run(
+                cypher(Q.RECORD_CHANGE),
+                account=account_id,
+                revision=previous + 1,
+                now=now,
+                actor=change.actor,
+                operation=change.operation,
+                subject=change.subject,
+            ).consume()
+            return previous + 1
+
+        return self._write(work)
+
+    # -- Store -----------------------------------------------------------------------------------
+
+    def initialize(self) -> None:
+        with self._translate(), self._driver.session(database=self.database) as session:
+            for name in SCHEMA:
+                session.run(cypher(name)).consume()
+        self.collect_garbage()
+
+    def collect_garbage(self) -> int:
+        """Delete replaced, deleted and abandoned map versions; returns how many nodes went."""
+        scopes = self._read(lambda tx: [r["scope"] for r in tx.run(cypher(Q.DEAD_SCOPES))])
+        return sum(self._delete_scope(scope) for scope in scopes)
+
+    def _delete_scope(self, scope: str) -> int:
+        total = 0
+        while True:
+            deleted = self._write(
+                lambda tx: int(
+                    tx.run(cypher(Q.DELETE_SCOPE_BATCH), scope=scope, limit=DELETE_BATCH).single(strict=True)["deleted"]
+                )
+            )
+            total += deleted
+            if deleted < DELETE_BATCH:
+                break
+        self._write(lambda tx: tx.run(cypher(Q.FORGET_SCOPE), scope=scope).consume())
+        return total
+
+    def put_map(self, account_map: AccountMap, change: Change, *, on_progress: ProgressCallback | None = None) -> int:
+        account_id = account_map.account.id
+        scope = uuid.uuid4().hex
+        batches: list[tuple[Q, list[dict[str, Any]]]] = []
+        for kind in NodeKind:
+            rows = [{"ord": i, "props": _node_props(n)} for i, n in enumerate(account_map.nodes(kind))]
+            batches.append((IMPORT_NODES[kind], rows))
+        for edge_kind in EdgeKind:
+            rows = [
+                {"ord": i, "source": e.source, "target": e.target, "props": _edge_props(e)}
+                for i, e in enumerate(account_map.edges(edge_kind))
+            ]
+            batches.append((IMPORT_EDGES[edge_kind], rows))
+        batches.append(
+            (Q.IMPORT_ACTIVITIES, [{"ord": i, "props": _node_props(a)} for i, a in enumerate(account_map.activities)])
+        )
+        total = sum(len(rows) for _, rows in batches)
+        done = 0
+
+        self._write(lambda tx: tx.run(cypher(Q.STAGE_SCOPE), scope=scope, account=account_id).consume())
+        try:
+            for query, rows in batches:
+                for start in range(0, len(rows), self._batch):
+                    chunk = rows[start : start + self._batch]
+                    self._write(
+                        lambda tx, q=query, c=chunk: tx.run(  # type: ignore[misc]
+                            cypher(q), rows=c, scope=scope, account=account_id
+                        ).consume()
+                    )
+                    done += len(chunk)
+                    if on_progress is not None:
+                        on_progress(done, total)
+            account_props = account_map.account.model_dump(mode="json", exclude={"id"})
+
+            def swap(tx: ManagedTransaction) -> tuple[int, str | None]:
+                record = tx.run(
+                    cypher(Q.SWAP_SCOPE),
+                    account=account_id,
+                    scope=scope,
+                    props=account_props,
+                    now=_now(),
+                    actor=change.actor,
+                    operation=change.operation,
+                    subject=change.subject,
+                ).single()
+                if record is None:
+                    raise StoreError(f"the import of {account_id!r} was abandoned and collected before it finished")
+                return int(record["revision"]), record["previous"]
+
+            revision, previous = self._write(swap)
+        except BaseException:
+            self._try_delete_scope(scope)
+            raise
+        if previous is not None:
+            self._try_delete_scope(previous)
+        return revision
+
+    def _try_delete_scope(self, scope: str) -> None:
+        """Best-effort clean-up; whatever is left is collected by :meth:`collect_garbage`."""
+        with suppress(StoreError):
+            self._delete_scope(scope)
+
+    def read(self, account_id: str) -> Snapshot:
+        record = self._read(lambda tx: tx.run(cypher(Q.READ_MAP), account=account_id).single())
+        if record is None:
+            raise AccountNotFoundError(account_id)
+        document: dict[str, Any] = {"account": {k: v for k, v in record["account"].items() if v is not None}}
+        for name in (*NODE_LISTS.values(), *EDGE_LISTS.values(), "activities"):
+            document[name] = [_clean(item) for item in record[name]]
+        return Snapshot(
+            AccountMap.model_validate(document),
+            int(record["revision"]),
+            dt.datetime.fromisoformat(record["updated_at"]),
+        )
+
+    def list_accounts(self) -> list[AccountSummary]:
+        records = self._read(lambda tx: list(tx.run(cypher(Q.LIST_ACCOUNTS))))
+        return [
+            AccountSummary(
+                r["id"],
+                r["name"],
+                r["industry"] or "",
+                int(r["revision"]),
+                dt.datetime.fromisoformat(r["updated_at"]),
+                int(r["stakeholders"]),
+            )
+            for r in records
+        ]
+
+    def delete_account(self, account_id: str, change: Change) -> None:
+        def work(tx: ManagedTransaction) -> str:
+            record = tx.run(cypher(Q.DELETE_ACCOUNT), account=account_id).single()
+            if record is None:
+                raise AccountNotFoundError(account_id)
+            tx.run(
+                cypher(Q.RECORD_CHANGE),
+                account=account_id,
+                revision=int(record["revision"]) + 1,
+                now=_now(),
+                actor=change.actor,
+                operation=change.operation,
+                subject=change.subject,
+            ).consume()
+            return str(record["scope"])
+
+        self._try_delete_scope(self._write(work))
+
+    def update_account(self, account: Account, change: Change, *, expected_revision: int) -> int:
+        props = account.model_dump(mode="json", exclude={"id"})
+        return self._edit(
+            account.id,
+            change,
+            expected_revision,
+            lambda tx, _: tx.run(cypher(Q.UPDATE_ACCOUNT), account=account.id, props=props).consume(),
+        )
+
+    def put_node(self, account_id: str, node: Node, change: Change, *, expected_revision: int) -> int:
+        return self._edit(
+            account_id,
+            change,
+            expected_revision,
+            lambda tx, scope: tx.run(
+                cypher(PUT_NODE[node.kind]), scope=scope, account=account_id, props=_node_props(node)
+            ).consume(),
+        )
+
+    def remove_node(
+        self, account_id: str, kind: NodeKind, node_id: str, change: Change, *, expected_revision: int
+    ) -> int:
+        def apply(tx: ManagedTransaction, scope: str) -> None:
+            removed = tx.run(cypher(REMOVE_NODE[kind]), scope=scope, id=node_id).single(strict=True)["removed"]
+            if not removed:
+                raise not_found_for_node(kind, node_id, account_id)
+
+        return self._edit(account_id, change, expected_revision, apply)
+
+    def put_edge(self, account_id: str, edge: Edge, change: Change, *, expected_revision: int) -> int:
+        def apply(tx: ManagedTransaction, scope: str) -> None:
+            record = tx.run(
+                cypher(PUT_EDGE[edge.kind]),
+                scope=scope,
+                source=edge.source,
+                target=edge.target,
+                props=_edge_props(edge),
+            ).single()
+            if record is None:  # an end is missing: the service validates first, so only a race gets here
+                raise not_found_for_edge(edge.kind, edge.source, edge.target, account_id)
+
+        return self._edit(account_id, change, expected_revision, apply)
+
+    def remove_edge(
+        self, account_id: str, kind: EdgeKind, source: str, target: str, change: Change, *, expected_revision: int
+    ) -> int:
+        def apply(tx: ManagedTransaction, scope: str) -> None:
+            record = tx.run(cypher(REMOVE_EDGE[kind]), scope=scope, source=source, target=target).single(strict=True)
+            if not record["removed"]:
+                raise not_found_for_edge(kind, source, target, account_id)
+
+        return self._edit(account_id, change, expected_revision, apply)
+
+    def put_activity(self, account_id: str, activity: Activity, change: Change, *, expected_revision: int) -> int:
+        return self._edit(
+            account_id,
+            change,
+            expected_revision,
+            lambda tx, scope: tx.run(
+                cypher(Q.PUT_ACTIVITY), scope=scope, account=account_id, props=_node_props(activity)
+            ).consume(),
+        )
+
+    def remove_activity(self, account_id: str, activity_id: str, change: Change, *, expected_revision: int) -> int:
+        def apply(tx: ManagedTransaction, scope: str) -> None:
+            removed = tx.run(cypher(Q.REMOVE_ACTIVITY), scope=scope, id=activity_id).single(strict=True)["removed"]
+            if not removed:
+                raise ActivityNotFoundError(activity_id, account_id)
+
+        return self._edit(account_id, change, expected_revision, apply)
+
+    def best_paths_cypher(
+        self, account_id: str, target: str, *, member: str | None = None, k: int = 3
+    ) -> list[dict[str, Any]]:
+        """Run ``cypher/best_paths.cypher`` (the form strategists use in Neo4j Browser)."""
+        records = self._read(
+            lambda tx: list(tx.run(cypher(Q.BEST_PATHS), account=account_id, target=target, member=member, k=k))
+        )
+        return [{"strength": float(r["strength"]), "nodes": list(r["nodes"])} for r in records]
+
+    def close(self) -> None:
+        self._driver.close()
+        atexit.unregister(self._driver.close)

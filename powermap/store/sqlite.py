@@ -1,0 +1,444 @@
+"""The embedded default store: one local SQLite file, no server.
+
+Every item is a row holding its contract JSON, keyed by account and id (lines by their two ends) and
+ordered by ``position`` so exports come back in the order they went in. Each write is one
+``BEGIN IMMEDIATE`` transaction (WAL journal, busy timeout), so several processes can share a file:
+writers queue, readers never block, and a write that fails leaves nothing behind. Every write moves
+the account's revision on and appends a row to ``changes`` (who, when, what): the seed of history.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from powermap.errors import (
+    AccountNotFoundError,
+    ActivityNotFoundError,
+    ConflictError,
+    StoreError,
+    StoreUnavailableError,
+)
+from powermap.model import (
+    EDGE_LISTS,
+    NODE_LISTS,
+    Account,
+    AccountMap,
+    Activity,
+    Edge,
+    EdgeKind,
+    Node,
+    NodeKind,
+)
+from powermap.store.base import (
+    AccountSummary,
+    Change,
+    ProgressCallback,
+    Snapshot,
+    Store,
+    not_found_for_edge,
+    not_found_for_node,
+)
+
+SCHEMA_VERSION = 1
+_PROGRESS_BATCH = 5_000
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS accounts (
+    id TEXT PRIMARY KEY,
+    data TEXT NOT NULL,
+    revision INTEGER NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS nodes (
+    account_id TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+    kind TEXT NOT NULL,
+    id TEXT NOT NULL,
+    position INTEGER NOT NULL,
+    data TEXT NOT NULL,
+    PRIMARY KEY (account_id, kind, id)
+);
+CREATE TABLE IF NOT EXISTS edges (
+    account_id TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+    kind TEXT NOT NULL,
+    source TEXT NOT NULL,
+    target TEXT NOT NULL,
+    position INTEGER NOT NULL,
+    data TEXT NOT NULL,
+    PRIMARY KEY (account_id, kind, source, target)
+);
+CREATE INDEX IF NOT EXISTS edges_by_target ON edges (account_id, kind, target);
+CREATE TABLE IF NOT EXISTS activities (
+    account_id TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+    id TEXT NOT NULL,
+    position INTEGER NOT NULL,
+    data TEXT NOT NULL,
+    PRIMARY KEY (account_id, id)
+);
+-- No foreign key: an account's history outlives the account.
+CREATE TABLE IF NOT EXISTS changes (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    account_id TEXT NOT NULL,
+    revision INTEGER NOT NULL,
+    at TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    operation TEXT NOT NULL,
+    subject TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS changes_by_account ON changes (account_id, seq);
+"""
+
+
+def path_from_url(url: str) -> str:
+    """The file of a ``sqlite:///relative.db`` or ``sqlite:////absolute.db`` URL (``:memory:`` allowed).
+
+    >>> path_from_url("sqlite:///powermap.db"), path_from_url("sqlite:////tmp/x.db")
+    ('powermap.db', '/tmp/x.db')
+    """
+    prefix = "sqlite:///"
+    if not url.startswith(prefix) or len(url) == len(prefix):
+        raise StoreError(f"a SQLite store URL looks like sqlite:///path/to/file.db, not {url!r}")
+    return url[len(prefix) :]
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")
+
+
+def _dump(item: Any) -> str:
+    return json.dumps(item.model_dump(mode="json", by_alias=True), ensure_ascii=False, separators=(",", ":"))
+
+
+class SQLiteStore(Store):
+    """Account maps in one SQLite file, safe to share between processes."""
+
+    def __init__(self, url: str, *, busy_timeout_s: float = 30.0) -> None:
+        self.url = url
+        path = path_from_url(url)
+        if path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self._conn = sqlite3.connect(path, timeout=busy_timeout_s, isolation_level=None, check_same_thread=False)
+            self._conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_s * 1000)}")
+            self._conn.execute("PRAGMA journal_mode = WAL")
+            self._conn.execute("PRAGMA synchronous = NORMAL")
+            self._conn.execute("PRAGMA foreign_keys = ON")
+        except sqlite3.Error as error:
+            raise StoreError(f"cannot open the SQLite store {path!r}: {error}") from error
+        self._lock = threading.RLock()
+        self.initialize()
+
+    # -- plumbing --------------------------------------------------------------------------------
+
+    @contextmanager
+    def _transaction(self, *, write: bool) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            try:
+                self._conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+            except sqlite3.OperationalError as error:
+                raise StoreUnavailableError(f"the SQLite store is busy or unreadable: {error}") from error
+            try:
+                yield self._conn
+            except BaseException:
+                self._conn.execute("ROLLBACK")
+                raise
+            try:
+                self._conn.execute("COMMIT")
+            except sqlite3.OperationalError as error:
+                self._conn.execute("ROLLBACK")
+                raise StoreUnavailableError(f"the SQLite store could not commit: {error}") from error
+
+    def _edit(
+        self,
+        account_id: str,
+        change: Change,
+        expected_revision: int | None,
+        apply: Callable[[sqlite3.Connection], None],
+    ) -> int:
+        """Run ``apply`` in one write transaction guarded by the account's revision; returns the new one."""
+        with self._transaction(write=True) as conn:
+            row = conn.execute("SELECT revision FROM accounts WHERE id = ?", (account_id,)).fetchone()
+            if row is None:
+                raise AccountNotFoundError(account_id)
+            if expected_revision is not None and row[0] != expected_revision:
+                raise ConflictError(
+                    f"account {account_id!r} changed meanwhile (revision {row[0]}, expected {expected_revision});"
+                    " read it again and retry"
+                )
+            apply(conn)
+            revision: int = row[0] + 1
+            now = _now()
+            conn.execute("UPDATE accounts SET revision = ?, updated_at = ? WHERE id = ?", (revision, now, account_id))
+            self._record(conn, account_id, revision, now, change)
+            return revision
+
+    @staticmethod
+    def _record(conn: sqlite3.Connection, account_id: str, revision: int, at: str, change: Change) -> None:
+        conn.execute(
+            "INSERT INTO changes (account_id, revision, at, actor, operation, subject) VALUES (?, ?, ?, ?, ?, ?)",
+            (account_id, revision, at, change.actor, change.operation, change.subject),
+        )
+
+    @staticmethod
+    def _next_position(conn: sqlite3.Connection, table: str, account_id: str, kind: str | None = None) -> int:
+        # ``table`` is one of three literals chosen below, never user text.
+        if kind is None:
+            row = conn.execute(f"SELECT MAX(position) FROM {table} WHERE account_id = ?", (account_id,)).fetchone()  # noqa: S608
+        else:
+            row = conn.execute(
+                f"SELECT MAX(position) FROM {table} WHERE account_id = ? AND kind = ?",  # noqa: S608
+                (account_id, kind),
+            ).fetchone()
+        return 0 if row[0] is None else int(row[0]) + 1
+
+    # -- Store -----------------------------------------------------------------------------------
+
+    def initialize(self) -> None:
+        with self._lock:
+            self._conn.executescript(_SCHEMA)
+            self._conn.execute(
+                "INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
+            )
+
+    def put_map(self, account_map: AccountMap, change: Change, *, on_progress: ProgressCallback | None = None) -> int:
+        account_id = account_map.account.id
+        batches: list[tuple[str, list[tuple[Any, ...]]]] = [
+            (
+                "INSERT INTO nodes (account_id, kind, id, position, data) VALUES (?, ?, ?, ?, ?)",
+                [
+                    (account_id, kind.value, node.id, position, _dump(node))
+                    for kind in NodeKind
+                    for position, node in enumerate(account_map.nodes(kind))
+                ],
+            ),
+            (
+                "INSERT INTO edges (account_id, kind, source, target, position, data) VALUES (?, ?, ?, ?, ?, ?)",
+                [
+                    (account_id, kind.value, edge.source, edge.target, position, _dump(edge))
+                    for kind in EdgeKind
+                    for position, edge in enumerate(account_map.edges(kind))
+                ],
+            ),
+            (
+                "INSERT INTO activities (account_id, id, position, data) VALUES (?, ?, ?, ?)",
+                [(account_id, a.id, position, _dump(a)) for position, a in enumerate(account_map.activities)],
+            ),
+        ]
+        total = sum(len(rows) for _, rows in batches)
+        done = 0
+        with self._transaction(write=True) as conn:
+            row = conn.execute("SELECT revision, created_at FROM accounts WHERE id = ?", (account_id,)).fetchone()
+            revision = 1 if row is None else int(row[0]) + 1
+            now = _now()
+            created = now if row is None else row[1]
+            if row is not None:
+                for table in ("nodes", "edges", "activities"):
+                    conn.execute(f"DELETE FROM {table} WHERE account_id = ?", (account_id,))  # noqa: S608
+            conn.execute(
+                "INSERT INTO accounts (id, data, revision, created_at, updated_at) VALUES (?, ?, ?, ?, ?) "
+                "ON CONFLICT (id) DO UPDATE SET data = excluded.data, revision = excluded.revision, "
+                "updated_at = excluded.updated_at",
+                (account_id, _dump(account_map.account), revision, created, now),
+            )
+            for statement, rows in batches:
+                for start in range(0, len(rows), _PROGRESS_BATCH):
+                    chunk = rows[start : start + _PROGRESS_BATCH]
+                    conn.executemany(statement, chunk)
+                    done += len(chunk)
+                    if on_progress is not None:
+                        on_progress(done, total)
+            self._record(conn, account_id, revision, now, change)
+        return revision
+
+    def read(self, account_id: str) -> Snapshot:
+        with self._transaction(write=False) as conn:
+            row = conn.execute("SELECT data, revision, updated_at FROM accounts WHERE id = ?", (account_id,)).fetchone()
+            if row is None:
+                raise AccountNotFoundError(account_id)
+            document: dict[str, Any] = {"account": json.loads(row[0])}
+            lists: dict[str, list[Any]] = {name: [] for name in (*NODE_LISTS.values(), *EDGE_LISTS.values())}
+            for kind, data in conn.execute(
+                "SELECT kind, data FROM nodes WHERE account_id = ? ORDER BY kind, position", (account_id,)
+            ):
+                lists[NODE_LISTS[NodeKind(kind)]].append(json.loads(data))
+            for kind, data in conn.execute(
+                "SELECT kind, data FROM edges WHERE account_id = ? ORDER BY kind, position", (account_id,)
+            ):
+                lists[EDGE_LISTS[EdgeKind(kind)]].append(json.loads(data))
+            activities = [
+                json.loads(data)
+                for (data,) in conn.execute(
+                    "SELECT data FROM activities WHERE account_id = ? ORDER BY position", (account_id,)
+                )
+            ]
+        document.update(lists, activities=activities)
+        return Snapshot(AccountMap.model_validate(document), int(row[1]), dt.datetime.fromisoformat(row[2]))
+
+    def list_accounts(self) -> list[AccountSummary]:
+        with self._transaction(write=False) as conn:
+            rows = conn.execute(
+                "SELECT a.data, a.revision, a.updated_at, "
+                "(SELECT COUNT(*) FROM nodes n WHERE n.account_id = a.id AND n.kind = 'stakeholder') "
+                "FROM accounts a ORDER BY a.id"
+            ).fetchall()
+        summaries = []
+        for data, revision, updated_at, stakeholders in rows:
+            account = Account.model_validate_json(data)
+            summaries.append(
+                AccountSummary(
+                    account.id,
+                    account.name,
+                    account.industry,
+                    int(revision),
+                    dt.datetime.fromisoformat(updated_at),
+                    int(stakeholders),
+                )
+            )
+        return summaries
+
+    def delete_account(self, account_id: str, change: Change) -> None:
+        with self._transaction(write=True) as conn:
+            row = conn.execute("SELECT revision FROM accounts WHERE id = ?", (account_id,)).fetchone()
+            if row is None:
+                raise AccountNotFoundError(account_id)
+            conn.execute("DELETE FROM accounts WHERE id = ?", (account_id,))
+            self._record(conn, account_id, int(row[0]) + 1, _now(), change)
+
+    def update_account(self, account: Account, change: Change, *, expected_revision: int) -> int:
+        def apply(conn: sqlite3.Connection) -> None:
+            conn.execute("UPDATE accounts SET data = ? WHERE id = ?", (_dump(account), account.id))
+
+        return self._edit(account.id, change, expected_revision, apply)
+
+    def put_node(self, account_id: str, node: Node, change: Change, *, expected_revision: int) -> int:
+        def apply(conn: sqlite3.Connection) -> None:
+            updated = conn.execute(
+                "UPDATE nodes SET data = ? WHERE account_id = ? AND kind = ? AND id = ?",
+                (_dump(node), account_id, node.kind.value, node.id),
+            ).rowcount
+            if not updated:
+                conn.execute(
+                    "INSERT INTO nodes (account_id, kind, id, position, data) VALUES (?, ?, ?, ?, ?)",
+                    (
+                        account_id,
+                        node.kind.value,
+                        node.id,
+                        self._next_position(conn, "nodes", account_id, node.kind.value),
+                        _dump(node),
+                    ),
+                )
+
+        return self._edit(account_id, change, expected_revision, apply)
+
+    def remove_node(
+        self, account_id: str, kind: NodeKind, node_id: str, change: Change, *, expected_revision: int
+    ) -> int:
+        def apply(conn: sqlite3.Connection) -> None:
+            removed = conn.execute(
+                "DELETE FROM nodes WHERE account_id = ? AND kind = ? AND id = ?", (account_id, kind.value, node_id)
+            ).rowcount
+            if not removed:
+                raise not_found_for_node(kind, node_id, account_id)
+            for edge_kind in EdgeKind:
+                if edge_kind.source_kind == kind:
+                    conn.execute(
+                        "DELETE FROM edges WHERE account_id = ? AND kind = ? AND source = ?",
+                        (account_id, edge_kind.value, node_id),
+                    )
+                if edge_kind.target_kind == kind:
+                    conn.execute(
+                        "DELETE FROM edges WHERE account_id = ? AND kind = ? AND target = ?",
+                        (account_id, edge_kind.value, node_id),
+                    )
+            field = {NodeKind.MEMBER: "members", NodeKind.STAKEHOLDER: "stakeholders"}.get(kind)
+            if field is not None:
+                self._drop_from_activities(conn, account_id, field, node_id)
+
+        return self._edit(account_id, change, expected_revision, apply)
+
+    @staticmethod
+    def _drop_from_activities(conn: sqlite3.Connection, account_id: str, field: str, node_id: str) -> None:
+        rows = conn.execute("SELECT id, data FROM activities WHERE account_id = ?", (account_id,)).fetchall()
+        for activity_id, data in rows:
+            activity = json.loads(data)
+            ids: Sequence[str] = activity[field]
+            if node_id in ids:
+                activity[field] = [i for i in ids if i != node_id]
+                conn.execute(
+                    "UPDATE activities SET data = ? WHERE account_id = ? AND id = ?",
+                    (json.dumps(activity, ensure_ascii=False, separators=(",", ":")), account_id, activity_id),
+                )
+
+    def put_edge(self, account_id: str, edge: Edge, change: Change, *, expected_revision: int) -> int:
+        def apply(conn: sqlite3.Connection) -> None:
+            key = (account_id, edge.kind.value, edge.source, edge.target)
+            updated = conn.execute(
+                "UPDATE edges SET data = ? WHERE account_id = ? AND kind = ? AND source = ? AND target = ?",
+                (_dump(edge), *key),
+            ).rowcount
+            if not updated:
+                conn.execute(
+                    "INSERT INTO edges (account_id, kind, source, target, position, data) VALUES (?, ?, ?, ?, ?, ?)",
+                    (*key, self._next_position(conn, "edges", account_id, edge.kind.value), _dump(edge)),
+                )
+
+        return self._edit(account_id, change, expected_revision, apply)
+
+    def remove_edge(
+        self, account_id: str, kind: EdgeKind, source: str, target: str, change: Change, *, expected_revision: int
+    ) -> int:
+        def apply(conn: sqlite3.Connection) -> None:
+            removed = conn.execute(
+                "DELETE FROM edges WHERE account_id = ? AND kind = ? AND source = ? AND target = ?",
+                (account_id, kind.value, source, target),
+            ).rowcount
+            if not removed:
+                raise not_found_for_edge(kind, source, target, account_id)
+
+        return self._edit(account_id, change, expected_revision, apply)
+
+    def put_activity(self, account_id: str, activity: Activity, change: Change, *, expected_revision: int) -> int:
+        def apply(conn: sqlite3.Connection) -> None:
+            updated = conn.execute(
+                "UPDATE activities SET data = ? WHERE account_id = ? AND id = ?",
+                (_dump(activity), account_id, activity.id),
+            ).rowcount
+            if not updated:
+                conn.execute(
+                    "INSERT INTO activities (account_id, id, position, data) VALUES (?, ?, ?, ?)",
+                    (account_id, activity.id, self._next_position(conn, "activities", account_id), _dump(activity)),
+                )
+
+        return self._edit(account_id, change, expected_revision, apply)
+
+    def remove_activity(self, account_id: str, activity_id: str, change: Change, *, expected_revision: int) -> int:
+        def apply(conn: sqlite3.Connection) -> None:
+            removed = conn.execute(
+                "DELETE FROM activities WHERE account_id = ? AND id = ?", (account_id, activity_id)
+            ).rowcount
+            if not removed:
+                raise ActivityNotFoundError(activity_id, account_id)
+
+        return self._edit(account_id, change, expected_revision, apply)
+
+    def changes(self, account_id: str) -> list[tuple[int, str, str, str, str]]:
+        """(revision, at, actor, operation, subject) of every recorded write to an account, oldest first."""
+        with self._transaction(write=False) as conn:
+            return [
+                (int(r), str(at), str(actor), str(op), str(subject))
+                for r, at, actor, op, subject in conn.execute(
+                    "SELECT revision, at, actor, operation, subject FROM changes WHERE account_id = ? ORDER BY seq",
+                    (account_id,),
+                )
+            ]
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()

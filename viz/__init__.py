@@ -1,0 +1,10 @@
+"""The war-room map renderer: an account's power map as one self-contained, offline HTML file.
+
+>>> from viz import render_map  # render_map(account_map, powers, highlight_path=[...]) -> str
+
+See :mod:`viz.render` for how the page is built and why user text can never run in it.
+"""
+
+from viz.render import node_id, render_map
+
+__all__ = ["node_id", "render_map"]

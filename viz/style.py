@@ -1,0 +1,73 @@
+"""The war-room map's visual language: one place for every colour, shape and width.
+
+The legend in the page is generated from these same constants, so what the legend says is what the
+map draws. Colours are chosen to stay apart on a washed-out projector: stance runs green (with us)
+through grey to orange and red (against us); our side is blue boxes, competitors purple diamonds, and
+the introduction path amber, a colour nothing else uses.
+"""
+
+from __future__ import annotations
+
+from typing import Final, NamedTuple
+
+from powermap.model import EdgeKind, Stance
+
+
+class NodeColour(NamedTuple):
+    background: str
+    border: str
+    font: str = "#212121"
+
+
+STANCE_COLOURS: Final[dict[Stance, NodeColour]] = {
+    Stance.CHAMPION: NodeColour("#1b5e20", "#0d3311"),
+    Stance.SUPPORTER: NodeColour("#8bc34a", "#558b2f"),
+    Stance.NEUTRAL: NodeColour("#9e9e9e", "#616161"),
+    Stance.SKEPTIC: NodeColour("#fb8c00", "#e65100"),
+    Stance.OPPONENT: NodeColour("#d32f2f", "#8e0000"),
+}
+STANCE_LABELS: Final[dict[Stance, str]] = {
+    Stance.CHAMPION: "Champion",
+    Stance.SUPPORTER: "Supporter",
+    Stance.NEUTRAL: "Neutral",
+    Stance.SKEPTIC: "Skeptic",
+    Stance.OPPONENT: "Opponent",
+}
+
+MEMBER_SHAPE: Final = "box"
+MEMBER_COLOUR: Final = NodeColour("#1565c0", "#0d47a1", "#ffffff")
+COMPETITOR_SHAPE: Final = "diamond"
+COMPETITOR_COLOUR: Final = NodeColour("#4a148c", "#12005e")
+COMPETITOR_SIZE: Final = 20
+STAKEHOLDER_SHAPE: Final = "dot"
+
+#: A stakeholder's dot radius is ``SIZE_BASE + SIZE_PER_POWER * power``.
+SIZE_BASE: Final = 10.0
+SIZE_PER_POWER: Final = 40.0
+
+#: Longest label drawn on the canvas; the tooltip always carries the whole name.
+LABEL_MAX: Final = 32
+
+
+class EdgeStyle(NamedTuple):
+    colour: str
+    dashes: bool
+    arrow: bool
+    #: Width is ``base + per_unit * weight`` (the influence weight or the relationship strength).
+    base_width: float
+    per_unit: float
+    label: str
+
+
+EDGE_STYLES: Final[dict[EdgeKind, EdgeStyle]] = {
+    EdgeKind.REPORTS_TO: EdgeStyle("#9e9e9e", False, True, 1.5, 0.0, "Reports to (arrow to the boss)"),
+    EdgeKind.INFLUENCES: EdgeStyle("#00897b", False, True, 1.0, 5.0, "Influences (width = weight)"),
+    EdgeKind.RELATIONSHIP: EdgeStyle("#1e88e5", False, False, 1.0, 6.0, "Our relationship (width = strength)"),
+    EdgeKind.COMPETITOR_RELATIONSHIP: EdgeStyle(
+        "#8e24aa", True, False, 1.0, 6.0, "Competitor relationship (width = strength)"
+    ),
+}
+
+PATH_COLOUR: Final = "#ffb300"
+PATH_WIDTH: Final = 8.0
+PATH_BORDER_WIDTH: Final = 6
