@@ -16,9 +16,9 @@ WHERE all(i IN range(0, size(chain) - 1) WHERE NOT chain[i] IN chain[i + 1..])
 CALL (chain) {
   UNWIND range(0, size(chain) - 2) AS i
   WITH chain[i] AS u, chain[i + 1] AS v, i
-  OPTIONAL MATCH (u)-[inf:INFLUENCES]-(v)
+  OPTIONAL MATCH (u)-[line:INFLUENCES]-(v)
   OPTIONAL MATCH (u)-[rep:REPORTS_TO]-(v)
-  WITH i, max(inf.weight) AS weight, count(rep) AS reporting
+  WITH i, max(line.weight) AS weight, count(rep) AS reporting
   WITH i, CASE WHEN reporting > 0 AND coalesce(weight, 0.0) < 0.5 THEN 0.5 ELSE coalesce(weight, 0.0) END AS tie
   ORDER BY i
   RETURN collect(tie) AS ties

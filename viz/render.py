@@ -170,7 +170,7 @@ def _build_network(account_map: AccountMap, powers: Mapping[str, float], path: S
         colour = style.STANCE_COLOURS[stakeholder.stance]
         net.add_node(
             vis_id,
-            label=_label(stakeholder.name),
+            label=_label(stakeholder.name), mass=_mass(stakeholder.name),
             shape=style.STAKEHOLDER_SHAPE,
             size=round(style.SIZE_BASE + style.SIZE_PER_POWER * power, 2),
             title=_stakeholder_tooltip(stakeholder, power, graph, member_names, competitor_names),
@@ -183,8 +183,9 @@ def _build_network(account_map: AccountMap, powers: Mapping[str, float], path: S
         vis_id = node_id(NodeKind.MEMBER, member.id)
         lines = [member.name, member.title, f"Our team · {member.role.value}", f"Level: {member.level.value}"]
         net.add_node(
-            vis_id, label=_label(member.name), shape=style.MEMBER_SHAPE, title=_lines(lines),
-            **_node_look(style.MEMBER_COLOUR, vis_id in on_path),
+            vis_id, label=_label(member.name), mass=_mass(member.name), shape=style.MEMBER_SHAPE,
+            title=_lines(lines),
+            **_node_look(style.MEMBER_COLOUR, vis_id in on_path, label_inside=True),
             kind=NodeKind.MEMBER.value, ref=member.id, name=member.name, subtitle=member.title,
             onPath=vis_id in on_path,
         )
@@ -192,7 +193,8 @@ def _build_network(account_map: AccountMap, powers: Mapping[str, float], path: S
         vis_id = node_id(NodeKind.COMPETITOR, competitor.id)
         lines = [competitor.name, "Competitor", _notes(competitor.notes)]
         net.add_node(
-            vis_id, label=_label(competitor.name), shape=style.COMPETITOR_SHAPE, size=style.COMPETITOR_SIZE,
+            vis_id, label=_label(competitor.name), mass=_mass(competitor.name), shape=style.COMPETITOR_SHAPE,
+            size=style.COMPETITOR_SIZE,
             title=_lines(lines), **_node_look(style.COMPETITOR_COLOUR, False),
             kind=NodeKind.COMPETITOR.value, ref=competitor.id, name=competitor.name, subtitle="",
             onPath=False,
@@ -208,7 +210,11 @@ def _edges(
     account_map: AccountMap, path: Sequence[str], member_names: Mapping[str, str],
     competitor_names: Mapping[str, str],
 ) -> list[dict[str, Any]]:
-    """Every line of the map as vis edge options, lines on the highlighted path last (drawn on top)."""
+    """Every line of the map as vis edge options; the path's lines last, in path order (drawn on top).
+
+    A line on the path has ``onPath`` true and ``pathStep`` its step (0 from the team member);
+    every other line has ``pathStep`` null.
+    """
     names = {stakeholder.id: stakeholder.name for stakeholder in account_map.stakeholders}
     on_path = _path_lines(account_map, path)
     edges: list[dict[str, Any]] = []
@@ -217,6 +223,7 @@ def _edges(
     def add(kind: EdgeKind, index: int, source: str, target: str, *, weight: float, text: list[str]) -> None:
         look = style.EDGE_STYLES[kind]
         marked = (kind, index) in on_path
+        step = on_path.index((kind, index)) if marked else None
         curve = 0
         if kind.source_kind is NodeKind.STAKEHOLDER:  # a second line between two people curves aside
             pair = frozenset((source, target))
@@ -229,6 +236,7 @@ def _edges(
             "to": node_id(kind.target_kind, target),
             "kind": kind.value,
             "onPath": marked,
+            "pathStep": step,
             "title": _lines([*text, "On the introduction path" if marked else ""]),
             "width": round(max(width, style.PATH_WIDTH) if marked else width, 2),
             "color": _edge_colour(style.PATH_COLOUR if marked else look.colour),
@@ -256,17 +264,18 @@ def _edges(
              f"Competitor relationship, strength {crel.strength:.2f}"])
 
     # A path computed on other data may step where this map has no line: draw that step on its own.
-    for index, step in enumerate(step for step in on_path if step[0] == PATH_EDGE_KIND):
-        _, source, target, source_kind = step
+    missing = [(position, line) for position, line in enumerate(on_path) if line[0] == PATH_EDGE_KIND]
+    for index, (position, (_, source, target, source_kind)) in enumerate(missing):
         source_name = member_names[source] if source_kind == NodeKind.MEMBER.value else names[source]
         edges.append({
             "id": f"{PATH_EDGE_KIND}:{index}", "from": node_id(NodeKind(source_kind), source),
             "to": node_id(NodeKind.STAKEHOLDER, target), "kind": PATH_EDGE_KIND, "onPath": True,
+            "pathStep": position,
             "title": _lines([f"{source_name} → {names[target]}", "Introduction step (no line in this map)"]),
             "width": style.PATH_WIDTH, "color": _edge_colour(style.PATH_COLOUR), "dashes": True,
             "arrows": _arrows(True), "shadow": True,
         })
-    return sorted(edges, key=lambda edge: bool(edge["onPath"]))
+    return sorted(edges, key=lambda edge: -1 if edge["pathStep"] is None else int(edge["pathStep"]))
 
 
 def _path_lines(account_map: AccountMap, path: Sequence[str]) -> list[tuple[Any, ...]]:
@@ -297,7 +306,8 @@ def _path_lines(account_map: AccountMap, path: Sequence[str]) -> list[tuple[Any,
     return chosen
 
 
-def _node_look(colour: style.NodeColour, on_path: bool) -> dict[str, Any]:
+def _node_look(colour: style.NodeColour, on_path: bool, *, label_inside: bool = False) -> dict[str, Any]:
+    """Colours, border and font of a node; a label drawn outside the shape gets a white halo."""
     border = style.PATH_COLOUR if on_path else colour.border
     return {
         "color": {
@@ -307,9 +317,8 @@ def _node_look(colour: style.NodeColour, on_path: bool) -> dict[str, Any]:
         },
         "borderWidth": style.PATH_BORDER_WIDTH if on_path else 2,
         "borderWidthSelected": style.PATH_BORDER_WIDTH if on_path else 4,
-        "font": {"color": colour.font if colour is style.MEMBER_COLOUR else "#212121",
-                 "size": 18, "face": _FONT_FACE, "strokeWidth": 0 if colour is style.MEMBER_COLOUR else 4,
-                 "strokeColor": "#ffffff"},
+        "font": {"color": colour.font, "size": style.LABEL_SIZE, "face": _FONT_FACE,
+                 "strokeWidth": 0 if label_inside else 4, "strokeColor": "#ffffff"},
         "shadow": on_path,
     }
 
@@ -332,7 +341,7 @@ def _vis_options() -> dict[str, Any]:
         "physics": {
             "enabled": True,
             "solver": "forceAtlas2Based",
-            "forceAtlas2Based": {"gravitationalConstant": -140, "centralGravity": 0.015, "springLength": 150,
+            "forceAtlas2Based": {"gravitationalConstant": -90, "centralGravity": 0.015, "springLength": 110,
                                  "springConstant": 0.05, "damping": 0.5, "avoidOverlap": 0.9},
             "stabilization": {"enabled": True, "iterations": 300, "updateInterval": 50, "fit": True},
             "minVelocity": 0.75,
@@ -386,6 +395,11 @@ def _lines(lines: Sequence[str]) -> str:
 def _label(name: str) -> str:
     name = _clean(" ".join(name.split()))
     return name if len(name) <= style.LABEL_MAX else name[: style.LABEL_MAX - 1] + "…"
+
+
+def _mass(name: str) -> float:
+    """Repulsion weight of a node: long labels push neighbours further, so labels overlap less."""
+    return round(1.0 + len(_label(name)) / 16, 2)
 
 
 def _clean(text: str) -> str:

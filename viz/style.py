@@ -46,7 +46,9 @@ SIZE_BASE: Final = 10.0
 SIZE_PER_POWER: Final = 40.0
 
 #: Longest label drawn on the canvas; the tooltip always carries the whole name.
-LABEL_MAX: Final = 32
+LABEL_MAX: Final = 28
+#: Label font size in canvas pixels (before the view's zoom), large enough for a projector.
+LABEL_SIZE: Final = 20
 
 
 class EdgeStyle(NamedTuple):

@@ -95,6 +95,9 @@ def propagate(
         if total > 0.0:
             plan[node] = (1.0 / (1.0 + total), [(source, w / (1.0 + total)) for source, w in sources])
     leans = dict(start if start is not None else own)
+    for node in graph:
+        if node not in plan:  # nobody sways them: their final lean is their own, from the first sweep on
+            leans[node] = own[node]
     for _ in range(max_iterations):
         change = 0.0
         for node, (keep, sources) in plan.items():
@@ -103,9 +106,6 @@ def propagate(
             leans[node] = value  # Gauss-Seidel: later nodes already see this value
         if change <= tolerance:
             break
-    for node in graph:
-        if node not in plan:
-            leans[node] = own[node]
     return leans
 
 

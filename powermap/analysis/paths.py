@@ -116,6 +116,8 @@ def _push(
     finish: float,
     target: str,
 ) -> None:
+    if strength <= 0.0:  # a product that underflowed to 0 carries no introduction either
+        return
     estimate = strength if nodes[-1] == target else strength * finish * _ESTIMATE_SLACK
     heapq.heappush(heap, (-estimate, len(nodes), nodes, strength))
 

@@ -192,7 +192,8 @@ def recommend(
     targets = [s for s, _ in ranking(dict(powers))[:pool]]
     recommendations: list[Recommendation] = []
     for candidate in _candidates(context, targets):
-        expected, covered = context.gain(candidate.changes)
+        # Rounded to 12 places: differences below that are float noise, not a reason to rank.
+        expected, covered = (round(value, 12) for value in context.gain(candidate.changes))
         if expected <= 1e-12 and covered <= 0.0:
             continue
         path = context.path_to(candidate.target)
@@ -210,8 +211,8 @@ def recommend(
         )
     recommendations.sort(
         key=lambda r: (
-            -round(r["expected_gain"], 12),
-            -round(r["coverage_gain"], 12),
+            -r["expected_gain"],
+            -r["coverage_gain"],
             -powers[r["target"]],
             _KIND_ORDER.index(ActivityKind(r["activity"])),
             r["target"],
