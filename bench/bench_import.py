@@ -350,6 +350,16 @@ class Neo4jBench:
                 if int(record["deleted"]) < DELETE_LIMIT:
                     break
 
+    def warm_up(self, size: int, seed: int) -> None:
+        """One untimed store import and bare import, so that every query plan is compiled and cached."""
+        account_map = with_account_id(synthetic_map(size, seed=seed), fresh_id(size, "warmup"))
+        counts = Counts.of(account_map)
+        self.store_import(account_map, counts)
+        self.store.get_map(account_map.account.id)
+        self.delete(account_map.account.id)
+        self.bare_import(BareRows.of(account_map), account_map.account.id)
+        self.bare_clear()
+
     def close(self) -> None:
         """Remove everything the bench wrote, then disconnect (best effort, each step on its own)."""
         for account_id in list(self.accounts):
@@ -758,6 +768,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if neo is not None:
             neo.bare_indexes()
+            log("warming up (an untimed store import and bare import, so query plans are cached)")
+            neo.warm_up(SMOKE_SIZE, options.seed + 1)
         machine = machine_info(neo)
         with sqlite_directory(options.sqlite_dir) as sqlite_dir:
             for size in options.sizes:

@@ -37,7 +37,10 @@ def test_a_killed_import_leaves_the_previous_map_intact(service: PowermapService
     service.import_map(with_id(tiny_document(), account))
     killed = subprocess.run(
         [sys.executable, "-c", KILL_MIDWAY, service.store.url],
-        input=json.dumps(with_id(sample_document(), account)), capture_output=True, text=True, timeout=120,
+        input=json.dumps(with_id(sample_document(), account)),
+        capture_output=True,
+        text=True,
+        timeout=120,
         check=False,
     )
     assert killed.returncode == -9, killed.stdout + killed.stderr

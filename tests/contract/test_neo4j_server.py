@@ -52,7 +52,7 @@ def test_every_query_passes_explain_on_the_server(neo4j_store: Neo4jStore) -> No
         for name in Q:
             if name in SCHEMA:
                 continue  # schema commands cannot be explained; the next test runs them
-            summary = session.run(Query("EXPLAIN " + cypher(name))).consume()  # type: ignore[arg-type]
+            summary = session.run(Query("EXPLAIN " + cypher(name))).consume()
             assert summary.plan is not None, name
 
 
@@ -105,20 +105,28 @@ def prefix_n(neo4j_store: Neo4jStore) -> Iterator[str]:
 
 
 def test_a_server_that_is_down_is_one_clear_error() -> None:
-    with pytest.raises(StoreUnavailableError, match=r"cannot reach Neo4j at bolt://127\.0\.0\.1:9: is the server running"):
+    with pytest.raises(
+        StoreUnavailableError, match=r"cannot reach Neo4j at bolt://127\.0\.0\.1:9: is the server running"
+    ):
         open_store("bolt://127.0.0.1:9")
 
 
 def test_a_missing_database_is_one_clear_error() -> None:
     url = neo4j_or_skip().rstrip("/") + "/nosuchdb"
-    with pytest.raises(StoreError, match="database 'nosuchdb'.*does not exist"):
+    with pytest.raises(StoreError, match=r"database 'nosuchdb'.*does not exist"):
         open_store(url)
 
 
 def test_the_cli_reports_a_server_that_is_down_without_a_traceback(tmp_path: Path) -> None:
     powermap = Path(sys.executable).with_name("powermap")
-    result = subprocess.run([str(powermap), "accounts", "--store", "bolt://127.0.0.1:9"], capture_output=True,
-                            text=True, timeout=60, check=False, cwd=tmp_path)
+    result = subprocess.run(
+        [str(powermap), "accounts", "--store", "bolt://127.0.0.1:9"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+        cwd=tmp_path,
+    )
     assert result.returncode == 1
     assert "cannot reach Neo4j" in result.stderr
     assert "Traceback" not in result.stderr + result.stdout
@@ -131,5 +139,6 @@ def test_collecting_garbage_removes_replaced_versions(neo4j_store: Neo4jStore, p
     service.import_map(with_id(sample_document(), account))
     with GraphDatabase.driver(neo4j_or_skip(), notifications_min_severity="OFF") as driver:
         records, _, _ = driver.execute_query(
-            "MATCH (n:Scoped {account: $account}) RETURN count(DISTINCT n.scope) AS scopes", account=account)
+            "MATCH (n:Scoped {account: $account}) RETURN count(DISTINCT n.scope) AS scopes", account=account
+        )
     assert records[0]["scopes"] == 1

@@ -135,9 +135,10 @@ def test_put_node_appends_a_new_node_and_updates_an_existing_one_in_place(
 ) -> None:
     account = prefix + "t"
     service.import_map(with_id(tiny_document(), account))
-    new = {"id": "coo", "name": "老赵 \"Zhao\"", "level": "executive", "influence": 0.8, "stance": "opponent"}
+    new = {"id": "coo", "name": '老赵 "Zhao"', "level": "executive", "influence": 0.8, "stance": "opponent"}
     created = service.put_node(account, NodeKind.STAKEHOLDER, new)
-    assert isinstance(created, Stakeholder) and created.stance == "opponent"
+    assert isinstance(created, Stakeholder)
+    assert created.stance == "opponent"
     updated = {**tiny_document()["stakeholders"][0], "stance": "champion"}
     service.put_node(account, NodeKind.STAKEHOLDER, updated)
     expected = with_id(tiny_document(), account)
@@ -168,9 +169,11 @@ def test_removing_a_member_or_competitor_removes_their_relationships(service: Po
     service.remove_node(account, NodeKind.MEMBER, "li")
     service.remove_node(account, NodeKind.COMPETITOR, "rival")
     back = exported(service, account)
-    assert back["relationships"] == [] and back["competitor_relationships"] == []
+    assert back["relationships"] == []
+    assert back["competitor_relationships"] == []
     assert back["activities"][0]["members"] == []
-    assert [m["id"] for m in back["team"]] == ["boss"] and back["competitors"] == []
+    assert [m["id"] for m in back["team"]] == ["boss"]
+    assert back["competitors"] == []
 
 
 def test_lines_are_created_updated_in_place_and_removed(service: PowermapService, prefix: str) -> None:
@@ -178,14 +181,18 @@ def test_lines_are_created_updated_in_place_and_removed(service: PowermapService
     service.import_map(with_id(tiny_document(), account))
     service.put_edge(account, EdgeKind.RELATIONSHIP, {"member": "boss", "stakeholder": "ceo", "strength": 0.3})
     service.put_edge(account, EdgeKind.INFLUENCES, {"from": "cto", "to": "ceo", "weight": 0.2})
-    service.put_edge(account, EdgeKind.COMPETITOR_RELATIONSHIP,
-                     {"competitor": "rival", "stakeholder": "ceo", "strength": 0.9})
-    service.put_edge(account, EdgeKind.RELATIONSHIP,
-                     {"member": "li", "stakeholder": "cto", "strength": 0.9, "last_contact": None})
+    service.put_edge(
+        account, EdgeKind.COMPETITOR_RELATIONSHIP, {"competitor": "rival", "stakeholder": "ceo", "strength": 0.9}
+    )
+    service.put_edge(
+        account, EdgeKind.RELATIONSHIP, {"member": "li", "stakeholder": "cto", "strength": 0.9, "last_contact": None}
+    )
     service.remove_edge(account, EdgeKind.REPORTS_TO, "cfo", "ceo")
     expected = with_id(tiny_document(), account)
-    expected["relationships"] = [{"member": "li", "stakeholder": "cto", "strength": 0.9},
-                                 {"member": "boss", "stakeholder": "ceo", "strength": 0.3}]
+    expected["relationships"] = [
+        {"member": "li", "stakeholder": "cto", "strength": 0.9},
+        {"member": "boss", "stakeholder": "ceo", "strength": 0.3},
+    ]
     expected["influences"][0]["weight"] = 0.2
     expected["competitor_relationships"].append({"competitor": "rival", "stakeholder": "ceo", "strength": 0.9})
     expected["reports_to"] = [{"from": "cto", "to": "ceo"}]
@@ -195,8 +202,15 @@ def test_lines_are_created_updated_in_place_and_removed(service: PowermapService
 def test_activities_and_the_account_record_can_be_edited(service: PowermapService, prefix: str) -> None:
     account = prefix + "t"
     service.import_map(with_id(tiny_document(), account))
-    activity = {"id": "a2", "type": "summit", "date": "2026-11-01", "members": ["boss"], "stakeholders": ["ceo"],
-                "outcome": "高层峰会", "notes": ""}
+    activity = {
+        "id": "a2",
+        "type": "summit",
+        "date": "2026-11-01",
+        "members": ["boss"],
+        "stakeholders": ["ceo"],
+        "outcome": "高层峰会",
+        "notes": "",
+    }
     service.put_activity(account, activity)
     service.remove_activity(account, "a1")
     service.update_account(account, {"name": "Renamed 改名", "industry": "rail", "notes": "n"})
@@ -206,17 +220,16 @@ def test_activities_and_the_account_record_can_be_edited(service: PowermapServic
     assert service.store.read(account).revision == 4
 
 
-def test_an_edit_that_breaks_the_contract_is_refused_and_changes_nothing(
-    service: PowermapService, prefix: str
-) -> None:
+def test_an_edit_that_breaks_the_contract_is_refused_and_changes_nothing(service: PowermapService, prefix: str) -> None:
     account = prefix + "t"
     service.import_map(with_id(tiny_document(), account))
     before = (exported(service, account), service.store.read(account).revision)
     with pytest.raises(InvalidMapError, match=r"relationships\[\d\]\.stakeholder \(member 'li' to 'ghost'\)"):
         service.put_edge(account, EdgeKind.RELATIONSHIP, {"member": "li", "stakeholder": "ghost", "strength": 0.5})
     with pytest.raises(InvalidMapError, match=r"stakeholder\.influence \('ceo'\)"):
-        service.put_node(account, NodeKind.STAKEHOLDER, {"id": "ceo", "name": "C", "level": "executive",
-                                                         "influence": 7})
+        service.put_node(
+            account, NodeKind.STAKEHOLDER, {"id": "ceo", "name": "C", "level": "executive", "influence": 7}
+        )
     with pytest.raises(InvalidMapError, match="cycle"):
         service.put_edge(account, EdgeKind.REPORTS_TO, {"from": "ceo", "to": "cto"})
     with pytest.raises(StakeholderNotFoundError):
@@ -246,8 +259,11 @@ def test_a_write_against_a_stale_revision_is_refused(store: Store, prefix: str) 
 
 
 def analyses(service: PowermapService, account: str, target: str) -> dict[str, Any]:
-    return {"analyze": service.analyze(account), "paths": service.paths(account, target, k=4),
-            "recommend": service.recommend(account, limit=20)}
+    return {
+        "analyze": service.analyze(account),
+        "paths": service.paths(account, target, k=4),
+        "recommend": service.recommend(account, limit=20),
+    }
 
 
 def test_the_sample_analyses_match_the_in_memory_answer(service: PowermapService, prefix: str) -> None:

@@ -40,8 +40,10 @@ PWNED = "pwned"
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs headless Chromium at /usr/bin/chromium "
-                       "(Debian packages chromium and chromium-driver)"),
+    pytest.mark.skipif(
+        not CHROMIUM.exists(),
+        reason="needs headless Chromium at /usr/bin/chromium (Debian packages chromium and chromium-driver)",
+    ),
 ]
 
 
@@ -50,10 +52,17 @@ pytestmark = [
 
 #: Chromium's own service traffic (component updater, sign-in, network time), which no flag fully
 #: silences in the Debian build; it is not the page's, and is told apart by exact host name.
-CHROMIUM_SERVICE_HOSTS = frozenset({
-    "update.googleapis.com", "accounts.google.com", "clients2.google.com", "redirector.gvt1.com",
-    "edgedl.me.gvt1.com", "safebrowsing.googleapis.com", "optimizationguide-pa.googleapis.com",
-})
+CHROMIUM_SERVICE_HOSTS = frozenset(
+    {
+        "update.googleapis.com",
+        "accounts.google.com",
+        "clients2.google.com",
+        "redirector.gvt1.com",
+        "edgedl.me.gvt1.com",
+        "safebrowsing.googleapis.com",
+        "optimizationguide-pa.googleapis.com",
+    }
+)
 
 
 def request_host(request_line: str) -> str:
@@ -107,26 +116,42 @@ def proxy() -> Iterator[RecordingProxy]:
 
 #: Flags that keep Chromium's own background traffic down (what remains is CHROMIUM_SERVICE_HOSTS).
 QUIET = (
-    "--disable-extensions", "--disable-default-apps", "--no-default-browser-check", "--no-service-autorun",
-    "--disable-client-side-phishing-detection", "--disable-domain-reliability", "--metrics-recording-only",
-    "--disable-breakpad", "--password-store=basic",
-    "--disable-features=NetworkTimeServiceQuerying,OptimizationHints,MediaRouter,AutofillServerCommunication,"
-    "Translate",
+    "--disable-extensions",
+    "--disable-default-apps",
+    "--no-default-browser-check",
+    "--no-service-autorun",
+    "--disable-client-side-phishing-detection",
+    "--disable-domain-reliability",
+    "--metrics-recording-only",
+    "--disable-breakpad",
+    "--password-store=basic",
+    "--disable-features=NetworkTimeServiceQuerying,OptimizationHints,MediaRouter,AutofillServerCommunication,Translate",
 )
 
 
 def chromium(page: Path, proxy: RecordingProxy, profile: Path, *mode: str) -> str:
     """Run headless Chromium on a local page with networking forced through the recording proxy."""
     args = [
-        str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        str(CHROMIUM),
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
         *QUIET,
         f"--user-data-dir={profile}",
-        f"--proxy-server=http://127.0.0.1:{proxy.port}", "--proxy-bypass-list=<-loopback>",
-        "--virtual-time-budget=20000", *mode, page.as_uri(),
+        f"--proxy-server=http://127.0.0.1:{proxy.port}",
+        "--proxy-bypass-list=<-loopback>",
+        "--virtual-time-budget=20000",
+        *mode,
+        page.as_uri(),
     ]
-    result = subprocess.run(args, capture_output=True, text=True, timeout=180, check=False,
-                            env={**os.environ, "LANG": "C.UTF-8"})
+    result = subprocess.run(
+        args, capture_output=True, text=True, timeout=180, check=False, env={**os.environ, "LANG": "C.UTF-8"}
+    )
     assert result.returncode == 0, f"chromium failed ({result.returncode}): {result.stderr[-3000:]}"
     return result.stdout
 
@@ -207,21 +232,37 @@ HOSTILE = "<img src=x onerror=\"document.title='pwned'\">"
 
 
 def hostile_map() -> AccountMap:
-    names = [HOSTILE, "<script>document.title='pwned'</script>", "</script><script>document.title='pwned'</script>",
-             "<svg onload=\"document.title='pwned'\"></svg>", "总裁 \"quoted\" & 'single'"]
-    return parse_account_map({
-        "account": {"id": "x", "name": "<script>document.title='pwned'</script>"},
-        "competitors": [{"id": "c", "name": "<img src=x onerror=\"document.title='pwned'\">"}],
-        "team": [{"id": "m", "name": "</script><script>document.title='pwned'</script>", "role": "AR"}],
-        "stakeholders": [
-            {"id": f"s{index}", "name": name, "title": name, "department": name, "level": "executive",
-             "decision_role": "decision_maker", "influence": 0.9, "stance": "skeptic", "notes": name}
-            for index, name in enumerate(names)
-        ],
-        "influences": [{"from": "s1", "to": "s0", "weight": 0.8}],
-        "relationships": [{"member": "m", "stakeholder": "s1", "strength": 0.7}],
-        "competitor_relationships": [{"competitor": "c", "stakeholder": "s0", "strength": 0.5}],
-    })
+    names = [
+        HOSTILE,
+        "<script>document.title='pwned'</script>",
+        "</script><script>document.title='pwned'</script>",
+        "<svg onload=\"document.title='pwned'\"></svg>",
+        "总裁 \"quoted\" & 'single'",
+    ]
+    return parse_account_map(
+        {
+            "account": {"id": "x", "name": "<script>document.title='pwned'</script>"},
+            "competitors": [{"id": "c", "name": "<img src=x onerror=\"document.title='pwned'\">"}],
+            "team": [{"id": "m", "name": "</script><script>document.title='pwned'</script>", "role": "AR"}],
+            "stakeholders": [
+                {
+                    "id": f"s{index}",
+                    "name": name,
+                    "title": name,
+                    "department": name,
+                    "level": "executive",
+                    "decision_role": "decision_maker",
+                    "influence": 0.9,
+                    "stance": "skeptic",
+                    "notes": name,
+                }
+                for index, name in enumerate(names)
+            ],
+            "influences": [{"from": "s1", "to": "s0", "weight": 0.8}],
+            "relationships": [{"member": "m", "stakeholder": "s1", "strength": 0.7}],
+            "competitor_relationships": [{"competitor": "c", "stakeholder": "s0", "strength": 0.5}],
+        }
+    )
 
 
 def write(folder: Path, name: str, page: str) -> Path:
@@ -248,8 +289,12 @@ def test_sample_map_renders_every_node_offline(tmp_path: Path, proxy: RecordingP
     assert dom.attr("stabilized") == "1"
     assert dom.attr("frozen-by") in {"stabilization", "stabilized"}, "layout settled before the fallback"
     expected_nodes = len(account_map.stakeholders) + len(account_map.team) + len(account_map.competitors)
-    expected_edges = (len(account_map.reports_to) + len(account_map.influences) + len(account_map.relationships)
-                      + len(account_map.competitor_relationships))
+    expected_edges = (
+        len(account_map.reports_to)
+        + len(account_map.influences)
+        + len(account_map.relationships)
+        + len(account_map.competitor_relationships)
+    )
     assert dom.attr("nodes") == str(expected_nodes)
     assert dom.attr("edges") == str(expected_edges)
     assert account_map.account.name in dom.title
@@ -372,8 +417,14 @@ def test_sample_map_screenshot(tmp_path: Path, proxy: RecordingProxy) -> None:
     """
     _, page = sample_page()
     shot = tmp_path / "map.png"
-    chromium(write(tmp_path, "map.html", page), proxy, tmp_path / "profile",
-             f"--screenshot={shot}", "--window-size=1600,1000", "--hide-scrollbars")
+    chromium(
+        write(tmp_path, "map.html", page),
+        proxy,
+        tmp_path / "profile",
+        f"--screenshot={shot}",
+        "--window-size=1600,1000",
+        "--hide-scrollbars",
+    )
     assert proxy.page_requests == []
     data = shot.read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n"

@@ -71,8 +71,9 @@ def test_gaps_are_the_strongest_competitor_minus_us_and_only_positive() -> None:
     ]
     document["relationships"].append({"member": "boss", "stakeholder": "cfo", "strength": 0.2})
     gaps = competitor_gaps(graph_of(document))
-    assert gaps == [{"stakeholder": "cfo", "competitor": "local", "ours": 0.2, "theirs": 0.9,
-                     "gap": pytest.approx(0.7)}]
+    assert gaps == [
+        {"stakeholder": "cfo", "competitor": "local", "ours": 0.2, "theirs": 0.9, "gap": pytest.approx(0.7)}
+    ]
 
 
 def test_coverage_is_the_share_of_power_held_by_people_we_hold_at_half_or_more() -> None:
@@ -140,8 +141,9 @@ def test_improving_any_stance_or_relationship_never_lowers_the_forecast(
         if existing:
             existing[0]["strength"] = data.draw(st.floats(existing[0]["strength"], 1.0))
         else:
-            improved["relationships"].append({"member": member, "stakeholder": target,
-                                              "strength": data.draw(st.floats(0.0, 1.0))})
+            improved["relationships"].append(
+                {"member": member, "stakeholder": target, "strength": data.draw(st.floats(0.0, 1.0))}
+            )
     after = decision_forecast(graph_of(improved))["support_index"]
     assert after >= before - 1e-9
     assert -1.0 <= after <= 1.0
@@ -167,9 +169,11 @@ def test_recommendations_on_the_sample_are_ranked_have_positive_gain_and_name_ev
         assert rec["expected_gain"] >= 0.0
         assert rec["expected_gain"] > 0.0 or rec["coverage_gain"] > 0.0
         if rec["path"]:
-            assert rec["path"][0] in members and rec["path"][-1] == rec["target"]
-    assert {"attitude_turnaround", "ice_breaking", "competitor_block"} <= {r["activity"] for r in recommend(
-        graph, limit=500)}
+            assert rec["path"][0] in members
+            assert rec["path"][-1] == rec["target"]
+    assert {"attitude_turnaround", "ice_breaking", "competitor_block"} <= {
+        r["activity"] for r in recommend(graph, limit=500)
+    }
 
 
 def test_a_recommendations_gain_is_the_simulated_change_of_the_forecast() -> None:

@@ -46,8 +46,11 @@ def test_the_sample_account_is_a_valid_contract_document() -> None:
         ({"team__0__role": "CEO"}, "team[0].role", "'li'"),
         ({"influences__0__weight": 2}, "influences[0].weight", "from 'cto' to 'ceo'"),
         ({"relationships__0__strength": "strong"}, "relationships[0].strength", "member 'li' to 'cto'"),
-        ({"competitor_relationships__0__strength": 1.01}, "competitor_relationships[0].strength",
-         "competitor 'rival' to 'cfo'"),
+        (
+            {"competitor_relationships__0__strength": 1.01},
+            "competitor_relationships[0].strength",
+            "competitor 'rival' to 'cfo'",
+        ),
         ({"activities__0__type": "party"}, "activities[0].type", "'a1'"),
         ({"activities__0__date": "yesterday"}, "activities[0].date", "'a1'"),
         ({"relationships__0__last_contact": "2026-13-01"}, "relationships[0].last_contact", "member 'li' to 'cto'"),
@@ -144,10 +147,13 @@ def test_a_document_that_is_not_an_object_is_refused(document: Any) -> None:
 
 
 def test_defaults_are_filled_in_and_export_gives_contract_field_names() -> None:
-    document = {"account": {"id": "a", "name": "A"},
-                "stakeholders": [{"id": "s", "name": "S", "level": "staff", "influence": 0.2}],
-                "reports_to": [], "team": [{"id": "m", "name": "M", "role": "SR"}],
-                "relationships": [{"member": "m", "stakeholder": "s", "strength": 0.3}]}
+    document = {
+        "account": {"id": "a", "name": "A"},
+        "stakeholders": [{"id": "s", "name": "S", "level": "staff", "influence": 0.2}],
+        "reports_to": [],
+        "team": [{"id": "m", "name": "M", "role": "SR"}],
+        "relationships": [{"member": "m", "stakeholder": "s", "strength": 0.3}],
+    }
     exported = parse_account_map(document).to_document()
     assert exported["format"] == "powermap/v1"
     assert exported["stakeholders"][0]["stance"] == "neutral"

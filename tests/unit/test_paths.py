@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 import networkx as nx
@@ -31,7 +32,9 @@ def test_tie_strength_is_the_largest_influence_either_way_or_half_for_reporting(
 
 def test_the_best_path_multiplies_relationship_and_tie_strengths() -> None:
     graph = graph_of(tiny_document())
-    assert introduction_paths(graph, "ceo", k=5) == [{"strength": pytest.approx(0.8 * 0.7), "nodes": ["li", "cto", "ceo"]}]
+    assert introduction_paths(graph, "ceo", k=5) == [
+        {"strength": pytest.approx(0.8 * 0.7), "nodes": ["li", "cto", "ceo"]}
+    ]
     # to the CFO the path runs on through the CEO, over a reporting line (0.5 beats the 0.4 influence)
     assert introduction_paths(graph, "cfo", k=5) == [
         {"strength": pytest.approx(0.8 * 0.7 * 0.5), "nodes": ["li", "cto", "ceo", "cfo"]}
@@ -92,7 +95,7 @@ def brute_force(graph: nx.DiGraph[str], target: str, k: int, member: str | None)
             chains = [[first]] if first == target else list(nx.all_simple_paths(tie_graph, first, target))
             for chain in chains:
                 product = strength
-                for u, v in zip(chain, chain[1:], strict=False):
+                for u, v in itertools.pairwise(chain):
                     product *= tie_graph.edges[u, v]["strength"]
                 if product > 0:
                     found.append({"strength": product, "nodes": [who, *chain]})

@@ -27,7 +27,7 @@ HOSTILE_NAMES = [
     "<script>alert(1)</script>",
     "</script><script>alert(1)</script>",
     "<img src=x onerror=\"document.title='pwned'\">",
-    "O'Brien \"the boss\" & co",
+    'O\'Brien "the boss" & co',
     "陈伟 </SCRIPT ><!-- 总裁",
     "line\u2028separator\u2029end",
 ]
@@ -87,19 +87,29 @@ def sample_map() -> AccountMap:
 
 def hostile_map() -> AccountMap:
     stakeholders = [
-        {"id": f"s{index}", "name": name, "title": name, "department": name, "level": "senior",
-         "influence": 0.5, "stance": "opponent", "notes": name}
+        {
+            "id": f"s{index}",
+            "name": name,
+            "title": name,
+            "department": name,
+            "level": "senior",
+            "influence": 0.5,
+            "stance": "opponent",
+            "notes": name,
+        }
         for index, name in enumerate(HOSTILE_NAMES)
     ]
-    return parse_account_map({
-        "account": {"id": "evil", "name": "</title><script>alert(1)</script>", "industry": "<b>x</b>"},
-        "competitors": [{"id": "c", "name": "</script><script>alert('c')</script>", "notes": "<i>n</i>"}],
-        "team": [{"id": "m", "name": "\"><svg onload=alert(1)>", "role": "AR", "title": "</script>"}],
-        "stakeholders": stakeholders,
-        "influences": [{"from": "s0", "to": "s1", "weight": 0.7}],
-        "relationships": [{"member": "m", "stakeholder": "s0", "strength": 0.8}],
-        "competitor_relationships": [{"competitor": "c", "stakeholder": "s1", "strength": 0.6}],
-    })
+    return parse_account_map(
+        {
+            "account": {"id": "evil", "name": "</title><script>alert(1)</script>", "industry": "<b>x</b>"},
+            "competitors": [{"id": "c", "name": "</script><script>alert('c')</script>", "notes": "<i>n</i>"}],
+            "team": [{"id": "m", "name": '"><svg onload=alert(1)>', "role": "AR", "title": "</script>"}],
+            "stakeholders": stakeholders,
+            "influences": [{"from": "s0", "to": "s1", "weight": 0.7}],
+            "relationships": [{"member": "m", "stakeholder": "s0", "strength": 0.8}],
+            "competitor_relationships": [{"competitor": "c", "stakeholder": "s1", "strength": 0.6}],
+        }
+    )
 
 
 @pytest.fixture(scope="module")
@@ -128,8 +138,22 @@ def acme_page(acme: AccountMap, acme_powers: dict[str, float], acme_path: list[s
 # --- offline -----------------------------------------------------------------------------------
 
 _REMOTE = re.compile(r"^\s*(?:[a-z][a-z0-9+.-]*:)?//", re.IGNORECASE)
-_URL_ATTRIBUTES = {"src", "href", "srcset", "action", "formaction", "poster", "data", "background",
-                   "manifest", "ping", "xlink:href", "cite", "longdesc", "codebase"}
+_URL_ATTRIBUTES = {
+    "src",
+    "href",
+    "srcset",
+    "action",
+    "formaction",
+    "poster",
+    "data",
+    "background",
+    "manifest",
+    "ping",
+    "xlink:href",
+    "cite",
+    "longdesc",
+    "codebase",
+}
 
 
 def test_map_loads_nothing_from_the_network(acme_page: str) -> None:
@@ -150,8 +174,11 @@ def test_map_loads_nothing_from_the_network(acme_page: str) -> None:
 
 def test_page_policy_forbids_any_fetch_and_allows_only_its_own_scripts(acme_page: str) -> None:
     page = parse_page(acme_page)
-    policies = [attrs.get("content") or "" for tag, attrs in page.elements
-                if tag == "meta" and (attrs.get("http-equiv") or "").lower() == "content-security-policy"]
+    policies = [
+        attrs.get("content") or ""
+        for tag, attrs in page.elements
+        if tag == "meta" and (attrs.get("http-equiv") or "").lower() == "content-security-policy"
+    ]
     assert len(policies) == 1
     directives = {name: value for name, _, value in (part.strip().partition(" ") for part in policies[0].split(";"))}
     assert directives["default-src"] == "'none'"
@@ -184,9 +211,11 @@ def test_every_person_and_competitor_is_in_the_embedded_data(acme: AccountMap, a
     nodes = {node["id"]: node for node in data["nodes"]}
     assert set(nodes) == expected
     assert len(data["nodes"]) == len(expected)
-    people: list[tuple[Node, NodeKind]] = [*((s, NodeKind.STAKEHOLDER) for s in acme.stakeholders),
-                                           *((m, NodeKind.MEMBER) for m in acme.team),
-                                           *((c, NodeKind.COMPETITOR) for c in acme.competitors)]
+    people: list[tuple[Node, NodeKind]] = [
+        *((s, NodeKind.STAKEHOLDER) for s in acme.stakeholders),
+        *((m, NodeKind.MEMBER) for m in acme.team),
+        *((c, NodeKind.COMPETITOR) for c in acme.competitors),
+    ]
     for item, kind in people:
         node = nodes[node_id(kind, item.id)]
         assert (node["kind"], node["ref"], node["name"]) == (kind.value, item.id, item.name)
@@ -203,19 +232,26 @@ def test_every_person_and_competitor_is_in_the_embedded_data(acme: AccountMap, a
 
 
 def test_the_same_id_in_different_lists_gives_different_nodes() -> None:
-    account_map = parse_account_map({
-        "account": {"id": "a", "name": "A"},
-        "competitors": [{"id": "x", "name": "Rival X"}],
-        "team": [{"id": "x", "name": "Member X", "role": "AR"}],
-        "stakeholders": [{"id": "x", "name": "Stakeholder X", "level": "staff", "influence": 0.2}],
-        "relationships": [{"member": "x", "stakeholder": "x", "strength": 0.5}],
-        "competitor_relationships": [{"competitor": "x", "stakeholder": "x", "strength": 0.4}],
-    })
+    account_map = parse_account_map(
+        {
+            "account": {"id": "a", "name": "A"},
+            "competitors": [{"id": "x", "name": "Rival X"}],
+            "team": [{"id": "x", "name": "Member X", "role": "AR"}],
+            "stakeholders": [{"id": "x", "name": "Stakeholder X", "level": "staff", "influence": 0.2}],
+            "relationships": [{"member": "x", "stakeholder": "x", "strength": 0.5}],
+            "competitor_relationships": [{"competitor": "x", "stakeholder": "x", "strength": 0.4}],
+        }
+    )
     data = embedded_data(render_map(account_map, {"x": 0.3}))
     assert {node["id"]: node["name"] for node in data["nodes"]} == {
-        "stakeholder:x": "Stakeholder X", "member:x": "Member X", "competitor:x": "Rival X"}
+        "stakeholder:x": "Stakeholder X",
+        "member:x": "Member X",
+        "competitor:x": "Rival X",
+    }
     assert {(edge["from"], edge["to"]) for edge in data["edges"]} == {
-        ("member:x", "stakeholder:x"), ("competitor:x", "stakeholder:x")}
+        ("member:x", "stakeholder:x"),
+        ("competitor:x", "stakeholder:x"),
+    }
 
 
 def test_stance_colours_power_sizes_and_kinds_have_their_own_shapes(
@@ -239,8 +275,12 @@ def test_edges_are_styled_by_kind(acme_page: str) -> None:
     for edge in embedded_data(acme_page)["edges"]:
         if edge["onPath"]:
             continue
-        kind = {"reports_to": "reports_to", "influences": "influences", "relationship": "relationship",
-                "competitor_relationship": "competitor_relationship"}[edge["kind"]]
+        kind = {
+            "reports_to": "reports_to",
+            "influences": "influences",
+            "relationship": "relationship",
+            "competitor_relationship": "competitor_relationship",
+        }[edge["kind"]]
         look = next(v for k, v in style.EDGE_STYLES.items() if k.value == kind)
         assert edge["color"]["color"] == look.colour
         assert edge["dashes"] is look.dashes
@@ -251,9 +291,18 @@ def test_tooltips_are_plain_text_with_the_facts_a_war_room_asks_for(acme: Accoun
     nodes = {node["id"]: node for node in embedded_data(acme_page)["nodes"]}
     ceo = nodes["stakeholder:ceo"]["title"]
     assert isinstance(ceo, str)
-    for fact in ("陈伟 Chen Wei", "Group President", "Department: ", "Level: executive",
-                 "Decision role: decision maker", "Influence: 0.95", "Stance: neutral", "Power: ",
-                 "Our strength: ", "Strongest competitor: "):
+    for fact in (
+        "陈伟 Chen Wei",
+        "Group President",
+        "Department: ",
+        "Level: executive",
+        "Decision role: decision maker",
+        "Influence: 0.95",
+        "Stance: neutral",
+        "Power: ",
+        "Our strength: ",
+        "Strongest competitor: ",
+    ):
         assert fact in ceo
     assert "<br" not in ceo
     assert "<b>" not in ceo
@@ -304,20 +353,26 @@ def test_highlighted_path_marks_its_nodes_and_one_line_per_step(acme_page: str, 
         assert edge["width"] >= style.PATH_WIDTH
     unmarked = [edge for edge in data["edges"] if not edge["onPath"]]
     assert all(edge["color"]["color"] != style.PATH_COLOUR for edge in unmarked)
-    assert data["edges"][-len(marked):] == marked, "path lines are drawn last, on top"
+    assert data["edges"][-len(marked) :] == marked, "path lines are drawn last, on top"
     assert 'id="pm-path"' in acme_page
 
 
 def test_path_step_without_a_line_is_still_drawn() -> None:
-    account_map = parse_account_map({
-        "account": {"id": "a", "name": "A"},
-        "team": [{"id": "li", "name": "Li", "role": "AR"}],
-        "stakeholders": [{"id": "a", "name": "Ann", "level": "staff", "influence": 0.2},
-                         {"id": "b", "name": "Bob", "level": "executive", "influence": 0.9}],
-    })
+    account_map = parse_account_map(
+        {
+            "account": {"id": "a", "name": "A"},
+            "team": [{"id": "li", "name": "Li", "role": "AR"}],
+            "stakeholders": [
+                {"id": "a", "name": "Ann", "level": "staff", "influence": 0.2},
+                {"id": "b", "name": "Bob", "level": "executive", "influence": 0.9},
+            ],
+        }
+    )
     data = embedded_data(render_map(account_map, {}, highlight_path=["li", "a", "b"]))
     assert [(edge["kind"], edge["from"], edge["to"]) for edge in data["edges"]] == [
-        (PATH_EDGE_KIND, "member:li", "stakeholder:a"), (PATH_EDGE_KIND, "stakeholder:a", "stakeholder:b")]
+        (PATH_EDGE_KIND, "member:li", "stakeholder:a"),
+        (PATH_EDGE_KIND, "stakeholder:a", "stakeholder:b"),
+    ]
 
 
 @pytest.mark.parametrize("path", [["ceo", "cto"], ["li", "nobody"], ["nobody"]])
@@ -331,8 +386,9 @@ def test_a_path_naming_unknown_people_is_refused(acme: AccountMap, path: list[st
 
 def test_hostile_names_cannot_close_the_script_or_run(acme: AccountMap) -> None:
     account_map = hostile_map()
-    page = render_map(account_map, {"s0": 0.5}, highlight_path=["m", "s0", "s1"],
-                      title="</title><script>alert('t')</script>")
+    page = render_map(
+        account_map, {"s0": 0.5}, highlight_path=["m", "s0", "s1"], title="</title><script>alert('t')</script>"
+    )
     assert "</script><script>" not in page
     assert "<script>alert" not in page
     assert "<svg onload" not in page
@@ -341,9 +397,27 @@ def test_hostile_names_cannot_close_the_script_or_run(acme: AccountMap) -> None:
     assert [tag for tag, _ in parsed.elements].count("script") == 4
     assert len(re.findall(r"</script\s*>", page, re.IGNORECASE)) == 4, "only our own scripts close"
     assert "<!--" not in page
-    assert {tag for tag, _ in parsed.elements} <= {"html", "head", "meta", "title", "style", "body", "script",
-                                                  "header", "div", "h1", "input", "span", "main", "aside",
-                                                  "h2", "ul", "li", "ol", "p"}
+    assert {tag for tag, _ in parsed.elements} <= {
+        "html",
+        "head",
+        "meta",
+        "title",
+        "style",
+        "body",
+        "script",
+        "header",
+        "div",
+        "h1",
+        "input",
+        "span",
+        "main",
+        "aside",
+        "h2",
+        "ul",
+        "li",
+        "ol",
+        "p",
+    }
     assert parsed.text["title"] == "</title><script>alert('t')</script>"
 
     data = embedded_data(page)
@@ -379,8 +453,9 @@ def test_chinese_text_is_kept(acme: AccountMap, acme_page: str) -> None:
 # --- determinism -------------------------------------------------------------------------------
 
 
-def test_rendering_is_deterministic(acme: AccountMap, acme_powers: dict[str, float], acme_path: list[str],
-                                    acme_page: str) -> None:
+def test_rendering_is_deterministic(
+    acme: AccountMap, acme_powers: dict[str, float], acme_path: list[str], acme_page: str
+) -> None:
     shuffled = dict(sorted(acme_powers.items(), reverse=True))
     again = render_map(acme, shuffled, highlight_path=acme_path)
     assert again == acme_page

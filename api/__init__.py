@@ -1,0 +1,1 @@
+"""The HTTP API (FastAPI) over :mod:`powermap.service`; built in a later issue."""
