@@ -201,10 +201,11 @@ def analyze_command(account: AccountArg, store: StoreOption = None, as_json: Jso
     """Power ranking, coverage, competitor gaps and the decision forecast."""
     with _service(store) as service:
         report = service.analyze(account)
+        names = {} if as_json else service.names(account)
     if as_json:
         _print_json(report)
         return
-    _print_analysis(report)
+    _print_analysis(report, names)
 
 
 @app.command("paths")
@@ -272,16 +273,14 @@ def demo_command(
     document = json.loads(sample.read_text("utf-8"))
     with _service(store) as service:
         result = service.import_map(document)
-        out.rule(
-            f"[bold]{escape(document['account']['name'])}[/bold] — sample account loaded into "
-            f"{escape(redact(service.store.url))}"
-        )
+        out.rule(f"[bold]{escape(document['account']['name'])}[/bold]")
+        out.print(f"sample account {SAMPLE_ACCOUNT!r} loaded into {redact(service.store.url)}: ", markup=False, end="")
         out.print(
             f"{result.counts['stakeholders']} stakeholders, {result.counts['team']} on our team, "
             f"{result.counts['competitors']} competitors\n"
         )
         report = service.analyze(SAMPLE_ACCOUNT)
-        _print_analysis(report, top=8)
+        _print_analysis(report, service.names(SAMPLE_ACCOUNT), top=8)
         makers = report["forecast"]["decision_makers"]
         if makers:
             target = makers[0]["stakeholder"]
@@ -295,7 +294,10 @@ def demo_command(
         _print_recommendations(service.recommend(SAMPLE_ACCOUNT, limit=5)["recommendations"])
         _write_map(service, SAMPLE_ACCOUNT, output, target)
     out.print(f"\nwar-room map: {output} (open it in a browser; it works offline)")
-    out.print(f"next: powermap analyze {SAMPLE_ACCOUNT} --json | powermap recommend {SAMPLE_ACCOUNT}")
+    out.print(
+        f"next: powermap analyze {SAMPLE_ACCOUNT} --json, powermap paths {SAMPLE_ACCOUNT} --to cfo, "
+        f"powermap recommend {SAMPLE_ACCOUNT} --limit 20"
+    )
 
 
 @db_app.command("init")
@@ -320,11 +322,11 @@ def _write_map(service: PowermapService, account: str, output: Path, highlight: 
     _write_text(output, render_map(analysis.account_map, analysis.powers, highlight_path=path))
 
 
-def _print_analysis(report: dict[str, Any], *, top: int | None = None) -> None:
+def _print_analysis(report: dict[str, Any], names: dict[str, str], *, top: int | None = None) -> None:
     forecast = report["forecast"]
-    table = Table("stakeholder", "power", title="Who holds the power", title_justify="left")
+    table = Table("stakeholder", "name", "power", title="Who holds the power", title_justify="left")
     for stakeholder, value in list(report["power"].items())[:top]:
-        table.add_row(Text(stakeholder), f"{value:.3f}")
+        table.add_row(Text(stakeholder), Text(names.get(stakeholder, "")), f"{value:.3f}")
     out.print(table)
     out.print(f"coverage: {report['coverage']:.0%} of the account's power is held by people we are close to")
     out.print(f"decision forecast: support index {forecast['support_index']:+.3f} ({forecast['outlook']})")

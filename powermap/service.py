@@ -112,6 +112,10 @@ class PowermapService:
     def delete_account(self, account_id: str) -> None:
         self.store.delete_account(account_id, Change(self.actor, "delete account", account_id))
 
+    def names(self, account_id: str) -> dict[str, str]:
+        """Display names of an account's stakeholders, for output meant for people."""
+        return {s.id: s.name for s in self.store.get_map(account_id).stakeholders}
+
     # -- analyses ----------------------------------------------------------------------------------
 
     def analysis(self, account_id: str) -> Analysis:

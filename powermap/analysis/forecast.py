@@ -20,7 +20,9 @@ iterating the blend, which contracts because every share ``S / (1 + S)`` is belo
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections import deque
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import TypedDict
 
 import networkx as nx
@@ -63,50 +65,106 @@ def own_leans(graph: nx.DiGraph[str]) -> dict[str, float]:
     }
 
 
+@dataclass(frozen=True)
+class InfluencePlan:
+    """How each swayed stakeholder blends views: the share they keep and each influencer's share.
+
+    It depends only on influence lines and power, never on stances or relationships, so one plan
+    serves every simulation of an account.
+    """
+
+    blend: dict[str, tuple[float, list[tuple[str, float]]]]
+    sways: dict[str, list[str]]
+
+
+def influence_plan(graph: nx.DiGraph[str], powers: Mapping[str, float]) -> InfluencePlan:
+    blend: dict[str, tuple[float, list[tuple[str, float]]]] = {}
+    for node in graph:
+        sources = [
+            (source, weight * powers[source])
+            for source, _, weight in graph.in_edges(node, data="weight", default=0.0)
+            if weight
+        ]
+        total = sum(w for _, w in sources)
+        if total > 0.0:
+            blend[node] = (1.0 / (1.0 + total), [(source, w / (1.0 + total)) for source, w in sources])
+    sways: dict[str, list[str]] = {}
+    for node, (_, sources) in blend.items():
+        for source, _ in sources:
+            sways.setdefault(source, []).append(node)
+    return InfluencePlan(blend, sways)
+
+
 def propagate(
     graph: nx.DiGraph[str],
     own: Mapping[str, float],
     powers: Mapping[str, float],
     *,
-    start: Mapping[str, float] | None = None,
+    plan: InfluencePlan | None = None,
     tolerance: float = 1e-12,
     max_iterations: int = 100_000,
 ) -> dict[str, float]:
-    """Final leans after influence has flowed (Friedkin-Johnsen fixed point).
-
-    ``start`` is a first guess (say, the leans before a small change); it only saves iterations.
+    """Final leans after influence has flowed (Friedkin-Johnsen fixed point), by Gauss-Seidel sweeps.
 
     >>> g = nx.DiGraph(); g.add_edge("cto", "ceo", weight=1.0)
     >>> leans = propagate(g, {"cto": 1.0, "ceo": 0.0}, {"cto": 1.0, "ceo": 1.0})
     >>> round(leans["ceo"], 6)
     0.5
     """
-    swayed_by = {
-        node: [
-            (source, weight * powers[source])
-            for source, _, weight in graph.in_edges(node, data="weight", default=0.0)
-            if weight
-        ]
-        for node in graph
-    }
-    plan = {}
-    for node, sources in swayed_by.items():
-        total = sum(w for _, w in sources)
-        if total > 0.0:
-            plan[node] = (1.0 / (1.0 + total), [(source, w / (1.0 + total)) for source, w in sources])
-    leans = dict(start if start is not None else own)
-    for node in graph:
-        if node not in plan:  # nobody sways them: their final lean is their own, from the first sweep on
-            leans[node] = own[node]
+    plan = plan or influence_plan(graph, powers)
+    leans = dict(own)  # nobody sways those outside the plan: their own lean is final
     for _ in range(max_iterations):
         change = 0.0
-        for node, (keep, sources) in plan.items():
+        for node, (keep, sources) in plan.blend.items():
             value = keep * own[node] + sum(w * leans[source] for source, w in sources)
             change = max(change, abs(value - leans[node]))
             leans[node] = value  # Gauss-Seidel: later nodes already see this value
         if change <= tolerance:
             break
     return leans
+
+
+def repropagate(
+    plan: InfluencePlan,
+    own: Mapping[str, float],
+    leans: Mapping[str, float],
+    changed: Iterable[str],
+    *,
+    tolerance: float = 1e-12,
+) -> dict[str, float]:
+    """Final leans after the own leans of a few stakeholders changed, from the leans before.
+
+    Only the stakeholders downstream of a change are revisited (a work list that stops where the
+    change fades below ``tolerance``), so simulating one activity on a large account stays cheap.
+    It reaches the same fixed point as :func:`propagate`.
+    """
+    result = dict(leans)
+    queue: deque[str] = deque()
+    queued: set[str] = set()
+
+    def enqueue(nodes: Iterable[str]) -> None:
+        for node in nodes:
+            if node not in queued:
+                queued.add(node)
+                queue.append(node)
+
+    for node in changed:
+        if node in plan.blend:
+            enqueue([node])
+        else:
+            result[node] = own[node]
+            enqueue(plan.sways.get(node, ()))
+    while queue:
+        node = queue.popleft()
+        queued.discard(node)
+        keep, sources = plan.blend[node]
+        value = keep * own[node] + sum(w * result[source] for source, w in sources)
+        if abs(value - result[node]) > tolerance:
+            result[node] = value
+            enqueue(plan.sways.get(node, ()))
+        else:
+            result[node] = value
+    return result
 
 
 def decision_makers(graph: nx.DiGraph[str]) -> list[str]:

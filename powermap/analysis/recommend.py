@@ -43,7 +43,7 @@ from typing import Any, TypedDict
 import networkx as nx
 
 from powermap.analysis.coverage import COVERED_FROM
-from powermap.analysis.forecast import own_lean, propagate, support_index
+from powermap.analysis.forecast import influence_plan, own_lean, propagate, repropagate, support_index
 from powermap.analysis.paths import IntroPath, best_path
 from powermap.analysis.power import power as compute_power
 from powermap.analysis.power import ranking
@@ -111,7 +111,8 @@ class _Context:
             for s in graph
         }
         self.own = {s: st.lean for s, st in self.standing.items()}
-        self.leans = propagate(graph, self.own, powers)
+        self.plan = influence_plan(graph, powers)
+        self.leans = propagate(graph, self.own, powers, plan=self.plan)
         self.baseline = support_index(graph, self.leans, powers)
         self.total_power = sum(powers.values())
         self._paths: dict[str, IntroPath | None] = {}
@@ -163,7 +164,7 @@ class _Context:
         own = dict(self.own)
         for stakeholder, after in changes.items():
             own[stakeholder] = after.lean
-        leans = propagate(self.graph, own, self.powers, start=self.leans)
+        leans = repropagate(self.plan, own, self.leans, changes)
         forecast_gain = max(0.0, support_index(self.graph, leans, self.powers) - self.baseline)
         newly_covered = sum(
             self.powers[s] for s, after in changes.items() if after.ours >= COVERED_FROM > self.standing[s].ours

@@ -11,7 +11,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from powermap.analysis.coverage import competitor_gaps, coverage
-from powermap.analysis.forecast import decision_forecast, own_lean
+from powermap.analysis.forecast import (
+    decision_forecast,
+    influence_plan,
+    own_lean,
+    own_leans,
+    propagate,
+    repropagate,
+)
 from powermap.analysis.power import power, standing
 from powermap.analysis.recommend import recommend
 from powermap.graph import build_graph
@@ -202,3 +209,20 @@ def test_recommendation_gains_are_never_negative_and_come_best_first(document: d
     found = recommend(graph_of(document), limit=50)
     assert all(r["expected_gain"] >= 0.0 for r in found)
     assert [r["expected_gain"] for r in found] == sorted((r["expected_gain"] for r in found), reverse=True)
+
+
+@settings(max_examples=100, deadline=None)
+@given(document=random_documents(), data=st.data())
+def test_repropagating_a_few_changes_reaches_the_same_leans_as_a_full_solve(
+    document: dict[str, Any], data: st.DataObject
+) -> None:
+    graph = graph_of(document)
+    powers = power(graph)
+    plan = influence_plan(graph, powers)
+    own = own_leans(graph)
+    before = propagate(graph, own, powers, plan=plan)
+    changed = data.draw(st.lists(st.sampled_from(sorted(graph)), unique=True, min_size=1))
+    after_own = {**own, **{s: data.draw(st.floats(-1.0, 1.0)) for s in changed}}
+    full = propagate(graph, after_own, powers, plan=plan)
+    incremental = repropagate(plan, after_own, before, changed)
+    assert incremental == pytest.approx(full, abs=1e-9)
