@@ -11,7 +11,7 @@ import pytest
 
 from powermap.service import PowermapService
 from powermap.settings import Settings
-from powermap.store import Store, open_store
+from powermap.store import Change, Store, open_store
 
 NEO4J_URL = os.environ.get("POWERMAP_TEST_NEO4J_URL", "")
 NEO4J_REQUIRED = os.environ.get("POWERMAP_TEST_REQUIRE_NEO4J", "") == "1"
@@ -47,13 +47,15 @@ def service(store: Store) -> PowermapService:
     return PowermapService(store, actor="tester")
 
 
-@pytest.fixture
-def prefix(store: Store) -> Iterator[str]:
-    """A unique account-id prefix per test, so tests can share one Neo4j server; accounts removed after."""
+def account_prefix(store: Store) -> Iterator[str]:
+    """A unique account-id prefix, so tests can share one Neo4j server; its accounts are removed after."""
     value = f"t{uuid.uuid4().hex[:8]}-"
     yield value
-    from powermap.store import Change
-
     for summary in store.list_accounts():
         if summary.id.startswith(value):
             store.delete_account(summary.id, Change("tester", "cleanup"))
+
+
+@pytest.fixture
+def prefix(store: Store) -> Iterator[str]:
+    yield from account_prefix(store)

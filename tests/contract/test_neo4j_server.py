@@ -21,7 +21,7 @@ from powermap.service import PowermapService
 from powermap.store import open_store
 from powermap.store.neo4j import Neo4jStore
 from powermap.store.queries import SCHEMA, Q, cypher, query_files
-from tests.conftest import neo4j_or_skip
+from tests.conftest import account_prefix, neo4j_or_skip
 from tests.contract.test_store_contract import with_id
 from tests.factories import random_documents, sample_document
 
@@ -93,15 +93,7 @@ def test_the_browser_cypher_agrees_on_random_maps(
 
 @pytest.fixture
 def prefix_n(neo4j_store: Neo4jStore) -> Iterator[str]:
-    import uuid
-
-    from powermap.store import Change
-
-    value = f"n{uuid.uuid4().hex[:8]}-"
-    yield value
-    for summary in neo4j_store.list_accounts():
-        if summary.id.startswith(value):
-            neo4j_store.delete_account(summary.id, Change("tester", "cleanup"))
+    yield from account_prefix(neo4j_store)
 
 
 def test_a_server_that_is_down_is_one_clear_error() -> None:
