@@ -132,6 +132,11 @@ class Neo4jStore(Store):
         except (neo4j_errors.ServiceUnavailable, neo4j_errors.SessionExpired) as error:
             raise StoreUnavailableError(f"cannot reach {self._where}: is the server running? ({error})") from error
         except neo4j_errors.ClientError as error:
+            if error.code == "Neo.ClientError.Security.AuthenticationRateLimit":
+                raise StoreError(
+                    f"{self._where} locked the user after too many wrong passwords: wait a few seconds, then "
+                    "check the password (POWERMAP_NEO4J_PASSWORD or the URL)"
+                ) from error
             if error.code and "DatabaseNotFound" in error.code:
                 raise StoreError(f"{self._where}: the database does not exist") from error
             raise StoreError(f"{self._where} refused a query: {error.message}") from error
