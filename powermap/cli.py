@@ -15,7 +15,6 @@ from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any
 
-import click
 import typer
 import yaml
 from rich.console import Console
@@ -149,7 +148,7 @@ def export_command(
         sys.stdout.write(text)
     else:
         _write_text(output, text)
-        err.print(f"wrote {output}")
+        err.print(f"wrote {output}", markup=False)
 
 
 @app.command("accounts")
@@ -258,7 +257,7 @@ def map_command(
     """Write the account's interactive power map: one HTML file that works offline."""
     with _service(store) as service:
         _write_map(service, account, output, highlight)
-    out.print(f"wrote {output}")
+    out.print(f"wrote {output}", markup=False)
 
 
 @app.command("demo")
@@ -293,7 +292,7 @@ def demo_command(
         out.print()
         _print_recommendations(service.recommend(SAMPLE_ACCOUNT, limit=5)["recommendations"])
         _write_map(service, SAMPLE_ACCOUNT, output, target)
-    out.print(f"\nwar-room map: {output} (open it in a browser; it works offline)")
+    out.print(f"\nwar-room map: {output} (open it in a browser; it works offline)", markup=False)
     out.print(
         f"next: powermap analyze {SAMPLE_ACCOUNT} --json, powermap paths {SAMPLE_ACCOUNT} --to cfo, "
         f"powermap recommend {SAMPLE_ACCOUNT} --limit 20"
@@ -386,19 +385,15 @@ def main(argv: list[str] | None = None) -> int:
     """Run the CLI; returns the exit code instead of raising, so no traceback ever reaches a user."""
     command = typer.main.get_command(app)
     try:
-        command.main(args=argv, prog_name="powermap", standalone_mode=False)
+        # Standalone mode: the CLI framework prints usage errors and help itself and exits (2 on a
+        # usage error); anything it does not handle reaches the branches below.
+        command.main(args=argv, prog_name="powermap", standalone_mode=True)
+    except SystemExit as done:
+        return done.code if isinstance(done.code, int) else (EXIT_OK if done.code is None else EXIT_FAILURE)
     except PowermapError as error:
         prefix = "store error" if isinstance(error, StoreError) else "error"
         err.print(f"powermap: {prefix}: {error}", markup=False)
         return exit_code_for(error)
-    except click.exceptions.Exit as done:
-        return int(done.exit_code)
-    except click.ClickException as error:
-        error.show()
-        return EXIT_INVALID if isinstance(error, click.UsageError) else EXIT_FAILURE
-    except click.exceptions.Abort:
-        err.print("powermap: aborted")
-        return EXIT_FAILURE
     except KeyboardInterrupt:
         err.print("powermap: interrupted")
         return 130

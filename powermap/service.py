@@ -8,6 +8,8 @@ between, the store refuses and the edit is tried again on a fresh snapshot.
 
 from __future__ import annotations
 
+import random
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -52,7 +54,8 @@ from powermap.store.base import (
 
 #: Digits kept in analysis output: enough to rank, few enough to read.
 DIGITS = 6
-EDIT_ATTEMPTS = 5
+EDIT_ATTEMPTS = 40
+EDIT_BACKOFF_CAP_S = 0.25
 _NOUNS = {
     "stakeholders": "stakeholder",
     "team": "member",
@@ -356,6 +359,8 @@ class PowermapService:
             except ConflictError:
                 if attempt == EDIT_ATTEMPTS - 1:
                     raise
+                # Someone wrote first: back off a random, growing moment so busy writers spread out.
+                time.sleep(random.uniform(0.0, min(EDIT_BACKOFF_CAP_S, 0.002 * 2**attempt)))  # noqa: S311
                 continue
             return account_map
         raise AssertionError("unreachable")  # pragma: no cover

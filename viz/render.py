@@ -107,25 +107,29 @@ def render_map(
     assets = _assets()
     scripts = (assets[_BOOT_JS], assets[_VIS_JS], assets[_APP_JS])
     heading = title if title is not None else f"{account_map.account.name} — power map"
-    page: str = _environment().get_template("map.html").render(
-        page_title=_clean(heading),
-        heading=_clean(heading),
-        account=account_map.account,
-        show_account=title is not None,
-        counts=(len(account_map.stakeholders), len(account_map.team), len(account_map.competitors)),
-        stance_legend=[(style.STANCE_LABELS[stance], colour) for stance, colour in style.STANCE_COLOURS.items()],
-        edge_legend=list(style.EDGE_STYLES.values()),
-        style=style,
-        path_names=[_clean(_path_name(account_map, index, raw)) for index, raw in enumerate(path)],
-        top_power=_top_power(account_map, powers),
-        csp=_content_security_policy(scripts),
-        # Raw text below is checked by _assets() (no closing tag inside) or escaped by _script_json.
-        vis_css=Markup(assets[_VIS_CSS]),  # noqa: S704
-        boot_js=Markup(assets[_BOOT_JS]),  # noqa: S704
-        vis_js=Markup(assets[_VIS_JS]),  # noqa: S704
-        app_js=Markup(assets[_APP_JS]),  # noqa: S704
-        data_json=Markup(_script_json(payload)),  # noqa: S704
-        data_element_id=DATA_ELEMENT_ID,
+    page: str = (
+        _environment()
+        .get_template("map.html")
+        .render(
+            page_title=_clean(heading),
+            heading=_clean(heading),
+            account=account_map.account,
+            show_account=title is not None,
+            counts=(len(account_map.stakeholders), len(account_map.team), len(account_map.competitors)),
+            stance_legend=[(style.STANCE_LABELS[stance], colour) for stance, colour in style.STANCE_COLOURS.items()],
+            edge_legend=list(style.EDGE_STYLES.values()),
+            style=style,
+            path_names=[_clean(_path_name(account_map, index, raw)) for index, raw in enumerate(path)],
+            top_power=_top_power(account_map, powers),
+            csp=_content_security_policy(scripts),
+            # Raw text below is checked by _assets() (no closing tag inside) or escaped by _script_json.
+            vis_css=Markup(assets[_VIS_CSS]),  # noqa: S704
+            boot_js=Markup(assets[_BOOT_JS]),  # noqa: S704
+            vis_js=Markup(assets[_VIS_JS]),  # noqa: S704
+            app_js=Markup(assets[_APP_JS]),  # noqa: S704
+            data_json=Markup(_script_json(payload)),  # noqa: S704
+            data_element_id=DATA_ELEMENT_ID,
+        )
     )
     return page
 
@@ -170,33 +174,51 @@ def _build_network(account_map: AccountMap, powers: Mapping[str, float], path: S
         colour = style.STANCE_COLOURS[stakeholder.stance]
         net.add_node(
             vis_id,
-            label=_label(stakeholder.name), mass=_mass(stakeholder.name),
+            label=_label(stakeholder.name),
+            mass=_mass(stakeholder.name),
             shape=style.STAKEHOLDER_SHAPE,
             size=round(style.SIZE_BASE + style.SIZE_PER_POWER * power, 2),
             title=_stakeholder_tooltip(stakeholder, power, graph, member_names, competitor_names),
             **_node_look(colour, vis_id in on_path),
-            kind=NodeKind.STAKEHOLDER.value, ref=stakeholder.id, name=stakeholder.name,
-            subtitle=stakeholder.title, stance=stakeholder.stance.value, power=round(power, 4),
+            kind=NodeKind.STAKEHOLDER.value,
+            ref=stakeholder.id,
+            name=stakeholder.name,
+            subtitle=stakeholder.title,
+            stance=stakeholder.stance.value,
+            power=round(power, 4),
             onPath=vis_id in on_path,
         )
     for member in account_map.team:
         vis_id = node_id(NodeKind.MEMBER, member.id)
         lines = [member.name, member.title, f"Our team · {member.role.value}", f"Level: {member.level.value}"]
         net.add_node(
-            vis_id, label=_label(member.name), mass=_mass(member.name), shape=style.MEMBER_SHAPE,
+            vis_id,
+            label=_label(member.name),
+            mass=_mass(member.name),
+            shape=style.MEMBER_SHAPE,
             title=_lines(lines),
             **_node_look(style.MEMBER_COLOUR, vis_id in on_path, label_inside=True),
-            kind=NodeKind.MEMBER.value, ref=member.id, name=member.name, subtitle=member.title,
+            kind=NodeKind.MEMBER.value,
+            ref=member.id,
+            name=member.name,
+            subtitle=member.title,
             onPath=vis_id in on_path,
         )
     for competitor in account_map.competitors:
         vis_id = node_id(NodeKind.COMPETITOR, competitor.id)
         lines = [competitor.name, "Competitor", _notes(competitor.notes)]
         net.add_node(
-            vis_id, label=_label(competitor.name), mass=_mass(competitor.name), shape=style.COMPETITOR_SHAPE,
+            vis_id,
+            label=_label(competitor.name),
+            mass=_mass(competitor.name),
+            shape=style.COMPETITOR_SHAPE,
             size=style.COMPETITOR_SIZE,
-            title=_lines(lines), **_node_look(style.COMPETITOR_COLOUR, False),
-            kind=NodeKind.COMPETITOR.value, ref=competitor.id, name=competitor.name, subtitle="",
+            title=_lines(lines),
+            **_node_look(style.COMPETITOR_COLOUR, False),
+            kind=NodeKind.COMPETITOR.value,
+            ref=competitor.id,
+            name=competitor.name,
+            subtitle="",
             onPath=False,
         )
 
@@ -207,7 +229,9 @@ def _build_network(account_map: AccountMap, powers: Mapping[str, float], path: S
 
 
 def _edges(
-    account_map: AccountMap, path: Sequence[str], member_names: Mapping[str, str],
+    account_map: AccountMap,
+    path: Sequence[str],
+    member_names: Mapping[str, str],
     competitor_names: Mapping[str, str],
 ) -> list[dict[str, Any]]:
     """Every line of the map as vis edge options; the path's lines last, in path order (drawn on top).
@@ -230,51 +254,89 @@ def _edges(
             curve = seen_pairs.get(pair, 0)
             seen_pairs[pair] = curve + 1
         width = look.base_width + look.per_unit * weight
-        edges.append({
-            "id": f"{kind.value}:{index}",
-            "from": node_id(kind.source_kind, source),
-            "to": node_id(kind.target_kind, target),
-            "kind": kind.value,
-            "onPath": marked,
-            "pathStep": step,
-            "title": _lines([*text, "On the introduction path" if marked else ""]),
-            "width": round(max(width, style.PATH_WIDTH) if marked else width, 2),
-            "color": _edge_colour(style.PATH_COLOUR if marked else look.colour),
-            "dashes": look.dashes and not marked,
-            "arrows": _arrows(look.arrow),
-            "shadow": marked,
-            **({"smooth": {"enabled": True, "type": "curvedCW", "roundness": 0.3 * curve}} if curve else {}),
-        })
+        edges.append(
+            {
+                "id": f"{kind.value}:{index}",
+                "from": node_id(kind.source_kind, source),
+                "to": node_id(kind.target_kind, target),
+                "kind": kind.value,
+                "onPath": marked,
+                "pathStep": step,
+                "title": _lines([*text, "On the introduction path" if marked else ""]),
+                "width": round(max(width, style.PATH_WIDTH) if marked else width, 2),
+                "color": _edge_colour(style.PATH_COLOUR if marked else look.colour),
+                "dashes": look.dashes and not marked,
+                "arrows": _arrows(look.arrow),
+                "shadow": marked,
+                **({"smooth": {"enabled": True, "type": "curvedCW", "roundness": 0.3 * curve}} if curve else {}),
+            }
+        )
 
     for index, line in enumerate(account_map.reports_to):
-        add(EdgeKind.REPORTS_TO, index, line.source, line.target, weight=0.0,
-            text=[f"{names[line.source]} reports to {names[line.target]}"])
+        add(
+            EdgeKind.REPORTS_TO,
+            index,
+            line.source,
+            line.target,
+            weight=0.0,
+            text=[f"{names[line.source]} reports to {names[line.target]}"],
+        )
     for index, influence in enumerate(account_map.influences):
-        add(EdgeKind.INFLUENCES, index, influence.source, influence.target, weight=influence.weight,
-            text=[f"{names[influence.source]} influences {names[influence.target]}",
-             f"Weight: {influence.weight:.2f}"])
+        add(
+            EdgeKind.INFLUENCES,
+            index,
+            influence.source,
+            influence.target,
+            weight=influence.weight,
+            text=[f"{names[influence.source]} influences {names[influence.target]}", f"Weight: {influence.weight:.2f}"],
+        )
     for index, rel in enumerate(account_map.relationships):
         contact = f"Last contact: {rel.last_contact.isoformat()}" if rel.last_contact else ""
-        add(EdgeKind.RELATIONSHIP, index, rel.source, rel.target, weight=rel.strength,
-            text=[f"{member_names[rel.source]} → {names[rel.target]}",
-             f"Our relationship, strength {rel.strength:.2f}", contact])
+        add(
+            EdgeKind.RELATIONSHIP,
+            index,
+            rel.source,
+            rel.target,
+            weight=rel.strength,
+            text=[
+                f"{member_names[rel.source]} → {names[rel.target]}",
+                f"Our relationship, strength {rel.strength:.2f}",
+                contact,
+            ],
+        )
     for index, crel in enumerate(account_map.competitor_relationships):
-        add(EdgeKind.COMPETITOR_RELATIONSHIP, index, crel.source, crel.target, weight=crel.strength,
-            text=[f"{competitor_names[crel.source]} → {names[crel.target]}",
-             f"Competitor relationship, strength {crel.strength:.2f}"])
+        add(
+            EdgeKind.COMPETITOR_RELATIONSHIP,
+            index,
+            crel.source,
+            crel.target,
+            weight=crel.strength,
+            text=[
+                f"{competitor_names[crel.source]} → {names[crel.target]}",
+                f"Competitor relationship, strength {crel.strength:.2f}",
+            ],
+        )
 
     # A path computed on other data may step where this map has no line: draw that step on its own.
     missing = [(position, line) for position, line in enumerate(on_path) if line[0] == PATH_EDGE_KIND]
     for index, (position, (_, source, target, source_kind)) in enumerate(missing):
         source_name = member_names[source] if source_kind == NodeKind.MEMBER.value else names[source]
-        edges.append({
-            "id": f"{PATH_EDGE_KIND}:{index}", "from": node_id(NodeKind(source_kind), source),
-            "to": node_id(NodeKind.STAKEHOLDER, target), "kind": PATH_EDGE_KIND, "onPath": True,
-            "pathStep": position,
-            "title": _lines([f"{source_name} → {names[target]}", "Introduction step (no line in this map)"]),
-            "width": style.PATH_WIDTH, "color": _edge_colour(style.PATH_COLOUR), "dashes": True,
-            "arrows": _arrows(True), "shadow": True,
-        })
+        edges.append(
+            {
+                "id": f"{PATH_EDGE_KIND}:{index}",
+                "from": node_id(NodeKind(source_kind), source),
+                "to": node_id(NodeKind.STAKEHOLDER, target),
+                "kind": PATH_EDGE_KIND,
+                "onPath": True,
+                "pathStep": position,
+                "title": _lines([f"{source_name} → {names[target]}", "Introduction step (no line in this map)"]),
+                "width": style.PATH_WIDTH,
+                "color": _edge_colour(style.PATH_COLOUR),
+                "dashes": True,
+                "arrows": _arrows(True),
+                "shadow": True,
+            }
+        )
     return sorted(edges, key=lambda edge: -1 if edge["pathStep"] is None else int(edge["pathStep"]))
 
 
@@ -289,8 +351,11 @@ def _path_lines(account_map: AccountMap, path: Sequence[str]) -> list[tuple[Any,
     chosen: list[tuple[Any, ...]] = []
     if len(path) > 1:
         member, first = path[0], path[1]
-        found = [(EdgeKind.RELATIONSHIP, index) for index, rel in enumerate(account_map.relationships)
-                 if (rel.source, rel.target) == (member, first)]
+        found = [
+            (EdgeKind.RELATIONSHIP, index)
+            for index, rel in enumerate(account_map.relationships)
+            if (rel.source, rel.target) == (member, first)
+        ]
         chosen += found or [(PATH_EDGE_KIND, member, first, NodeKind.MEMBER.value)]
     for a, b in pairwise(path[1:]):
         candidates: list[tuple[tuple[float, int, int], tuple[Any, ...]]] = []
@@ -311,14 +376,20 @@ def _node_look(colour: style.NodeColour, on_path: bool, *, label_inside: bool = 
     border = style.PATH_COLOUR if on_path else colour.border
     return {
         "color": {
-            "background": colour.background, "border": border,
+            "background": colour.background,
+            "border": border,
             "highlight": {"background": colour.background, "border": "#000000"},
             "hover": {"background": colour.background, "border": "#000000"},
         },
         "borderWidth": style.PATH_BORDER_WIDTH if on_path else 2,
         "borderWidthSelected": style.PATH_BORDER_WIDTH if on_path else 4,
-        "font": {"color": colour.font, "size": style.LABEL_SIZE, "face": _FONT_FACE,
-                 "strokeWidth": 0 if label_inside else 4, "strokeColor": "#ffffff"},
+        "font": {
+            "color": colour.font,
+            "size": style.LABEL_SIZE,
+            "face": _FONT_FACE,
+            "strokeWidth": 0 if label_inside else 4,
+            "strokeColor": "#ffffff",
+        },
         "shadow": on_path,
     }
 
@@ -341,16 +412,26 @@ def _vis_options() -> dict[str, Any]:
         "physics": {
             "enabled": True,
             "solver": "forceAtlas2Based",
-            "forceAtlas2Based": {"gravitationalConstant": -90, "centralGravity": 0.015, "springLength": 110,
-                                 "springConstant": 0.05, "damping": 0.5, "avoidOverlap": 0.9},
+            "forceAtlas2Based": {
+                "gravitationalConstant": -90,
+                "centralGravity": 0.015,
+                "springLength": 110,
+                "springConstant": 0.05,
+                "damping": 0.5,
+                "avoidOverlap": 0.9,
+            },
             "stabilization": {"enabled": True, "iterations": 300, "updateInterval": 50, "fit": True},
             "minVelocity": 0.75,
         },
-        "interaction": {"hover": True, "tooltipDelay": 150, "navigationButtons": False, "keyboard": False,
-                        "multiselect": False},
+        "interaction": {
+            "hover": True,
+            "tooltipDelay": 150,
+            "navigationButtons": False,
+            "keyboard": False,
+            "multiselect": False,
+        },
         "nodes": {"font": {"face": _FONT_FACE}},
-        "edges": {"smooth": {"enabled": False}, "selectionWidth": 2,
-                  "hoverWidth": 1},
+        "edges": {"smooth": {"enabled": False}, "selectionWidth": 2, "hoverWidth": 1},
     }
 
 
@@ -358,26 +439,33 @@ def _vis_options() -> dict[str, Any]:
 
 
 def _stakeholder_tooltip(
-    stakeholder: Stakeholder, power: float, graph: nx.DiGraph[str], member_names: Mapping[str, str],
+    stakeholder: Stakeholder,
+    power: float,
+    graph: nx.DiGraph[str],
+    member_names: Mapping[str, str],
     competitor_names: Mapping[str, str],
 ) -> str:
     ours = graph.nodes[stakeholder.id]["ours"]
     our = our_strength(graph, stakeholder.id)
     best_member = min(ours, key=lambda member: (-ours[member], member)) if ours else None
     rival, theirs = strongest_competitor(graph, stakeholder.id)
-    return _lines([
-        stakeholder.name,
-        stakeholder.title,
-        f"Department: {stakeholder.department}" if stakeholder.department else "",
-        f"Level: {stakeholder.level.value}",
-        f"Decision role: {stakeholder.decision_role.value.replace('_', ' ')}",
-        f"Influence: {stakeholder.influence:.2f}",
-        f"Stance: {stakeholder.stance.value}",
-        f"Power: {power:.2f}",
-        f"Our strength: {our:.2f} ({member_names[best_member]})" if best_member else "Our strength: 0 (not reached)",
-        f"Strongest competitor: {competitor_names[rival]} {theirs:.2f}" if rival else "Strongest competitor: none",
-        _notes(stakeholder.notes),
-    ])
+    return _lines(
+        [
+            stakeholder.name,
+            stakeholder.title,
+            f"Department: {stakeholder.department}" if stakeholder.department else "",
+            f"Level: {stakeholder.level.value}",
+            f"Decision role: {stakeholder.decision_role.value.replace('_', ' ')}",
+            f"Influence: {stakeholder.influence:.2f}",
+            f"Stance: {stakeholder.stance.value}",
+            f"Power: {power:.2f}",
+            f"Our strength: {our:.2f} ({member_names[best_member]})"
+            if best_member
+            else "Our strength: 0 (not reached)",
+            f"Strongest competitor: {competitor_names[rival]} {theirs:.2f}" if rival else "Strongest competitor: none",
+            _notes(stakeholder.notes),
+        ]
+    )
 
 
 def _notes(notes: str) -> str:
@@ -414,8 +502,12 @@ def _unit(value: float) -> float:
 def _top_power(account_map: AccountMap, powers: Mapping[str, float], count: int = 5) -> list[dict[str, str]]:
     ranked = sorted(account_map.stakeholders, key=lambda s: (-_unit(powers.get(s.id, 0.0)), s.id))[:count]
     return [
-        {"name": _clean(s.name), "power": f"{_unit(powers.get(s.id, 0.0)):.2f}",
-         "colour": style.STANCE_COLOURS[s.stance].background, "stance": style.STANCE_LABELS[s.stance]}
+        {
+            "name": _clean(s.name),
+            "power": f"{_unit(powers.get(s.id, 0.0)):.2f}",
+            "colour": style.STANCE_COLOURS[s.stance].background,
+            "stance": style.STANCE_LABELS[s.stance],
+        }
         for s in ranked
     ]
 
@@ -439,8 +531,10 @@ def _content_security_policy(scripts: Sequence[str]) -> str:
         "'sha256-" + base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii") + "'"
         for script in scripts
     )
-    return (f"default-src 'none'; script-src {hashes}; style-src 'unsafe-inline'; img-src data: blob:; "
-            "font-src data:; base-uri 'none'; form-action 'none'")
+    return (
+        f"default-src 'none'; script-src {hashes}; style-src 'unsafe-inline'; img-src data: blob:; "
+        "font-src data:; base-uri 'none'; form-action 'none'"
+    )
 
 
 @cache
@@ -448,8 +542,7 @@ def _assets() -> dict[str, str]:
     """The vendored and own assets, line endings normalised as an HTML parser would (for the hashes)."""
     folder = resources.files("viz").joinpath("assets")
     assets: dict[str, str] = {}
-    for name, closing in ((_VIS_JS, "</script"), (_BOOT_JS, "</script"), (_APP_JS, "</script"),
-                          (_VIS_CSS, "</style")):
+    for name, closing in ((_VIS_JS, "</script"), (_BOOT_JS, "</script"), (_APP_JS, "</script"), (_VIS_CSS, "</style")):
         text = folder.joinpath(name).read_text(encoding="utf-8").replace("\r\n", "\n").replace("\r", "\n")
         if closing in text.lower() or "<!--" in text:
             raise RuntimeError(f"viz asset {name} cannot be inlined: it contains {closing!r} or '<!--'")

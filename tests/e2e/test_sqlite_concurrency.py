@@ -105,6 +105,17 @@ def _start(role: str, url: str, name: str, count: int, barrier: Path, cwd: Path)
     )
 
 
+def _report(name: str, process: subprocess.Popen[str], *, timeout_s: float) -> dict[str, Any]:
+    """The JSON report a worker prints; a worker that died without one fails the test here."""
+    out, err = process.communicate(timeout=timeout_s)
+    try:
+        report: dict[str, Any] = json.loads(out)
+    except json.JSONDecodeError:
+        raise AssertionError(f"{name} exited {process.returncode} without a report\n{out}\n{err}") from None
+    assert process.returncode == (1 if report["errors"] else 0), f"{name} exited {process.returncode}\n{err}"
+    return report
+
+
 def _wait_for(paths: list[Path], timeout_s: float) -> None:
     deadline = time.monotonic() + timeout_s
     while not all(p.exists() for p in paths):
@@ -148,22 +159,18 @@ def test_concurrent_editors_importers_and_a_reader_keep_one_sqlite_file_whole_an
         for name, process in workers:
             if name == "reader":
                 continue
-            out, err = process.communicate(timeout=120)
-            assert process.returncode == 0, f"{name} exited {process.returncode}\n{out}\n{err}"
-            reports[name] = json.loads(out)
+            reports[name] = _report(name, process, timeout_s=120)
         elapsed = time.monotonic() - started
         (barrier / "stop").touch()
-        out, err = workers[-1][1].communicate(timeout=60)
-        assert workers[-1][1].returncode == 0, f"reader exited {workers[-1][1].returncode}\n{out}\n{err}"
-        reports["reader"] = json.loads(out)
+        reports["reader"] = _report("reader", workers[-1][1], timeout_s=60)
     finally:
         for _, process in workers:
             if process.poll() is None:
                 process.kill()
                 process.wait()
 
-    for name, report in reports.items():
-        assert report["errors"] == [], f"{name}: {report['errors']}"
+    raised = {name: [e.strip().splitlines()[-1] for e in r["errors"]] for name, r in reports.items() if r["errors"]}
+    assert raised == {}, f"workers raised (last line of each traceback): {raised}"
     edits = sum(reports[f"ed{i}"]["done"] for i in range(EDITORS))
     assert edits == EDITORS * EDITS_EACH
     for index in range(IMPORTERS):

@@ -4,8 +4,9 @@
    put in tooltips only through textContent. This script never assigns innerHTML.
 
    When the layout has stabilised, physics is switched off so the map stops moving on the projector;
-   <body> then carries data-stabilized="1" and data-frozen-by (what stopped it). data-ready="1" is
-   set once this script ran to the end; data-nodes / data-edges give the counts in the network. */
+   <body> then carries data-frozen-by (what stopped it) and, once that layout is drawn,
+   data-stabilized="1". data-ready="1" is set once this script ran to the end; data-nodes and
+   data-edges give the counts in the network. */
 (function () {
   "use strict";
   var body = document.body;
@@ -62,8 +63,10 @@
     frozen = true;
     network.setOptions({ physics: { enabled: false } });
     network.fit({ animation: false });
-    body.setAttribute("data-stabilized", "1");
     body.setAttribute("data-frozen-by", reason);
+    // Announce it once the frozen layout has been drawn (hit-testing uses the drawn shapes).
+    network.once("afterDrawing", function () { body.setAttribute("data-stabilized", "1"); });
+    network.redraw();
   }
   network.once("stabilizationIterationsDone", function () { freeze("stabilization"); });
   network.once("stabilized", function () { freeze("stabilized"); });
