@@ -428,17 +428,6 @@ class SQLiteStore(Store):
 
         return self._edit(account_id, change, expected_revision, apply)
 
-    def changes(self, account_id: str) -> list[tuple[int, str, str, str, str]]:
-        """(revision, at, actor, operation, subject) of every recorded write to an account, oldest first."""
-        with self._transaction(write=False) as conn:
-            return [
-                (int(r), str(at), str(actor), str(op), str(subject))
-                for r, at, actor, op, subject in conn.execute(
-                    "SELECT revision, at, actor, operation, subject FROM changes WHERE account_id = ? ORDER BY seq",
-                    (account_id,),
-                )
-            ]
-
     def close(self) -> None:
         with self._lock:
             self._conn.close()
