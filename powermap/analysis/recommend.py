@@ -37,13 +37,13 @@ neither the forecast nor coverage is not recommended.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, TypedDict
 
 import networkx as nx
 
 from powermap.analysis.coverage import COVERED_FROM
-from powermap.analysis.forecast import influence_plan, own_lean, propagate, repropagate, support_index
+from powermap.analysis.forecast import own_lean, sensitivities
 from powermap.analysis.paths import IntroPath, best_path
 from powermap.analysis.power import power as compute_power
 from powermap.analysis.power import ranking
@@ -87,34 +87,34 @@ class _Standing:
         return own_lean(self.stance, self.ours, self.theirs)
 
 
+#: Who leads a candidate activity and why, worked out only for the activities that make the list.
+_Explain = Callable[[], tuple[str | None, str]]
+
+
 @dataclass
 class _Candidate:
     kind: ActivityKind
     target: str
     changes: dict[str, _Standing]
-    lead: str | None
-    reason: str
-    path: list[str] = field(default_factory=list)
+    explain: _Explain
 
 
 class _Context:
-    """Everything the rules share: the graph, power, today's standings and the forecast baseline."""
+    """Everything the rules share: the graph, power, today's standings and the forecast's sensitivities."""
 
     def __init__(self, graph: nx.DiGraph[str], powers: Mapping[str, float]) -> None:
         self.graph = graph
         self.powers = powers
         self.members: Mapping[str, Mapping[str, Any]] = graph.graph.get("members", {})
         self.competitor_names: Mapping[str, Mapping[str, Any]] = graph.graph.get("competitors", {})
-        self.tie_graph = ties(graph)
         self.standing = {
             s: _Standing(graph.nodes[s]["stance"], our_strength(graph, s), strongest_competitor(graph, s)[1])
             for s in graph
         }
         self.own = {s: st.lean for s, st in self.standing.items()}
-        self.plan = influence_plan(graph, powers)
-        self.leans = propagate(graph, self.own, powers, plan=self.plan)
-        self.baseline = support_index(graph, self.leans, powers)
+        self.sensitivity = sensitivities(graph, powers)
         self.total_power = sum(powers.values())
+        self._tie_graph: nx.Graph[str] | None = None
         self._paths: dict[str, IntroPath | None] = {}
 
     def node(self, stakeholder: str) -> Mapping[str, Any]:
@@ -132,7 +132,9 @@ class _Context:
 
     def path_to(self, stakeholder: str) -> IntroPath | None:
         if stakeholder not in self._paths:
-            self._paths[stakeholder] = best_path(self.graph, stakeholder, tie_graph=self.tie_graph)
+            if self._tie_graph is None:
+                self._tie_graph = ties(self.graph)
+            self._paths[stakeholder] = best_path(self.graph, stakeholder, tie_graph=self._tie_graph)
         return self._paths[stakeholder]
 
     def strongest_member(self, stakeholder: str) -> str | None:
@@ -160,16 +162,17 @@ class _Context:
         )
 
     def gain(self, changes: Mapping[str, _Standing]) -> tuple[float, float]:
-        """Simulated change of support index and of coverage if ``changes`` came true."""
-        own = dict(self.own)
-        for stakeholder, after in changes.items():
-            own[stakeholder] = after.lean
-        leans = repropagate(self.plan, own, self.leans, changes)
-        forecast_gain = max(0.0, support_index(self.graph, leans, self.powers) - self.baseline)
+        """Simulated change of support index and of coverage if ``changes`` came true.
+
+        The support index is linear in the own leans, so the change of the index is exactly each
+        changed own lean's difference times that stakeholder's sensitivity (see
+        :func:`~powermap.analysis.forecast.sensitivities`): one solve serves every simulation.
+        """
+        forecast_gain = sum(self.sensitivity[s] * (after.lean - self.own[s]) for s, after in changes.items())
         newly_covered = sum(
             self.powers[s] for s, after in changes.items() if after.ours >= COVERED_FROM > self.standing[s].ours
         )
-        return forecast_gain, (newly_covered / self.total_power if self.total_power else 0.0)
+        return max(0.0, forecast_gain), (newly_covered / self.total_power if self.total_power else 0.0)
 
 
 def recommend(
@@ -191,35 +194,38 @@ def recommend(
     powers = powers if powers is not None else compute_power(graph)
     context = _Context(graph, powers)
     targets = [s for s, _ in ranking(dict(powers))[:pool]]
-    recommendations: list[Recommendation] = []
+    scored: list[tuple[float, float, _Candidate]] = []
     for candidate in _candidates(context, targets):
         # Rounded to 12 places: differences below that are float noise, not a reason to rank.
         expected, covered = (round(value, 12) for value in context.gain(candidate.changes))
-        if expected <= 1e-12 and covered <= 0.0:
-            continue
+        if expected > 1e-12 or covered > 0.0:
+            scored.append((expected, covered, candidate))
+    scored.sort(
+        key=lambda item: (
+            -item[0],
+            -item[1],
+            -powers[item[2].target],
+            _KIND_ORDER.index(item[2].kind),
+            item[2].target,
+        )
+    )
+    recommendations: list[Recommendation] = []
+    for expected, covered, candidate in scored[:limit]:
+        lead, reason = candidate.explain()
         path = context.path_to(candidate.target)
         recommendations.append(
             {
                 "activity": candidate.kind.value,
                 "target": candidate.target,
-                "lead": candidate.lead,
-                "path": candidate.path or (path["nodes"] if path else []),
-                "reason": candidate.reason,
+                "lead": lead,
+                "path": path["nodes"] if path else [],
+                "reason": reason,
                 "expected_gain": expected,
                 "coverage_gain": covered,
                 "participants": sorted(candidate.changes, key=lambda s: (-powers[s], s)),
             }
         )
-    recommendations.sort(
-        key=lambda r: (
-            -r["expected_gain"],
-            -r["coverage_gain"],
-            -powers[r["target"]],
-            _KIND_ORDER.index(ActivityKind(r["activity"])),
-            r["target"],
-        )
-    )
-    return recommendations[:limit]
+    return recommendations
 
 
 def _candidates(context: _Context, targets: list[str]) -> Iterable[_Candidate]:
@@ -246,36 +252,36 @@ def _ice_breaking(context: _Context, target: str) -> _Candidate | None:
     standing = context.standing[target]
     if standing.ours > 0.0:
         return None
-    path = context.path_to(target)
-    lead = path["nodes"][0] if path else context.level_match(target)
-    if path and len(path["nodes"]) > 2:
-        via = ", ".join(str(context.node(s)["name"]) for s in path["nodes"][1:-1])
-        how = f"{context.member_name(lead)} can be introduced through {via} (path strength {path['strength']:.2f})"
-    else:
-        how = f"no introduction path exists, so {context.member_name(lead)} should open a direct channel"
-    return _Candidate(
-        ActivityKind.ICE_BREAKING,
-        target,
-        {target: _Standing(standing.stance, FIRST_CONTACT, standing.theirs)},
-        lead,
-        f"{context.describe(target)} has no relationship with our team yet; {how}.",
-    )
+
+    def explain() -> tuple[str | None, str]:
+        path = context.path_to(target)
+        lead = path["nodes"][0] if path else context.level_match(target)
+        if path and len(path["nodes"]) > 2:
+            via = ", ".join(str(context.node(s)["name"]) for s in path["nodes"][1:-1])
+            how = f"{context.member_name(lead)} can be introduced through {via} (path strength {path['strength']:.2f})"
+        else:
+            how = f"no introduction path exists, so {context.member_name(lead)} should open a direct channel"
+        return lead, f"{context.describe(target)} has no relationship with our team yet; {how}."
+
+    changes = {target: _Standing(standing.stance, FIRST_CONTACT, standing.theirs)}
+    return _Candidate(ActivityKind.ICE_BREAKING, target, changes, explain)
 
 
 def _attitude_turnaround(context: _Context, target: str) -> _Candidate | None:
     standing = context.standing[target]
     if standing.stance not in {Stance.SKEPTIC, Stance.OPPONENT}:
         return None
-    lead = context.default_lead(target)
-    return _Candidate(
-        ActivityKind.ATTITUDE_TURNAROUND,
-        target,
-        {target: _raise(standing, TURNAROUND_STEP, warmer=True)},
-        lead,
-        f"{context.describe(target)} is {_article(standing.stance.value)}; "
-        f"{context.member_name(lead)} should meet them to address their objections and move them to "
-        f"{standing.stance.improved().value}.",
-    )
+
+    def explain() -> tuple[str | None, str]:
+        lead = context.default_lead(target)
+        return lead, (
+            f"{context.describe(target)} is {_article(standing.stance.value)}; "
+            f"{context.member_name(lead)} should meet them to address their objections and move them to "
+            f"{standing.stance.improved().value}."
+        )
+
+    changes = {target: _raise(standing, TURNAROUND_STEP, warmer=True)}
+    return _Candidate(ActivityKind.ATTITUDE_TURNAROUND, target, changes, explain)
 
 
 def _relationship_upgrade(context: _Context, target: str) -> _Candidate | None:
@@ -284,49 +290,48 @@ def _relationship_upgrade(context: _Context, target: str) -> _Candidate | None:
     lukewarm = standing.stance == Stance.NEUTRAL and 0.0 < standing.ours < 0.8
     if not (weak or lukewarm):
         return None
-    lead = context.strongest_member(target)
-    return _Candidate(
-        ActivityKind.RELATIONSHIP_UPGRADE,
-        target,
-        {target: _raise(standing, UPGRADE_STEP)},
-        lead,
-        f"Our relationship with {context.describe(target)} is only {standing.ours:.2f}"
-        f"{' and they are neutral' if lukewarm else ''}; {context.member_name(lead)} should deepen it.",
-    )
+
+    def explain() -> tuple[str | None, str]:
+        lead = context.strongest_member(target)
+        return lead, (
+            f"Our relationship with {context.describe(target)} is only {standing.ours:.2f}"
+            f"{' and they are neutral' if lukewarm else ''}; {context.member_name(lead)} should deepen it."
+        )
+
+    return _Candidate(ActivityKind.RELATIONSHIP_UPGRADE, target, {target: _raise(standing, UPGRADE_STEP)}, explain)
 
 
 def _executive_engagement(context: _Context, target: str) -> _Candidate | None:
     standing = context.standing[target]
     level = Level(context.node(target)["level"])
-    if level not in {Level.EXECUTIVE, Level.SENIOR} or standing.ours >= 0.8:
-        return None
     lead = context.level_match(target, exact=True)
-    if lead is None:
+    if level not in {Level.EXECUTIVE, Level.SENIOR} or standing.ours >= 0.8 or lead is None:
         return None
-    return _Candidate(
-        ActivityKind.EXECUTIVE_ENGAGEMENT,
-        target,
-        {target: _raise(standing, EXECUTIVE_STEP)},
-        lead,
-        f"{context.describe(target)} is at {level.value} level and we hold them at {standing.ours:.2f}; "
-        f"a visit by {context.member_name(lead)}, our {level.value}, matches level to level.",
-    )
+
+    def explain() -> tuple[str | None, str]:
+        return lead, (
+            f"{context.describe(target)} is at {level.value} level and we hold them at {standing.ours:.2f}; "
+            f"a visit by {context.member_name(lead)}, our {level.value}, matches level to level."
+        )
+
+    changes = {target: _raise(standing, EXECUTIVE_STEP)}
+    return _Candidate(ActivityKind.EXECUTIVE_ENGAGEMENT, target, changes, explain)
 
 
 def _site_visit(context: _Context, target: str) -> _Candidate | None:
     standing = context.standing[target]
-    role = context.node(target)["decision_role"]
-    if role not in _EVALUATORS or standing.stance != Stance.NEUTRAL:
+    if context.node(target)["decision_role"] not in _EVALUATORS or standing.stance != Stance.NEUTRAL:
         return None
-    lead = context.member_with_role(TeamRole.SR) or context.default_lead(target)
-    return _Candidate(
-        ActivityKind.SITE_VISIT,
-        target,
-        {target: _raise(standing, VISIT_STEP, warmer=True)},
-        lead,
-        f"{context.describe(target)} is undecided; seeing a working reference site or our factory, "
-        f"hosted by {context.member_name(lead)}, gives them the evidence to come out for us.",
-    )
+
+    def explain() -> tuple[str | None, str]:
+        lead = context.member_with_role(TeamRole.SR) or context.default_lead(target)
+        return lead, (
+            f"{context.describe(target)} is undecided; seeing a working reference site or our factory, "
+            f"hosted by {context.member_name(lead)}, gives them the evidence to come out for us."
+        )
+
+    changes = {target: _raise(standing, VISIT_STEP, warmer=True)}
+    return _Candidate(ActivityKind.SITE_VISIT, target, changes, explain)
 
 
 def _competitor_block(context: _Context, target: str) -> _Candidate | None:
@@ -337,16 +342,16 @@ def _competitor_block(context: _Context, target: str) -> _Candidate | None:
     remaining = dict(context.node(target)["theirs"])
     remaining[competitor] = max(standing.ours, theirs - BLOCK_STEP)
     after = _Standing(standing.stance, standing.ours, max(remaining.values()))
-    lead = context.default_lead(target)
-    name = context.competitor_names.get(competitor, {}).get("name", competitor)
-    return _Candidate(
-        ActivityKind.COMPETITOR_BLOCK,
-        target,
-        {target: after},
-        lead,
-        f"{name} holds {context.describe(target)} at {theirs:.2f} against our {standing.ours:.2f}; "
-        f"{context.member_name(lead)} should counter its position before the decision.",
-    )
+
+    def explain() -> tuple[str | None, str]:
+        lead = context.default_lead(target)
+        name = context.competitor_names.get(competitor, {}).get("name", competitor)
+        return lead, (
+            f"{name} holds {context.describe(target)} at {theirs:.2f} against our {standing.ours:.2f}; "
+            f"{context.member_name(lead)} should counter its position before the decision."
+        )
+
+    return _Candidate(ActivityKind.COMPETITOR_BLOCK, target, {target: after}, explain)
 
 
 _PER_TARGET_RULES: tuple[Callable[[_Context, str], _Candidate | None], ...] = (
@@ -365,16 +370,17 @@ def _summit(context: _Context, targets: list[str]) -> Iterable[_Candidate]:
     ][:5]
     if len(guests) < 2:
         return
-    lead = context.member_with_role(TeamRole.EXECUTIVE) or context.level_match(guests[0])
-    names = ", ".join(str(context.node(s)["name"]) for s in guests)
-    yield _Candidate(
-        ActivityKind.SUMMIT,
-        guests[0],
-        {s: _raise(context.standing[s], SUMMIT_STEP) for s in guests},
-        lead,
-        f"{len(guests)} of their executives ({names}) are not yet close to us; a summit hosted by "
-        f"{context.member_name(lead)} lifts all of these relationships at once.",
-    )
+
+    def explain() -> tuple[str | None, str]:
+        lead = context.member_with_role(TeamRole.EXECUTIVE) or context.level_match(guests[0])
+        names = ", ".join(str(context.node(s)["name"]) for s in guests)
+        return lead, (
+            f"{len(guests)} of their executives ({names}) are not yet close to us; a summit hosted by "
+            f"{context.member_name(lead)} lifts all of these relationships at once."
+        )
+
+    changes = {s: _raise(context.standing[s], SUMMIT_STEP) for s in guests}
+    yield _Candidate(ActivityKind.SUMMIT, guests[0], changes, explain)
 
 
 def _topic_seminars(context: _Context, targets: list[str]) -> Iterable[_Candidate]:
@@ -383,16 +389,22 @@ def _topic_seminars(context: _Context, targets: list[str]) -> Iterable[_Candidat
         department = str(context.node(s)["department"])
         if department and context.standing[s].ours < COVERED_FROM:
             departments.setdefault(department, []).append(s)
-    lead = context.member_with_role(TeamRole.SR)
     for department, audience in sorted(departments.items()):
-        if len(audience) < 3:
-            continue
-        presenter = lead or context.level_match(audience[0])
-        yield _Candidate(
-            ActivityKind.TOPIC_SEMINAR,
-            audience[0],
-            {s: _raise(context.standing[s], SEMINAR_STEP) for s in audience},
-            presenter,
+        if len(audience) >= 3:
+            yield _Candidate(
+                ActivityKind.TOPIC_SEMINAR,
+                audience[0],
+                {s: _raise(context.standing[s], SEMINAR_STEP) for s in audience},
+                _seminar_explanation(context, department, audience),
+            )
+
+
+def _seminar_explanation(context: _Context, department: str, audience: list[str]) -> _Explain:
+    def explain() -> tuple[str | None, str]:
+        presenter = context.member_with_role(TeamRole.SR) or context.level_match(audience[0])
+        return presenter, (
             f"{len(audience)} people of {department} are below {COVERED_FROM} with us; a topic seminar "
-            f"led by {context.member_name(presenter)} reaches them as a group.",
+            f"led by {context.member_name(presenter)} reaches them as a group."
         )
+
+    return explain

@@ -17,7 +17,8 @@ from powermap.analysis.forecast import (
     own_lean,
     own_leans,
     propagate,
-    repropagate,
+    sensitivities,
+    support_index,
 )
 from powermap.analysis.power import power, standing
 from powermap.analysis.recommend import recommend
@@ -213,16 +214,18 @@ def test_recommendation_gains_are_never_negative_and_come_best_first(document: d
 
 @settings(max_examples=100, deadline=None)
 @given(document=random_documents(), data=st.data())
-def test_repropagating_a_few_changes_reaches_the_same_leans_as_a_full_solve(
+def test_sensitivities_predict_the_change_of_the_support_index_exactly(
     document: dict[str, Any], data: st.DataObject
 ) -> None:
     graph = graph_of(document)
     powers = power(graph)
     plan = influence_plan(graph, powers)
     own = own_leans(graph)
-    before = propagate(graph, own, powers, plan=plan)
+    before = support_index(graph, propagate(graph, own, powers, plan=plan), powers)
     changed = data.draw(st.lists(st.sampled_from(sorted(graph)), unique=True, min_size=1))
     after_own = {**own, **{s: data.draw(st.floats(-1.0, 1.0)) for s in changed}}
-    full = propagate(graph, after_own, powers, plan=plan)
-    incremental = repropagate(plan, after_own, before, changed)
-    assert incremental == pytest.approx(full, abs=1e-9)
+    after = support_index(graph, propagate(graph, after_own, powers, plan=plan), powers)
+    sensitivity = sensitivities(graph, powers, plan=plan)
+    assert all(value >= 0.0 for value in sensitivity.values())
+    predicted = sum(sensitivity[s] * (after_own[s] - own[s]) for s in changed)
+    assert after - before == pytest.approx(predicted, abs=1e-9)
