@@ -43,7 +43,7 @@ import tempfile
 import time
 import traceback
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, LiteralString
@@ -110,7 +110,21 @@ SERVER_MEMORY: LiteralString = (
     "['server.memory.heap.max_size', 'server.memory.pagecache.size', 'dbms.memory.transaction.total.max'] "
     "RETURN name, value"
 )
-DELETE_LIMIT = 10_000
+#: Nodes per clean-up transaction of the bench's own data (small: see "delete" in docs/benchmarks.md).
+DELETE_LIMIT = 2_000
+LEFTOVER_SCOPES: LiteralString = (
+    "MATCH (s:Scope) WHERE s.account = $account "
+    "RETURN s.id AS scope, s.state AS state, COUNT { MATCH (n:Scoped {scope: s.id}) } AS nodes"
+)
+BENCH_SCOPES: LiteralString = "MATCH (s:Scope) WHERE s.account STARTS WITH 'bench-' RETURN s.id AS scope"
+SWEEP_SCOPE_BATCH: LiteralString = (
+    "MATCH (n:Scoped {scope: $scope}) WITH n LIMIT $limit DETACH DELETE n RETURN count(*) AS deleted"
+)
+SWEEP_SCOPE_MARKER: LiteralString = "MATCH (s:Scope {id: $scope}) DELETE s"
+SWEEP_CHANGES: LiteralString = (
+    "MATCH (c:Change) WHERE c.actor = $actor AND c.account STARTS WITH 'bench-' "
+    "WITH c LIMIT $limit DELETE c RETURN count(*) AS deleted"
+)
 
 
 # -- results ---------------------------------------------------------------------------------------
@@ -149,6 +163,7 @@ class SizeResult:
     neo4j_store: list[ImportRun] = field(default_factory=list)
     neo4j_bare: list[ImportRun] = field(default_factory=list)
     neo4j_delete_s: list[float] = field(default_factory=list)
+    neo4j_read_s: list[float] = field(default_factory=list)
     neo4j_read_raw_s: list[float] = field(default_factory=list)
     sqlite_store: list[ImportRun] = field(default_factory=list)
     analysis: dict[str, list[OpTiming]] = field(default_factory=dict)
@@ -299,10 +314,22 @@ class Neo4jBench:
         return time.perf_counter() - start
 
     def delete(self, account_id: str) -> float:
+        """``store.delete_account``, timed; raises if it left any of the account's nodes behind.
+
+        The store deletes the old version best-effort (errors are swallowed and left to a later
+        ``collect_garbage``), so the bench checks for a leftover version marker itself.
+        """
         start = time.perf_counter()
         self.store.delete_account(account_id, Change(ACTOR, "bench cleanup"))
+        elapsed = time.perf_counter() - start
         self.accounts.remove(account_id)
-        return time.perf_counter() - start
+        with self.driver.session() as session:
+            left = [dict(r) for r in session.run(LEFTOVER_SCOPES, account=account_id)]
+        if left:
+            raise RuntimeError(
+                f"store.delete_account({account_id!r}) returned after {elapsed:.1f} s but left its map behind: {left}"
+            )
+        return elapsed
 
     # bare
 
@@ -342,13 +369,29 @@ class Neo4jBench:
         )
 
     def bare_clear(self) -> None:
+        self._delete_in_batches(BARE_DELETE_BATCH)
+
+    def _delete_in_batches(self, statement: LiteralString, **params: Any) -> int:
+        total = 0
         with self.driver.session() as session:
             while True:
                 record = session.execute_write(
-                    lambda tx: tx.run(BARE_DELETE_BATCH, limit=DELETE_LIMIT).single(strict=True)
+                    lambda tx: tx.run(statement, limit=DELETE_LIMIT, **params).single(strict=True)
                 )
+                total += int(record["deleted"])
                 if int(record["deleted"]) < DELETE_LIMIT:
-                    break
+                    return total
+
+    def sweep(self) -> None:
+        """Remove what the store failed to remove of the bench's accounts, and the bench's change log."""
+        with self.driver.session() as session:
+            scopes = [str(r["scope"]) for r in session.run(BENCH_SCOPES)]
+        for scope in scopes:
+            removed = self._delete_in_batches(SWEEP_SCOPE_BATCH, scope=scope)
+            with self.driver.session() as session:
+                session.run(SWEEP_SCOPE_MARKER, scope=scope).consume()
+            log(f"swept {removed} nodes of a bench map version the store had left behind ({scope})")
+        self._delete_in_batches(SWEEP_CHANGES, actor=ACTOR)
 
     def warm_up(self, size: int, seed: int) -> None:
         """One untimed store import and bare import, so that every query plan is compiled and cached."""
@@ -368,6 +411,7 @@ class Neo4jBench:
             except Exception as error:
                 log(f"could not delete bench account {account_id}: {error}")
         try:
+            self.sweep()
             self.bare_clear()
             if self.indexed:
                 with self.driver.session() as session:
@@ -456,6 +500,10 @@ def run_analysis(
             if kind == "error":
                 timings[op].status = "error"
                 timings[op].detail = detail
+                for later, _ in pending[index + 1 :]:
+                    if timings[later].status == "ok" and later != op:
+                        timings[later].status = "skipped"
+                        timings[later].detail = f"not run: {op} failed first"
                 break
             timing = timings[got_op]
             timing.totals.append(total)
@@ -497,36 +545,61 @@ class Options:
 def bench_neo4j(
     result: SizeResult, base: AccountMap, counts: Counts, bare_rows: BareRows, options: Options, neo: Neo4jBench
 ) -> None:
-    """Store and bare imports (alternating which goes first), then the analyses, on one server."""
+    """Store and bare imports (alternating which goes first), then the analyses, on one server.
+
+    A failing step is recorded in ``result.errors`` and the run goes on with the next one.
+    """
     size, repeats = result.size, result.repeats
+
+    def attempt(what: str, step: Callable[[], None]) -> bool:
+        try:
+            step()
+        except Exception as error:
+            result.errors.append(f"Neo4j {what}: {type(error).__name__}: {error}")
+            log(f"  neo4j {what} FAILED: {type(error).__name__}: {error}")
+            return False
+        return True
+
     kept = ""
     for rep in range(repeats):
         account_map = with_account_id(base, fresh_id(size, f"neo4j{rep}"))
-        store_first = rep % 2 == 0
-        for which in ("store", "bare") if store_first else ("bare", "store"):
-            if which == "store":
-                run = neo.store_import(account_map, counts)
-                result.neo4j_store.append(run)
-                log(f"  neo4j store  rep {rep}: {run.seconds:.2f} s ({counts.rows / run.seconds:,.0f} rows/s)")
-                if rep == 0:
-                    back = neo.store.get_map(account_map.account.id)
-                    if back != account_map:
-                        result.errors.append("Neo4j: the map read back differs from the map imported")
-                result.neo4j_read_raw_s.append(neo.read_raw(account_map.account.id))
-                if rep < repeats - 1:
-                    result.neo4j_delete_s.append(neo.delete(account_map.account.id))
-                else:
-                    kept = account_map.account.id
-            else:
-                run = neo.bare_import(bare_rows, account_map.account.id)
+        account_id = account_map.account.id
+        for which in ("store", "bare") if rep % 2 == 0 else ("bare", "store"):
+            if which == "bare":
+                run = neo.bare_import(bare_rows, account_id)
                 result.neo4j_bare.append(run)
                 log(f"  neo4j bare   rep {rep}: {run.seconds:.2f} s ({counts.rows / run.seconds:,.0f} rows/s)")
                 neo.bare_clear()
+                continue
+            run = neo.store_import(account_map, counts)
+            result.neo4j_store.append(run)
+            log(f"  neo4j store  rep {rep}: {run.seconds:.2f} s ({counts.rows / run.seconds:,.0f} rows/s)")
+
+            def check(account_map: AccountMap = account_map) -> None:
+                start = time.perf_counter()
+                back = neo.store.get_map(account_map.account.id)
+                result.neo4j_read_s.append(time.perf_counter() - start)
+                if back != account_map:
+                    raise AssertionError("the map read back differs from the map imported")
+
+            def read_raw(account_id: str = account_id) -> None:
+                result.neo4j_read_raw_s.append(neo.read_raw(account_id))
+
+            def delete(account_id: str = account_id) -> None:
+                result.neo4j_delete_s.append(neo.delete(account_id))
+
+            if rep == 0:
+                attempt("store.read after import", check)
+            attempt("raw read_map.cypher", read_raw)
+            if rep < repeats - 1:
+                attempt("store.delete_account", delete)
+            else:
+                kept = account_id
     log(f"  ratio store/bare: {ratio(result):.2f}")
     timings, result.paths_target = run_analysis(neo.url, kept, options.ops, repeats, options.timeout_s)
     result.analysis["neo4j"] = timings
     log_timings("neo4j", timings)
-    result.neo4j_delete_s.append(neo.delete(kept))
+    attempt("store.delete_account", lambda: result.neo4j_delete_s.append(neo.delete(kept)))
 
 
 def bench_size(size: int, options: Options, neo: Neo4jBench | None, sqlite_dir: Path) -> SizeResult:
@@ -552,9 +625,9 @@ def bench_size(size: int, options: Options, neo: Neo4jBench | None, sqlite_dir: 
     if neo is not None:
         try:
             bench_neo4j(result, base, counts, bare_rows, options, neo)
-        except Exception:
-            result.errors.append(f"Neo4j part failed:\n{traceback.format_exc(limit=6)}")
-            log(f"N={size}: the Neo4j part failed:\n{traceback.format_exc()}")
+        except Exception as error:
+            result.errors.append(f"Neo4j part stopped: {type(error).__name__}: {error}")
+            log(f"N={size}: the Neo4j part stopped:\n{traceback.format_exc()}")
 
     sqlite_url = ""
     for rep in range(repeats):
@@ -693,13 +766,20 @@ def markdown(results: Sequence[SizeResult]) -> str:
                     )
                 else:
                     lines.append(f"| {r.size:,} | {store} | {t.op} | – | – | – | {t.status}: {note} |")
-    raw = [r for r in results if r.neo4j_read_raw_s]
-    if raw:
+    reads = [r for r in results if r.neo4j_read_raw_s or r.neo4j_read_s]
+    if reads:
         lines += [
             "",
-            "Raw `read_map.cypher` round trip through the bare driver (no model building), median s: "
-            + ", ".join(f"{r.size:,}: {fmt_s(median(r.neo4j_read_raw_s))}" for r in raw),
+            "Neo4j reads, seconds: `store.read` right after the first import (query + building the model) / "
+            "the same `read_map.cypher` through the bare driver (no model building), median: "
+            + "; ".join(
+                f"{r.size:,}: {fmt_s(median(r.neo4j_read_s))} / {fmt_s(median(r.neo4j_read_raw_s))}" for r in reads
+            ),
         ]
+    errors = [(r.size, e) for r in results for e in r.errors]
+    if errors:
+        lines += ["", "### Failures", ""]
+        lines += [f"- N={size:,}: {e.strip().splitlines()[-1] if e.strip() else e}" for size, e in errors]
     return "\n".join(lines)
 
 

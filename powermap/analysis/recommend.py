@@ -1,10 +1,12 @@
 """Recommendations: the relationship activities that would move the decision most, ranked.
 
 Each candidate activity is *simulated*: its effect (a stance one step warmer, a stronger relationship,
-a competitor pushed back) is applied to the stakeholders it touches, the decision forecast is computed
-again, and the difference of support index is the activity's ``expected_gain``. Every effect only
-improves a stance or our strength, or lowers a competitor's, and the forecast is monotone in each of
-these, so no gain is ever negative.
+a competitor pushed back) is applied to the stakeholders it touches, and the resulting change of the
+support index is the activity's ``expected_gain``. The index is linear in the own leans, so that
+change is exactly the sum of each touched person's change of own lean times the index's sensitivity
+to them (:func:`~powermap.analysis.forecast.sensitivities`, solved once per account). Every effect
+only improves a stance or our strength, or lowers a competitor's, and the forecast is monotone in
+each of these, so no gain is ever negative.
 
 The rules that propose candidates (targets are the :data:`POOL` most powerful stakeholders):
 
