@@ -299,11 +299,15 @@ def parse_account_map(document: Any) -> AccountMap:
     """
     if not isinstance(document, Mapping):
         raise InvalidMapError([Problem("", None, "an account map must be a JSON/YAML object")])
-    problems = _shape_problems(document)
+    try:
+        account_map: AccountMap | None = AccountMap.model_validate(document)
+        problems = []
+    except ValidationError as error:
+        account_map, problems = None, problems_from_validation_error(error, document)
     problems.extend(_reference_problems(document))
-    if problems:
+    if problems or account_map is None:
         raise InvalidMapError(problems)
-    return AccountMap.model_validate(document)
+    return account_map
 
 
 def validate_account_map(account_map: AccountMap) -> AccountMap:
@@ -372,14 +376,6 @@ def _plain_message(detail: Any) -> str:
     if "input" in detail and detail["type"] not in {"model_type", "dict_type"}:
         message += f" (got {detail['input']!r})"
     return message
-
-
-def _shape_problems(document: Mapping[str, Any]) -> list[Problem]:
-    try:
-        AccountMap.model_validate(document)
-    except ValidationError as error:
-        return problems_from_validation_error(error, document)
-    return []
 
 
 def _reference_problems(document: Mapping[str, Any]) -> list[Problem]:
