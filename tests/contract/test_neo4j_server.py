@@ -134,3 +134,11 @@ def test_collecting_garbage_removes_replaced_versions(neo4j_store: Neo4jStore, p
             "MATCH (n:Scoped {account: $account}) RETURN count(DISTINCT n.scope) AS scopes", account=account
         )
     assert records[0]["scopes"] == 1
+
+
+def test_a_routing_url_reaches_the_same_store(neo4j_store: Neo4jStore, prefix_n: str) -> None:
+    account = prefix_n + "routed"
+    PowermapService(neo4j_store).import_map(with_id(sample_document(), account))
+    routed_url = neo4j_or_skip().replace("bolt://", "neo4j://", 1)
+    with open_store(routed_url) as routed:
+        assert routed.get_map(account) == neo4j_store.get_map(account)
