@@ -176,14 +176,14 @@ class PowermapService:
         def mutate(document: dict[str, Any]) -> None:
             document["account"] = {**data, "id": account_id}
 
-        snapshot_map = self._edit(
+        updated = self._edit(
             account_id,
             mutate,
             lambda m, rev: self.store.update_account(
                 m.account, Change(self.actor, "update account", account_id), expected_revision=rev
             ),
         )
-        return snapshot_map.account
+        return updated.account
 
     def put_node(self, account_id: str, kind: NodeKind, data: Mapping[str, Any]) -> Node:
         """Create or replace a stakeholder, team member or competitor."""
@@ -191,12 +191,7 @@ class PowermapService:
         node_id = data.get("id")
 
         def mutate(document: dict[str, Any]) -> None:
-            items = document[list_name]
-            index = next((i for i, item in enumerate(items) if item["id"] == node_id), None)
-            if index is None:
-                items.append(dict(data))
-            else:
-                items[index] = dict(data)
+            _upsert(document[list_name], lambda item: item["id"] == node_id, data)
 
         def write(account_map: AccountMap, revision: int) -> int:
             node = next(n for n in account_map.nodes(kind) if n.id == node_id)
@@ -243,12 +238,7 @@ class PowermapService:
         ends = (data.get(source_field), data.get(target_field))
 
         def mutate(document: dict[str, Any]) -> None:
-            items = document[list_name]
-            index = next((i for i, e in enumerate(items) if (e[source_field], e[target_field]) == ends), None)
-            if index is None:
-                items.append(dict(data))
-            else:
-                items[index] = dict(data)
+            _upsert(document[list_name], lambda e: (e[source_field], e[target_field]) == ends, data)
 
         def find(account_map: AccountMap) -> Edge:
             return next(e for e in account_map.edges(kind) if (e.source, e.target) == ends)
@@ -295,12 +285,7 @@ class PowermapService:
         activity_id = data.get("id")
 
         def mutate(document: dict[str, Any]) -> None:
-            items = document["activities"]
-            index = next((i for i, item in enumerate(items) if item["id"] == activity_id), None)
-            if index is None:
-                items.append(dict(data))
-            else:
-                items[index] = dict(data)
+            _upsert(document["activities"], lambda item: item["id"] == activity_id, data)
 
         def find(account_map: AccountMap) -> Activity:
             return next(a for a in account_map.activities if a.id == activity_id)
@@ -364,6 +349,15 @@ class PowermapService:
                 continue
             return account_map
         raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _upsert(items: list[dict[str, Any]], same: Callable[[dict[str, Any]], bool], data: Mapping[str, Any]) -> None:
+    """Replace the item ``same`` picks, in place, or append ``data`` as a new last item."""
+    index = next((i for i, item in enumerate(items) if same(item)), None)
+    if index is None:
+        items.append(dict(data))
+    else:
+        items[index] = dict(data)
 
 
 def _edge_fields(kind: EdgeKind) -> tuple[str, str]:
