@@ -199,8 +199,11 @@ def delete_command(account: AccountArg, store: StoreOption = None) -> None:
 def analyze_command(account: AccountArg, store: StoreOption = None, as_json: JsonOption = False) -> None:
     """Power ranking, coverage, competitor gaps and the decision forecast."""
     with _service(store) as service:
-        report = service.analyze(account)
-        names = {} if as_json else service.names(account)
+        names: dict[str, str] = {}
+        if as_json:
+            report = service.analyze(account)
+        else:
+            report, names = service.analyze_with_names(account)
     if as_json:
         _print_json(report)
         return
@@ -278,8 +281,8 @@ def demo_command(
             f"{result.counts['stakeholders']} stakeholders, {result.counts['team']} on our team, "
             f"{result.counts['competitors']} competitors\n"
         )
-        report = service.analyze(SAMPLE_ACCOUNT)
-        _print_analysis(report, service.names(SAMPLE_ACCOUNT), top=8)
+        report, names = service.analyze_with_names(SAMPLE_ACCOUNT)
+        _print_analysis(report, names, top=8)
         makers = report["forecast"]["decision_makers"]
         if makers:
             target = makers[0]["stakeholder"]
@@ -313,12 +316,8 @@ def db_init_command(store: StoreOption = None) -> None:
 def _write_map(service: PowermapService, account: str, output: Path, highlight: str | None) -> None:
     from viz import render_map
 
-    analysis = service.analysis(account)
-    path: list[str] = []
-    if highlight is not None:
-        found = service.paths(account, highlight, k=1)["paths"]
-        path = found[0]["nodes"] if found else []
-    _write_text(output, render_map(analysis.account_map, analysis.powers, highlight_path=path))
+    analysis = service.analysis(account, path_to=highlight)
+    _write_text(output, render_map(analysis.account_map, analysis.powers, highlight_path=analysis.highlight_path))
 
 
 def _print_analysis(report: dict[str, Any], names: dict[str, str], *, top: int | None = None) -> None:

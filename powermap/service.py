@@ -85,6 +85,7 @@ class Analysis:
 
     account_map: AccountMap
     powers: dict[str, float]
+    highlight_path: list[str]
 
 
 class PowermapService:
@@ -115,19 +116,26 @@ class PowermapService:
     def delete_account(self, account_id: str) -> None:
         self.store.delete_account(account_id, Change(self.actor, "delete account", account_id))
 
-    def names(self, account_id: str) -> dict[str, str]:
-        """Display names of an account's stakeholders, for output meant for people."""
-        return {s.id: s.name for s in self.store.get_map(account_id).stakeholders}
-
     # -- analyses ----------------------------------------------------------------------------------
 
-    def analysis(self, account_id: str) -> Analysis:
+    def analysis(self, account_id: str, *, path_to: str | None = None) -> Analysis:
+        """The map with its power and, when asked, the best introduction path to one stakeholder."""
         account_map = self.store.get_map(account_id)
-        return Analysis(account_map, power(build_graph(account_map)))
+        graph = build_graph(account_map)
+        best = introduction_paths(graph, path_to, k=1) if path_to is not None else []
+        return Analysis(account_map, power(graph), best[0]["nodes"] if best else [])
 
     def analyze(self, account_id: str) -> dict[str, Any]:
         """Power, coverage, competitor gaps and decision forecast of an account."""
+        return self._analyze(self.store.get_map(account_id))
+
+    def analyze_with_names(self, account_id: str) -> tuple[dict[str, Any], dict[str, str]]:
+        """:meth:`analyze` and the stakeholders' display names, from one read of the map (for people)."""
         account_map = self.store.get_map(account_id)
+        return self._analyze(account_map), {s.id: s.name for s in account_map.stakeholders}
+
+    def _analyze(self, account_map: AccountMap) -> dict[str, Any]:
+        account_id = account_map.account.id
         graph = build_graph(account_map)
         powers = power(graph)
         forecast: Forecast = decision_forecast(graph, powers)

@@ -146,9 +146,7 @@ def sensitivities(
     {'ceo': 0.5556, 'cto': 0.4444}
     """
     plan = plan or influence_plan(graph, powers)
-    basis = decision_makers(graph) or list(graph)
-    total = sum(powers[s] for s in basis)
-    share = {s: powers[s] / total for s in basis} if total > 0.0 else {}
+    share = index_shares(graph, powers)
     y = {s: share.get(s, 0.0) for s in graph}
     for _ in range(max_iterations):
         change = 0.0
@@ -165,13 +163,17 @@ def decision_makers(graph: nx.DiGraph[str]) -> list[str]:
     return [s for s in graph if graph.nodes[s]["decision_role"] == DecisionRole.DECISION_MAKER]
 
 
-def support_index(graph: nx.DiGraph[str], leans: Mapping[str, float], powers: Mapping[str, float]) -> float:
-    """Power-weighted mean lean of the decision makers (of everyone when there is none), in [-1, 1]."""
+def index_shares(graph: nx.DiGraph[str], powers: Mapping[str, float]) -> dict[str, float]:
+    """Each stakeholder's weight in the support index: the decision makers' (everyone's when there is
+    none) share of their total power; empty when that total is 0."""
     basis = decision_makers(graph) or list(graph)
     total = sum(powers[s] for s in basis)
-    if total <= 0.0:
-        return 0.0
-    index = sum(powers[s] * leans[s] for s in basis) / total
+    return {s: powers[s] / total for s in basis} if total > 0.0 else {}
+
+
+def support_index(graph: nx.DiGraph[str], leans: Mapping[str, float], powers: Mapping[str, float]) -> float:
+    """Power-weighted mean lean of the decision makers (of everyone when there is none), in [-1, 1]."""
+    index = sum(share * leans[s] for s, share in index_shares(graph, powers).items())
     return max(-1.0, min(1.0, index))
 
 
