@@ -1,0 +1,87 @@
+"""The data contract every store, client and test shares (``powermap/v1``; see ``docs/contract.md``).
+
+Split by topic: :mod:`~powermap.model.enums` (closed vocabularies), :mod:`~powermap.model.contract`
+(the document's models and the one table of its lists) and :mod:`~powermap.model.validation`
+(whole-document checks). Everything is re-exported here, so ``from powermap.model import X`` is the
+one import callers need.
+"""
+
+from powermap.model.contract import (
+    EDGE_LISTS,
+    EDGE_MODELS,
+    EDGE_SPECS,
+    FORMAT,
+    LIST_BY_NAME,
+    LISTS,
+    NODE_LISTS,
+    NODE_MODELS,
+    NODE_SPECS,
+    Account,
+    AccountMap,
+    Activity,
+    Competitor,
+    CompetitorRelationship,
+    ContractModel,
+    Edge,
+    Id,
+    Influence,
+    ListSpec,
+    Name,
+    Node,
+    Relationship,
+    ReportsTo,
+    Stakeholder,
+    TeamMember,
+    Text,
+    Unit,
+)
+from powermap.model.enums import ActivityKind, DecisionRole, EdgeKind, Level, NodeKind, Stance, TeamRole
+from powermap.model.validation import (
+    item_label,
+    item_problems,
+    parse_account_map,
+    problems_from_validation_error,
+    validate_account_map,
+)
+
+__all__ = [
+    "EDGE_LISTS",
+    "EDGE_MODELS",
+    "EDGE_SPECS",
+    "FORMAT",
+    "LISTS",
+    "LIST_BY_NAME",
+    "NODE_LISTS",
+    "NODE_MODELS",
+    "NODE_SPECS",
+    "Account",
+    "AccountMap",
+    "Activity",
+    "ActivityKind",
+    "Competitor",
+    "CompetitorRelationship",
+    "ContractModel",
+    "DecisionRole",
+    "Edge",
+    "EdgeKind",
+    "Id",
+    "Influence",
+    "Level",
+    "ListSpec",
+    "Name",
+    "Node",
+    "NodeKind",
+    "Relationship",
+    "ReportsTo",
+    "Stakeholder",
+    "Stance",
+    "TeamMember",
+    "TeamRole",
+    "Text",
+    "Unit",
+    "item_label",
+    "item_problems",
+    "parse_account_map",
+    "problems_from_validation_error",
+    "validate_account_map",
+]

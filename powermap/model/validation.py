@@ -1,0 +1,221 @@
+"""Whole-document validation: the rules a schema alone cannot say, every problem reported at once.
+
+:func:`parse_account_map` is the only door an untrusted document comes in by. Beyond each item's
+shape it checks unique ids, references that resolve, and no duplicated, self-pointing or cyclic
+lines; every problem carries its field path and the id of the offending item (a line's two ends).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from pydantic import ValidationError
+
+from powermap.errors import InvalidMapError, Problem
+from powermap.model.contract import LIST_BY_NAME, LISTS, AccountMap
+
+
+def parse_account_map(document: Any) -> AccountMap:
+    """Validate a contract document and return the map, or raise one error listing every problem.
+
+    >>> m = parse_account_map({"account": {"id": "acme", "name": "ACME"},
+    ...     "stakeholders": [{"id": "ceo", "name": "Chen", "level": "executive", "influence": 0.9}]})
+    >>> m.stakeholders[0].stance
+    <Stance.NEUTRAL: 'neutral'>
+    >>> parse_account_map({"account": {"id": "acme", "name": "ACME"},
+    ...     "reports_to": [{"from": "cto", "to": "ceo"}]})
+    Traceback (most recent call last):
+    ...
+    powermap.errors.InvalidMapError: the account map has 2 problems:
+      reports_to[0].from (from 'cto' to 'ceo'): no stakeholder has id 'cto'
+      reports_to[0].to (from 'cto' to 'ceo'): no stakeholder has id 'ceo'
+    """
+    if not isinstance(document, Mapping):
+        raise InvalidMapError([Problem("", None, "an account map must be a JSON/YAML object")])
+    try:
+        account_map: AccountMap | None = AccountMap.model_validate(document)
+        problems = []
+    except ValidationError as error:
+        account_map, problems = None, problems_from_validation_error(error, document)
+    problems.extend(_reference_problems(document))
+    if problems or account_map is None:
+        raise InvalidMapError(problems)
+    return account_map
+
+
+def validate_account_map(account_map: AccountMap) -> AccountMap:
+    """Check the references of a map built in code; returns it unchanged when it is sound."""
+    problems = _reference_problems(account_map.to_document())
+    if problems:
+        raise InvalidMapError(problems)
+    return account_map
+
+
+def item_label(list_name: str, item: Any) -> str | None:
+    """How a person recognises an item of a document list: its id, or the ids an edge joins."""
+    if not isinstance(item, Mapping):
+        return None
+    if list_name in _EDGE_FIELDS:
+        source_field, target_field = _EDGE_FIELDS[list_name]
+        return f"{source_field} {item.get(source_field)!r} to {item.get(target_field)!r}"
+    item_id = item.get("id")
+    return None if item_id is None else repr(item_id)
+
+
+_EDGE_FIELDS: dict[str, tuple[str, str]] = {spec.name: (spec.key[0], spec.key[1]) for spec in LISTS if spec.is_line}
+_LIST_NAMES = tuple(spec.name for spec in LISTS)
+
+
+def problems_from_validation_error(
+    error: ValidationError, document: Mapping[str, Any], prefix: Sequence[str | int] = ()
+) -> list[Problem]:
+    """Turn pydantic's errors into contract problems that name the field path and the item's id."""
+    problems = []
+    for detail in error.errors():
+        loc = (*prefix, *detail["loc"])
+        label = None
+        if len(loc) >= 2 and loc[0] in _LIST_NAMES and isinstance(loc[1], int):
+            items = document.get(str(loc[0]))
+            if isinstance(items, Sequence) and 0 <= loc[1] < len(items):
+                label = item_label(str(loc[0]), items[loc[1]])
+        problems.append(Problem(_format_loc(loc), label, _plain_message(detail)))
+    return problems
+
+
+def item_problems(error: ValidationError, list_name: str, item: Any, noun: str) -> list[Problem]:
+    """Problems of one item given alone (an edit), named ``noun.field`` with the item's id."""
+    label = item_label(list_name, item)
+    return [Problem(_format_loc((noun, *detail["loc"])), label, _plain_message(detail)) for detail in error.errors()]
+
+
+def _format_loc(loc: Iterable[str | int]) -> str:
+    path = ""
+    for part in loc:
+        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
+    return path
+
+
+def _plain_message(detail: Any) -> str:
+    message = str(detail["msg"])
+    if detail["type"] == "extra_forbidden":
+        return "is not a field of the powermap/v1 format"
+    if detail["type"] in {"missing"}:
+        return "is required"
+    if "input" in detail and detail["type"] not in {"model_type", "dict_type"}:
+        message += f" (got {detail['input']!r})"
+    return message
+
+
+def _reference_problems(document: Mapping[str, Any]) -> list[Problem]:
+    """Unique ids, resolvable references, no self-loops, duplicate edges or reporting cycles.
+
+    Works on the raw document and tolerates malformed items (the shape check reports those), so
+    that one refusal lists every problem of every kind.
+    """
+    problems: list[Problem] = []
+    ids: dict[str, set[str]] = {}
+    for spec in LISTS:
+        if spec.key != ("id",):
+            continue
+        items = _items(document, spec.name)
+        counts: Counter[str] = Counter(item["id"] for _, item in items if isinstance(item.get("id"), str))
+        ids[spec.name] = set(counts)
+        reported: set[str] = set()
+        for index, item in items:
+            item_id = item.get("id")
+            if isinstance(item_id, str) and counts[item_id] > 1 and item_id not in reported:
+                reported.add(item_id)
+                problems.append(
+                    Problem(f"{spec.name}[{index}].id", repr(item_id), f"id is used {counts[item_id]} times")
+                )
+
+    for spec in LISTS:
+        seen: set[tuple[str, str]] = set()
+        for index, item in _items(document, spec.name):
+            label = item_label(spec.name, item)
+            for field, target_list in spec.refs:
+                problems.extend(_dangling(spec.name, index, field, item.get(field), target_list, label, ids))
+            if spec.is_line:
+                problems.extend(_line_shape_problems(spec.name, index, item, label, seen))
+    problems.extend(_reporting_cycle_problems(document))
+    return problems
+
+
+def _dangling(
+    list_name: str, index: int, field: str, value: Any, target_list: str, label: str | None, ids: dict[str, set[str]]
+) -> list[Problem]:
+    """A reference (or, for activities, each of a list of references) that names no item."""
+    noun = LIST_BY_NAME[target_list].noun
+    if LIST_BY_NAME[list_name].is_line:
+        if isinstance(value, str) and value not in ids[target_list]:
+            return [Problem(f"{list_name}[{index}].{field}", label, f"no {noun} has id {value!r}")]
+        return []
+    if not isinstance(value, list | tuple):
+        return []
+    return [
+        Problem(f"{list_name}[{index}].{field}[{position}]", label, f"no {noun} has id {one!r}")
+        for position, one in enumerate(value)
+        if isinstance(one, str) and one not in ids[target_list]
+    ]
+
+
+def _line_shape_problems(
+    list_name: str, index: int, item: Mapping[str, Any], label: str | None, seen: set[tuple[str, str]]
+) -> list[Problem]:
+    """A line that points a stakeholder at itself or repeats one given before."""
+    spec = LIST_BY_NAME[list_name]
+    source, target = item.get(spec.key[0]), item.get(spec.key[1])
+    if not (isinstance(source, str) and isinstance(target, str)):
+        return []
+    problems = []
+    if spec.refs[0][1] == spec.refs[1][1] and source == target:
+        problems.append(Problem(f"{list_name}[{index}]", label, "a stakeholder cannot point to itself"))
+    if (source, target) in seen:
+        problems.append(Problem(f"{list_name}[{index}]", label, "this line is given more than once"))
+    seen.add((source, target))
+    return problems
+
+
+def _reporting_cycle_problems(document: Mapping[str, Any]) -> list[Problem]:
+    manager_of: dict[str, list[str]] = {}
+    for _, item in _items(document, "reports_to"):
+        source, target = item.get("from"), item.get("to")
+        if isinstance(source, str) and isinstance(target, str) and source != target:
+            manager_of.setdefault(source, []).append(target)
+    cycle = _find_cycle(manager_of)
+    if not cycle:
+        return []
+    chain = " -> ".join(repr(node) for node in [*cycle, cycle[0]])
+    return [Problem("reports_to", repr(cycle[0]), f"reporting lines form a cycle: {chain}")]
+
+
+def _find_cycle(successors: Mapping[str, list[str]]) -> list[str]:
+    """One cycle of a directed graph given as adjacency lists, or [] (iterative, no recursion limit)."""
+    state: dict[str, int] = {}  # 1 = on the current path, 2 = finished
+    for root in successors:
+        if root in state:
+            continue
+        path: list[str] = [root]
+        stack = [iter(successors.get(root, ()))]
+        state[root] = 1
+        while stack:
+            nxt = next(stack[-1], None)
+            if nxt is None:
+                state[path.pop()] = 2
+                stack.pop()
+            elif state.get(nxt) == 1:
+                return path[path.index(nxt) :]
+            elif nxt not in state:
+                state[nxt] = 1
+                path.append(nxt)
+                stack.append(iter(successors.get(nxt, ())))
+    return []
+
+
+def _items(document: Mapping[str, Any], list_name: str) -> list[tuple[int, Mapping[str, Any]]]:
+    items = document.get(list_name)
+    if not isinstance(items, list | tuple):
+        return []
+    return [(index, item) for index, item in enumerate(items) if isinstance(item, Mapping)]
