@@ -1,0 +1,62 @@
+"""The ``powermap`` command line: a thin edge over :mod:`powermap.service`.
+
+Human-readable output by default, ``--json`` for machines. Every failure is one readable line on
+stderr and an exit code: 2 invalid input, 3 unknown account/stakeholder/member, 1 anything else.
+Commands live in one module per topic and register on :data:`powermap.cli.app.app`.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import typer
+
+from powermap.cli import analysis, demo, maps  # noqa: F401  (importing registers the commands)
+from powermap.cli.app import app
+from powermap.cli.common import EXIT_FAILURE, EXIT_INVALID, EXIT_NOT_FOUND, EXIT_OK, err
+from powermap.errors import InvalidInputError, NotFoundError, PowermapError, StoreError
+
+__all__ = ["app", "exit_code_for", "main", "run"]
+
+
+# -- entry point -----------------------------------------------------------------------------------------
+
+
+def exit_code_for(error: PowermapError) -> int:
+    if isinstance(error, InvalidInputError):
+        return EXIT_INVALID
+    if isinstance(error, NotFoundError):
+        return EXIT_NOT_FOUND
+    return EXIT_FAILURE
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI; returns the exit code instead of raising, so no traceback ever reaches a user."""
+    command = typer.main.get_command(app)
+    try:
+        # Standalone mode: the CLI framework prints usage errors and help itself and exits (2 on a
+        # usage error); anything it does not handle reaches the branches below.
+        command.main(args=argv, prog_name="powermap", standalone_mode=True)
+    except SystemExit as done:
+        return done.code if isinstance(done.code, int) else (EXIT_OK if done.code is None else EXIT_FAILURE)
+    except PowermapError as error:
+        prefix = "store error" if isinstance(error, StoreError) else "error"
+        err.print(f"powermap: {prefix}: {error}", markup=False)
+        return exit_code_for(error)
+    except KeyboardInterrupt:
+        err.print("powermap: interrupted")
+        return 130
+    except Exception as error:
+        if os.environ.get("POWERMAP_DEBUG"):
+            raise
+        err.print(
+            f"powermap: unexpected error: {type(error).__name__}: {error} (set POWERMAP_DEBUG=1 for a traceback)",
+            markup=False,
+        )
+        return EXIT_FAILURE
+    return EXIT_OK
+
+
+def run() -> None:
+    sys.exit(main())

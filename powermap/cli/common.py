@@ -1,0 +1,90 @@
+"""What every command shares: the consoles, the common options, opening the service, reading documents."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+import yaml
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from powermap.errors import InvalidInputError
+from powermap.service import PowermapService
+from powermap.settings import get_settings
+from powermap.store import ProgressCallback, open_store
+
+EXIT_OK, EXIT_FAILURE, EXIT_INVALID, EXIT_NOT_FOUND = 0, 1, 2, 3
+
+out = Console(soft_wrap=True, highlight=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+StoreOption = Annotated[
+    str | None,
+    typer.Option(
+        "--store",
+        envvar="POWERMAP_STORE",
+        help="Store URL: sqlite:///file.db (default ./powermap.db) or bolt://host:7687, neo4j://host:7687.",
+        show_default=False,
+    ),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for machines instead of text for people.")]
+AccountArg = Annotated[str, typer.Argument(help="Account id.", show_default=False)]
+
+
+@contextmanager
+def open_service(store_url: str | None) -> Iterator[PowermapService]:
+    settings = get_settings()
+    with open_store(store_url or settings.store, settings) as store:
+        yield PowermapService(store, actor=settings.actor)
+
+
+def print_json(data: Any) -> None:
+    out.print_json(json.dumps(data, ensure_ascii=False), ensure_ascii=False, indent=2, highlight=False)
+
+
+def write_text(path: Path, text: str) -> None:
+    """Write a file whole or not at all: a crash never leaves half a map behind."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f".{path.name}.partial")
+    partial.write_text(text, encoding="utf-8")
+    partial.replace(path)
+
+
+def read_document(path: Path) -> Any:
+    """Read a JSON or YAML account-map file (by suffix; anything but .yaml/.yml is read as JSON)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise InvalidInputError(f"cannot read {str(path)!r}: {error.strerror or error}") from error
+    except UnicodeDecodeError as error:
+        raise InvalidInputError(f"{str(path)!r} is not UTF-8 text: {error}") from error
+    try:
+        if path.suffix.lower() in {".yaml", ".yml"}:
+            return yaml.safe_load(text)
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise InvalidInputError(
+            f"{str(path)!r} is not valid JSON: line {error.lineno} column {error.colno}: {error.msg}"
+        ) from error
+    except yaml.YAMLError as error:
+        raise InvalidInputError(f"{str(path)!r} is not valid YAML: {error}") from error
+
+
+@contextmanager
+def progress(label: str, *, enabled: bool) -> Iterator[ProgressCallback | None]:
+    """A progress bar on stderr while a long write runs, when a person is watching."""
+    if not (enabled and err.is_terminal):
+        yield None
+        return
+    with Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=err) as bar:
+        task = bar.add_task(label, total=None)
+
+        def update(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield update

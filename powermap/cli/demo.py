@@ -1,0 +1,57 @@
+"""``powermap demo``: load the bundled sample account and show what powermap tells about it."""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+
+from powermap.cli.analysis import print_analysis, print_recommendations, write_map
+from powermap.cli.app import app
+from powermap.cli.common import StoreOption, open_service, out
+from powermap.store import redact
+
+SAMPLE_ACCOUNT = "acme"
+
+
+@app.command("demo")
+def demo_command(
+    output: Annotated[Path, typer.Option("-o", "--output", help="Where to write the demo map.")] = Path(
+        "powermap-demo.html"
+    ),
+    store: StoreOption = None,
+) -> None:
+    """Load the bundled sample account, show what powermap tells about it, and write its map."""
+    sample = resources.files("powermap").joinpath("samples", f"{SAMPLE_ACCOUNT}.json")
+    document = json.loads(sample.read_text("utf-8"))
+    with open_service(store) as service:
+        result = service.import_map(document)
+        out.rule(f"[bold]{escape(document['account']['name'])}[/bold]")
+        out.print(f"sample account {SAMPLE_ACCOUNT!r} loaded into {redact(service.store.url)}: ", markup=False, end="")
+        out.print(
+            f"{result.counts['stakeholders']} stakeholders, {result.counts['team']} on our team, "
+            f"{result.counts['competitors']} competitors\n"
+        )
+        report, names = service.analyze_with_names(SAMPLE_ACCOUNT)
+        print_analysis(report, names, top=8)
+        makers = report["forecast"]["decision_makers"]
+        if makers:
+            target = makers[0]["stakeholder"]
+            paths = service.paths(SAMPLE_ACCOUNT, target, k=3)
+            out.print(f"\n[bold]Best introduction paths to the main decision maker ({escape(target)})[/bold]")
+            for rank, path in enumerate(paths["paths"], 1):
+                out.print(f"  {rank}. {path['strength']:.3f}  " + " -> ".join(path["nodes"]), markup=False)
+        else:
+            target = None
+        out.print()
+        print_recommendations(service.recommend(SAMPLE_ACCOUNT, limit=5)["recommendations"])
+        write_map(service, SAMPLE_ACCOUNT, output, target)
+    out.print(f"\nwar-room map: {output} (open it in a browser; it works offline)", markup=False)
+    out.print(
+        f"next: powermap analyze {SAMPLE_ACCOUNT} --json, powermap paths {SAMPLE_ACCOUNT} --to cfo, "
+        f"powermap recommend {SAMPLE_ACCOUNT} --limit 20"
+    )

@@ -1,0 +1,118 @@
+"""Commands on whole maps and accounts: import, export, accounts, delete, db init."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+import yaml
+from rich.markup import escape
+from rich.table import Table
+from rich.text import Text
+
+from powermap.cli.app import app, db_app
+from powermap.cli.common import (
+    AccountArg,
+    JsonOption,
+    StoreOption,
+    err,
+    open_service,
+    out,
+    print_json,
+    progress,
+    read_document,
+    write_text,
+)
+from powermap.store import redact
+
+
+@app.command("import")
+def import_command(
+    file: Annotated[Path, typer.Argument(help="Account map, JSON or YAML (format powermap/v1).", show_default=False)],
+    store: StoreOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Import an account map, replacing that account's map atomically."""
+    document = read_document(file)
+    with open_service(store) as service, progress("importing", enabled=not as_json) as on_progress:
+        result = service.import_map(document, on_progress=on_progress)
+    if as_json:
+        print_json({"account": result.account, "revision": result.revision, "counts": result.counts})
+    else:
+        counts = ", ".join(f"{n} {name}" for name, n in result.counts.items() if n)
+        out.print(f"imported account {escape(repr(result.account))} (revision {result.revision}): {counts}")
+
+
+@app.command("export")
+def export_command(
+    account: AccountArg,
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="File to write (default: stdout).")] = None,
+    store: StoreOption = None,
+) -> None:
+    """Export an account map as a powermap/v1 JSON document (YAML if the file ends in .yaml)."""
+    with open_service(store) as service:
+        document = service.export_map(account)
+    if output is not None and output.suffix.lower() in {".yaml", ".yml"}:
+        text = yaml.safe_dump(document, allow_unicode=True, sort_keys=False)
+    else:
+        text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        write_text(output, text)
+        err.print(f"wrote {output}", markup=False)
+
+
+@app.command("accounts")
+def accounts_command(store: StoreOption = None, as_json: JsonOption = False) -> None:
+    """List the accounts in the store."""
+    with open_service(store) as service:
+        summaries = service.accounts()
+    if as_json:
+        print_json(
+            [
+                {
+                    "id": s.id,
+                    "name": s.name,
+                    "industry": s.industry,
+                    "stakeholders": s.stakeholders,
+                    "revision": s.revision,
+                    "updated_at": s.updated_at.isoformat(),
+                }
+                for s in summaries
+            ]
+        )
+        return
+    if not summaries:
+        out.print("no accounts yet: try `powermap demo` or `powermap import FILE`")
+        return
+    table = Table("id", "name", "industry", "stakeholders", "revision", "updated")
+    for s in summaries:
+        table.add_row(
+            Text(s.id),
+            Text(s.name),
+            Text(s.industry),
+            str(s.stakeholders),
+            str(s.revision),
+            f"{s.updated_at:%Y-%m-%d %H:%M}",
+        )
+    out.print(table)
+
+
+@app.command("delete")
+def delete_command(account: AccountArg, store: StoreOption = None) -> None:
+    """Delete an account and everything in it."""
+    with open_service(store) as service:
+        service.delete_account(account)
+    out.print(f"deleted account {account!r}", markup=False)
+
+
+@db_app.command("init")
+def db_init_command(store: StoreOption = None) -> None:
+    """Create the store's schema, constraints and indexes (idempotent; also done on first use)."""
+    with open_service(store) as service:
+        service.store.initialize()
+        out.print(f"store ready: {redact(service.store.url)}", markup=False)
