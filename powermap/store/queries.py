@@ -26,6 +26,8 @@ class Q(StrEnum):
     SCHEMA_SCOPE_ID = "schema_scope_id"
     SCHEMA_SCOPED_INDEX = "schema_scoped_index"
     SCHEMA_CHANGE_INDEX = "schema_change_index"
+    SCHEMA_VOICE_KEY = "schema_voice_key"
+    SCHEMA_ROADMAP_ITEM_ID = "schema_roadmap_item_id"
     STAGE_SCOPE = "stage_scope"
     IMPORT_STAKEHOLDERS = "import_stakeholders"
     IMPORT_MEMBERS = "import_members"
@@ -62,6 +64,16 @@ class Q(StrEnum):
     REMOVE_RELATIONSHIP = "remove_relationship"
     REMOVE_COMPETITOR_RELATIONSHIP = "remove_competitor_relationship"
     BEST_PATHS = "best_paths"
+    # voices and the roadmap
+    IMPORT_VOICES = "import_voices"
+    PUT_VOICE = "put_voice"
+    REMOVE_VOICE = "remove_voice"
+    READ_ROADMAP = "read_roadmap"
+    IMPORT_ROADMAP = "import_roadmap"
+    PUT_ROADMAP_ITEM = "put_roadmap_item"
+    REMOVE_ROADMAP_ITEM = "remove_roadmap_item"
+    ROADMAP_USERS = "roadmap_users"
+    DETACH_ROADMAP_ITEMS = "detach_roadmap_items"
 
 
 SCHEMA = tuple(q for q in Q if q.value.startswith("schema_"))
