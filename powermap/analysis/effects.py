@@ -211,14 +211,12 @@ def _new_strength(
     """The pair's strength after the activity, or None when no relationship exists or is created."""
     before = current.strength if current is not None else 0.0
     if explicit is not None:
-        value = explicit
-    elif applies:
-        value = min(1.0, max(before + effect.step, effect.floor))
-    else:
-        value = before
+        return explicit
+    value = min(1.0, max(before + effect.step, effect.floor)) if applies else before
     if current is None and value <= 0.0:
         return None
-    return round(value, 12)  # 0.1 + 0.2 stays 0.3 in the document
+    # A moved value is rounded so 0.1 + 0.2 reads 0.3 in the document; an unmoved one stays exact.
+    return value if value == before else round(value, 12)
 
 
 def _our_strengths(account_map: AccountMap, changed: list[Relationship]) -> dict[str, float]:
