@@ -267,7 +267,7 @@ def voice_problems(document: Mapping[str, Any], roadmap_ids: Collection[str] | N
         items = voice.get("roadmap")
         if roadmap_ids is not None and isinstance(items, list | tuple):
             problems.extend(
-                Problem(f"{where}.roadmap[{position}]", label, f"no roadmap item has id {one!r}")
+                Problem(f"{where}.roadmap[{position}]", label, f"no item of the store's roadmap has id {one!r}")
                 for position, one in enumerate(items)
                 if isinstance(one, str) and one not in roadmap_ids
             )

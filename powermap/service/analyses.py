@@ -13,6 +13,7 @@ from powermap.analysis.recommend import Recommendation, recommend
 from powermap.graph import build_graph
 from powermap.model import AccountMap
 from powermap.service.core import ServiceCore
+from powermap.service.voices import voice_loop_report
 
 #: Digits kept in analysis output: enough to rank, few enough to read.
 DIGITS = 6
@@ -71,6 +72,7 @@ class AnalysesService(ServiceCore):
                     for dm in forecast["decision_makers"]
                 ],
             },
+            "voice_loop": voice_loop_report(account_map, powers),
         }
 
     def paths(self, account_id: str, target: str, *, member: str | None = None, k: int = 3) -> dict[str, Any]:

@@ -76,6 +76,8 @@ class EditsService(ServiceCore):
             field = {NodeKind.MEMBER: "members", NodeKind.STAKEHOLDER: "stakeholders"}.get(kind)
             for activity in document["activities"] if field else ():
                 activity[field] = [i for i in activity[field] if i != node_id]
+            if kind == NodeKind.STAKEHOLDER:  # a voice is raised by a stakeholder: it goes with them
+                document["voices"] = [v for v in document["voices"] if v["stakeholder"] != node_id]
 
         self._edit(
             account_id,
@@ -160,6 +162,9 @@ class EditsService(ServiceCore):
             document["activities"] = [a for a in document["activities"] if a["id"] != activity_id]
             if len(document["activities"]) == before:
                 raise ActivityNotFoundError(activity_id, account_id)
+            for voice in document["voices"]:  # voices heard at it keep everything but the reference
+                if voice["activity"] == activity_id:
+                    voice["activity"] = None
 
         self._edit(
             account_id,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from powermap.model import EDGE_LISTS, NODE_LISTS, parse_account_map
+from powermap.model import LISTS, parse_account_map
 from powermap.service.core import ServiceCore
 from powermap.store.base import AccountSummary, Change, ProgressCallback
 
@@ -22,12 +22,11 @@ class MapsService(ServiceCore):
 
     def import_map(self, document: Any, *, on_progress: ProgressCallback | None = None) -> ImportResult:
         """Validate a contract document and store it, replacing that account's map atomically."""
-        account_map = parse_account_map(document)
+        account_map = parse_account_map(document, roadmap_ids=self._roadmap_ids_for(document))
         revision = self.store.put_map(
             account_map, Change(self.actor, "import", account_map.account.id), on_progress=on_progress
         )
-        counts = {name: len(getattr(account_map, name)) for name in (*NODE_LISTS.values(), *EDGE_LISTS.values())}
-        counts["activities"] = len(account_map.activities)
+        counts = {spec.name: len(getattr(account_map, spec.name)) for spec in LISTS}
         return ImportResult(account_map.account.id, revision, counts)
 
     def export_map(self, account_id: str) -> dict[str, Any]:
