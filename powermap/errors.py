@@ -81,6 +81,21 @@ class ConflictError(PowermapError):
     """The request is well-formed but clashes with what is stored (say, an id already taken)."""
 
 
+class NotConvergedError(PowermapError):
+    """An iterative analysis did not reach its fixed point within its iteration budget.
+
+    Answering with a half-converged value would be a silent wrong number, so the analysis refuses.
+    """
+
+    def __init__(self, what: str, iterations: int, change: float, tolerance: float) -> None:
+        self.what = what
+        self.iterations = iterations
+        self.change = change
+        super().__init__(
+            f"{what} did not converge in {iterations} iterations (last change {change:.3g}, tolerance {tolerance:.3g})"
+        )
+
+
 class StoreError(PowermapError):
     """The store cannot do its work: unreachable, refused credentials, missing database, bad URL."""
 
