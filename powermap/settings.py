@@ -26,6 +26,11 @@ class Settings(BaseSettings):
     today: dt.date | None = Field(
         default=None, description="The day voice ages are counted to (YYYY-MM-DD); unset means the real today"
     )
+    # -- the map (viz) --
+    map_overview_above: int = Field(
+        default=5_000, ge=1, description="Above this many stakeholders `powermap map` draws an overview"
+    )
+    map_overview_size: int = Field(default=2_000, ge=1, description="Stakeholders an overview map draws")
 
 
 @lru_cache(maxsize=1)

@@ -7,6 +7,7 @@ from typing import Any
 
 from powermap.model import LISTS, parse_account_map
 from powermap.service.core import ServiceCore
+from powermap.service.erase import previously_erased
 from powermap.store.base import AccountSummary, Change, ProgressCallback
 
 
@@ -15,6 +16,8 @@ class ImportResult:
     account: str
     revision: int
     counts: dict[str, int]
+    #: Stakeholders of this import once erased from this account (docs/personal-data.md): check consent.
+    previously_erased: tuple[str, ...] = ()
 
 
 class MapsService(ServiceCore):
@@ -27,7 +30,7 @@ class MapsService(ServiceCore):
             account_map, Change(self.actor, "import", account_map.account.id), on_progress=on_progress
         )
         counts = {spec.name: len(getattr(account_map, spec.name)) for spec in LISTS}
-        return ImportResult(account_map.account.id, revision, counts)
+        return ImportResult(account_map.account.id, revision, counts, previously_erased(self.store, account_map))
 
     def export_map(self, account_id: str) -> dict[str, Any]:
         return self.store.get_map(account_id).to_document()

@@ -74,6 +74,14 @@ class Q(StrEnum):
     REMOVE_ROADMAP_ITEM = "remove_roadmap_item"
     ROADMAP_USERS = "roadmap_users"
     DETACH_ROADMAP_ITEMS = "detach_roadmap_items"
+    # personal data (issue 11)
+    SCHEMA_META_KEY = "schema_meta_key"
+    SCHEMA_ERASURE_INDEX = "schema_erasure_index"
+    ERASE_STAKEHOLDER = "erase_stakeholder"
+    FORGET_IN_CHANGES = "forget_in_changes"
+    RECORD_ERASURE = "record_erasure"
+    LIST_ERASURES = "list_erasures"
+    ERASURE_SALT = "erasure_salt"
 
 
 SCHEMA = tuple(q for q in Q if q.value.startswith("schema_"))

@@ -15,7 +15,7 @@ from powermap.errors import (
     RoadmapItemInUseError,
     VoiceNotFoundError,
 )
-from powermap.model import NodeKind, parse_roadmap
+from powermap.model import Flow, NodeKind, VoiceCategory, parse_roadmap
 from powermap.service import PowermapService
 from powermap.store import Change
 from tests.factories import normalized
@@ -121,9 +121,9 @@ def test_the_voices_report_filters_the_list_but_summarises_the_whole_account(
     assert (summary["total"], summary["open"], summary["overdue"]) == (4, 2, 1)
     assert summary["pain_exposure"] == pytest.approx(powers["cto"] / sum(powers.values()), abs=1e-6)
     assert [v["id"] for v in service.voices(account, open_only=True, today=DAY)["voices"]] == ["v1", "v2"]
-    assert [v["id"] for v in service.voices(account, category="pain", today=DAY)["voices"]] == ["v1", "v3"]
-    assert [v["id"] for v in service.voices(account, flow="LTC", today=DAY)["voices"]] == ["v2"]
-    assert service.voices(account, flow="ITR", today=DAY)["summary"] == summary
+    assert [v["id"] for v in service.voices(account, category=VoiceCategory.PAIN, today=DAY)["voices"]] == ["v1", "v3"]
+    assert [v["id"] for v in service.voices(account, flow=Flow.LTC, today=DAY)["voices"]] == ["v2"]
+    assert service.voices(account, flow=Flow.ITR, today=DAY)["summary"] == summary
     assert service.analyze(account)["voice_loop"] == service.voices(account)["summary"]
 
 
