@@ -349,7 +349,7 @@ def parse_roadmap(document: Any) -> Roadmap:
     Traceback (most recent call last):
     ...
     powermap.errors.InvalidRoadmapError: the roadmap has 2 problems:
-      items[1].status ('r1'): Input should be 'idea', 'planned', 'committed' or 'released' (got 'someday')
+      items[1].status ('r1'): must be one of 'idea', 'planned', 'committed' or 'released' (got 'someday')
       items[0].id ('r1'): id is used 2 times
     """
     if not isinstance(document, Mapping):

@@ -182,3 +182,13 @@ def test_a_roadmap_item_answering_voices_is_removed_only_when_forced(
 def test_a_bad_roadmap_item_is_refused_by_name(service: PowermapService) -> None:
     with pytest.raises(InvalidRoadmapError, match=r"roadmap item\.status \('r1'\)"):
         service.put_roadmap_item({"id": "r1", "title": "T", "status": "soon"})
+
+
+def test_erasing_a_person_erases_the_voices_they_raised(service: PowermapService, prefix: str, roadmap: str) -> None:
+    account = prefix + "acme"
+    service.import_map(voiced_document(account, prefix))
+    service.erase_stakeholder(account, "cto")
+    assert [v.id for v in service.store.get_map(account).voices] == ["v2", "v3"]
+    exported = str(service.export_map(account))
+    assert "MES cut-over" not in exported
+    assert "blockchain" not in exported
