@@ -493,6 +493,10 @@ class Neo4jStore(Store):
                 subject=f"{', '.join(item_ids)} from voices {', '.join(voices)}",
             ).consume()
 
+    def open_pains_cypher(self, account_id: str) -> list[dict[str, Any]]:
+        """Run ``cypher/open_pains.cypher`` (the form strategists use in Neo4j Browser)."""
+        return self._read(lambda tx: [r.data() for r in tx.run(cypher(Q.OPEN_PAINS), account=account_id)])
+
     def best_paths_cypher(
         self, account_id: str, target: str, *, member: str | None = None, k: int = 3
     ) -> list[dict[str, Any]]:

@@ -74,6 +74,7 @@ class Q(StrEnum):
     REMOVE_ROADMAP_ITEM = "remove_roadmap_item"
     ROADMAP_USERS = "roadmap_users"
     DETACH_ROADMAP_ITEMS = "detach_roadmap_items"
+    OPEN_PAINS = "open_pains"
     # personal data (issue 11)
     SCHEMA_META_KEY = "schema_meta_key"
     SCHEMA_ERASURE_INDEX = "schema_erasure_index"

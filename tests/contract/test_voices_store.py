@@ -153,6 +153,7 @@ def test_in_neo4j_voices_are_nodes_between_stakeholders_activities_and_roadmap_i
     from neo4j import GraphDatabase
 
     from powermap.store import open_store
+    from powermap.store.neo4j import Neo4jStore
     from tests.conftest import neo4j_or_skip
 
     url = neo4j_or_skip()
@@ -180,6 +181,39 @@ def test_in_neo4j_voices_are_nodes_between_stakeholders_activities_and_roadmap_i
                 {"s": "cfo", "v": "v2", "items": [f"{prefix}r8"], "heard": None},
                 {"s": "ceo", "v": "v3", "items": [f"{prefix}r7"], "heard": None},
                 {"s": "cto", "v": "v4", "items": [], "heard": None},
+            ]
+            assert isinstance(neo4j, Neo4jStore)
+            # The Browser query: v1 is the only open pain, answered by the committed r7.
+            assert neo4j.open_pains_cypher(prefix + "acme") == [
+                {
+                    "stakeholder": "cto",
+                    "name": "Tao",
+                    "voice": "v1",
+                    "date": "2026-09-12",
+                    "text": voiced_document()["voices"][0]["text"],
+                    "items": [{"id": f"{prefix}r7", "title": "Zero-downtime MES cut-over", "status": "committed"}],
+                    "answered": True,
+                }
+            ]
+            revision = neo4j.read(prefix + "acme").revision
+            neo4j.put_voice(
+                prefix + "acme",
+                Voice.model_validate(
+                    {
+                        "id": "v0",
+                        "stakeholder": "cfo",
+                        "date": "2026-10-02",
+                        "text": "无人回应",
+                        "category": "pain",
+                        "roadmap": [f"{prefix}r9"],
+                    }
+                ),
+                CHANGE,
+                expected_revision=revision,
+            )
+            assert [(r["voice"], r["answered"]) for r in neo4j.open_pains_cypher(prefix + "acme")] == [
+                ("v0", False),
+                ("v1", True),
             ]
         finally:
             neo4j.delete_account(prefix + "acme", CHANGE)
