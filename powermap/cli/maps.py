@@ -31,7 +31,13 @@ from powermap.store import redact
 
 @app.command("import")
 def import_command(
-    file: Annotated[Path, typer.Argument(help="Account map, JSON or YAML (format powermap/v1).", show_default=False)],
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help="Account map, JSON or YAML (format powermap/v1); - reads standard input.",
+            show_default=False,
+        ),
+    ],
     store: StoreOption = None,
     as_json: JsonOption = False,
 ) -> None:

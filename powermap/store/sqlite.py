@@ -25,6 +25,7 @@ from powermap.errors import (
     ConflictError,
     StoreError,
     StoreUnavailableError,
+    StoreURLError,
 )
 from powermap.model import (
     EDGE_LISTS,
@@ -118,7 +119,7 @@ def path_from_url(url: str) -> str:
     """
     prefix = "sqlite:///"
     if not url.startswith(prefix) or len(url) == len(prefix):
-        raise StoreError(f"a SQLite store URL looks like sqlite:///path/to/file.db, not {url!r}")
+        raise StoreURLError(f"a SQLite store URL looks like sqlite:///path/to/file.db, not {url!r}")
     return url[len(prefix) :]
 
 
