@@ -77,8 +77,16 @@ class ActivityNotFoundError(NotFoundError):
     noun = "activity"
 
 
+class KeyNotFoundError(NotFoundError):
+    noun = "API key"
+
+
 class ConflictError(PowermapError):
     """The request is well-formed but clashes with what is stored (say, an id already taken)."""
+
+
+class PreconditionFailedError(ConflictError):
+    """The caller named the version it saw (an HTTP ``If-Match``) and that version is no longer current."""
 
 
 class StoreError(PowermapError):

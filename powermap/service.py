@@ -52,6 +52,8 @@ from powermap.store.base import (
     not_found_for_node,
 )
 
+#: A check of the current document, run on every fresh snapshot before an edit applies; raises to refuse it.
+Precondition = Callable[[dict[str, Any]], None]
 #: Digits kept in analysis output: enough to rank, few enough to read.
 DIGITS = 6
 EDIT_ATTEMPTS = 40
@@ -180,7 +182,9 @@ class PowermapService:
 
     # -- edits -------------------------------------------------------------------------------------
 
-    def update_account(self, account_id: str, data: Mapping[str, Any]) -> Account:
+    def update_account(
+        self, account_id: str, data: Mapping[str, Any], *, precondition: Precondition | None = None
+    ) -> Account:
         def mutate(document: dict[str, Any]) -> None:
             document["account"] = {**data, "id": account_id}
 
@@ -190,10 +194,13 @@ class PowermapService:
             lambda m, rev: self.store.update_account(
                 m.account, Change(self.actor, "update account", account_id), expected_revision=rev
             ),
+            precondition,
         )
         return updated.account
 
-    def put_node(self, account_id: str, kind: NodeKind, data: Mapping[str, Any]) -> Node:
+    def put_node(
+        self, account_id: str, kind: NodeKind, data: Mapping[str, Any], *, precondition: Precondition | None = None
+    ) -> Node:
         """Create or replace a stakeholder, team member or competitor."""
         list_name = NODE_LISTS[kind]
         node_id = data.get("id")
@@ -208,10 +215,12 @@ class PowermapService:
             )
 
         self._check_item(NODE_MODELS[kind], list_name, data)
-        account_map = self._edit(account_id, mutate, write)
+        account_map = self._edit(account_id, mutate, write, precondition)
         return next(n for n in account_map.nodes(kind) if n.id == node_id)
 
-    def remove_node(self, account_id: str, kind: NodeKind, node_id: str) -> None:
+    def remove_node(
+        self, account_id: str, kind: NodeKind, node_id: str, *, precondition: Precondition | None = None
+    ) -> None:
         list_name = NODE_LISTS[kind]
 
         def mutate(document: dict[str, Any]) -> None:
@@ -237,9 +246,12 @@ class PowermapService:
             lambda _, rev: self.store.remove_node(
                 account_id, kind, node_id, Change(self.actor, f"remove {kind.value}", node_id), expected_revision=rev
             ),
+            precondition,
         )
 
-    def put_edge(self, account_id: str, kind: EdgeKind, data: Mapping[str, Any]) -> Edge:
+    def put_edge(
+        self, account_id: str, kind: EdgeKind, data: Mapping[str, Any], *, precondition: Precondition | None = None
+    ) -> Edge:
         """Create or replace a line (matched by its two ends)."""
         list_name = EDGE_LISTS[kind]
         source_field, target_field = _edge_fields(kind)
@@ -261,10 +273,19 @@ class PowermapService:
                 Change(self.actor, f"put {kind.value}", f"{ends[0]}->{ends[1]}"),
                 expected_revision=rev,
             ),
+            precondition,
         )
         return find(account_map)
 
-    def remove_edge(self, account_id: str, kind: EdgeKind, source: str, target: str) -> None:
+    def remove_edge(
+        self,
+        account_id: str,
+        kind: EdgeKind,
+        source: str,
+        target: str,
+        *,
+        precondition: Precondition | None = None,
+    ) -> None:
         list_name = EDGE_LISTS[kind]
         source_field, target_field = _edge_fields(kind)
 
@@ -287,9 +308,12 @@ class PowermapService:
                 Change(self.actor, f"remove {kind.value}", f"{source}->{target}"),
                 expected_revision=rev,
             ),
+            precondition,
         )
 
-    def put_activity(self, account_id: str, data: Mapping[str, Any]) -> Activity:
+    def put_activity(
+        self, account_id: str, data: Mapping[str, Any], *, precondition: Precondition | None = None
+    ) -> Activity:
         activity_id = data.get("id")
 
         def mutate(document: dict[str, Any]) -> None:
@@ -305,10 +329,11 @@ class PowermapService:
             lambda m, rev: self.store.put_activity(
                 account_id, find(m), Change(self.actor, "put activity", str(activity_id)), expected_revision=rev
             ),
+            precondition,
         )
         return find(account_map)
 
-    def remove_activity(self, account_id: str, activity_id: str) -> None:
+    def remove_activity(self, account_id: str, activity_id: str, *, precondition: Precondition | None = None) -> None:
         def mutate(document: dict[str, Any]) -> None:
             before = len(document["activities"])
             document["activities"] = [a for a in document["activities"] if a["id"] != activity_id]
@@ -321,6 +346,7 @@ class PowermapService:
             lambda _, rev: self.store.remove_activity(
                 account_id, activity_id, Change(self.actor, "remove activity", activity_id), expected_revision=rev
             ),
+            precondition,
         )
 
     # -- plumbing ----------------------------------------------------------------------------------
@@ -341,10 +367,13 @@ class PowermapService:
         account_id: str,
         mutate: Callable[[dict[str, Any]], None],
         write: Callable[[AccountMap, int], int],
+        precondition: Precondition | None = None,
     ) -> AccountMap:
         for attempt in range(EDIT_ATTEMPTS):
             snapshot = self.store.read(account_id)
             document = snapshot.account_map.to_document()
+            if precondition is not None:  # checked on every fresh snapshot, so it holds when the write lands
+                precondition(document)
             mutate(document)
             account_map = parse_account_map(document)
             try:

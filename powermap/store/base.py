@@ -23,6 +23,7 @@ from powermap.errors import (
     StakeholderNotFoundError,
 )
 from powermap.model import Account, AccountMap, Activity, Edge, EdgeKind, Node, NodeKind
+from powermap.model.keys import ApiKey
 
 _NOT_FOUND: dict[NodeKind, type[NotFoundError]] = {
     NodeKind.STAKEHOLDER: StakeholderNotFoundError,
@@ -127,6 +128,28 @@ class Store(ABC):
     @abstractmethod
     def remove_activity(self, account_id: str, activity_id: str, change: Change, *, expected_revision: int) -> int:
         """Remove one activity."""
+
+    @abstractmethod
+    def ping(self) -> None:
+        """Check the store answers (cheaply); :class:`StoreError` when it does not."""
+
+    # -- API keys (who may call the HTTP API); tokens are stored hashed ---------------------------
+
+    @abstractmethod
+    def add_key(self, key: ApiKey) -> None:
+        """Store a new key; :class:`ConflictError` when its name is taken."""
+
+    @abstractmethod
+    def find_key(self, token_hash: str) -> ApiKey | None:
+        """The key whose token hashes to ``token_hash``, if any."""
+
+    @abstractmethod
+    def list_keys(self) -> list[ApiKey]:
+        """Every key, by name."""
+
+    @abstractmethod
+    def revoke_key(self, name: str) -> None:
+        """Delete a key; :class:`KeyNotFoundError` when there is none of that name."""
 
     @abstractmethod
     def close(self) -> None:
