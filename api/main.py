@@ -13,6 +13,7 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import anyio.to_thread
 from fastapi import FastAPI
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
@@ -46,6 +47,8 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         owned = store is None
+        # Store calls block, so routes run in a thread pool: sized here, once, from the settings.
+        anyio.to_thread.current_default_thread_limiter().total_tokens = settings.workers_threads
         app.state.store = open_store(settings.store, settings) if store is None else store
         if not settings.auth:
             logger.warning("authentication is OFF: every caller on this loopback address acts as admin")

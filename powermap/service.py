@@ -8,9 +8,10 @@ between, the store refuses and the edit is tried again on a fresh snapshot.
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,6 +25,7 @@ from powermap.analysis.recommend import Recommendation, recommend
 from powermap.errors import (
     ActivityNotFoundError,
     ConflictError,
+    InvalidInputError,
     InvalidMapError,
     Problem,
 )
@@ -43,6 +45,7 @@ from powermap.model import (
     item_problems,
     parse_account_map,
 )
+from powermap.model.keys import ApiKey, ApiKeyPublic, NewApiKey, hash_token, new_token
 from powermap.store.base import (
     AccountSummary,
     Change,
@@ -348,6 +351,31 @@ class PowermapService:
             ),
             precondition,
         )
+
+    # -- API keys --------------------------------------------------------------------------------
+
+    def add_key(self, name: str, role: str, accounts: Sequence[str] | None = None) -> NewApiKey:
+        """Make a key; its token is in the answer and nowhere else (the store keeps only its hash)."""
+        token = new_token()
+        try:
+            key = ApiKey(
+                name=name,
+                role=role,
+                accounts=None if accounts is None else tuple(dict.fromkeys(accounts)),
+                token_hash=hash_token(token),
+                created_at=dt.datetime.now(dt.UTC),
+            )
+        except ValidationError as error:
+            problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors())
+            raise InvalidInputError(f"the API key {name!r} is invalid: {problems}") from None
+        self.store.add_key(key)
+        return NewApiKey(**key.public().model_dump(), token=token)
+
+    def list_keys(self) -> list[ApiKeyPublic]:
+        return [key.public() for key in self.store.list_keys()]
+
+    def revoke_key(self, name: str) -> None:
+        self.store.revoke_key(name)
 
     # -- plumbing ----------------------------------------------------------------------------------
 

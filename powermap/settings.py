@@ -24,9 +24,7 @@ class Settings(BaseSettings):
     # -- the HTTP API (`powermap serve`) ------------------------------------------------------------
     host: str = Field(default="127.0.0.1", description="Address `powermap serve` binds to")
     port: int = Field(default=8000, ge=0, le=65_535, description="Port `powermap serve` listens on")
-    auth: bool = Field(
-        default=True, description="Require an API key; may be turned off only on a loopback address"
-    )
+    auth: bool = Field(default=True, description="Require an API key; may be turned off only on a loopback address")
     max_body_bytes: int = Field(default=10_000_000, ge=1, description="Larger request bodies get 413 unread")
     page_limit: int = Field(default=100, ge=1, description="Items per page when a list request names no limit")
     max_page_limit: int = Field(default=1_000, ge=1, description="Most items one page may hold")
