@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import uuid
 from collections.abc import Callable, Iterator
@@ -50,10 +51,8 @@ def make_key(store: Store) -> Iterator[MakeKey]:
 
     yield make
     for name in made:
-        try:
+        with contextlib.suppress(KeyNotFoundError):
             service.revoke_key(name)
-        except KeyNotFoundError:
-            pass
 
 
 @pytest.fixture
