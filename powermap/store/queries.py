@@ -68,6 +68,14 @@ class Q(StrEnum):
     FIND_API_KEY = "find_api_key"
     LIST_API_KEYS = "list_api_keys"
     REVOKE_API_KEY = "revoke_api_key"
+    # personal data (issue 11)
+    SCHEMA_META_KEY = "schema_meta_key"
+    SCHEMA_ERASURE_INDEX = "schema_erasure_index"
+    ERASE_STAKEHOLDER = "erase_stakeholder"
+    FORGET_IN_CHANGES = "forget_in_changes"
+    RECORD_ERASURE = "record_erasure"
+    LIST_ERASURES = "list_erasures"
+    ERASURE_SALT = "erasure_salt"
 
 
 SCHEMA = tuple(q for q in Q if q.value.startswith("schema_"))
