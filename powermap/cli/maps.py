@@ -31,7 +31,13 @@ from powermap.store import redact
 
 @app.command("import")
 def import_command(
-    file: Annotated[Path, typer.Argument(help="Account map, JSON or YAML (format powermap/v1).", show_default=False)],
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help="Account map, JSON or YAML (format powermap/v1); - reads standard input.",
+            show_default=False,
+        ),
+    ],
     store: StoreOption = None,
     as_json: JsonOption = False,
     if_revision: Annotated[
@@ -54,10 +60,19 @@ def import_command(
             account = document.get("account", {}).get("id") if isinstance(document, dict) else None
             result = service.replace_map(str(account), document, if_revision=if_revision, on_progress=on_progress)
     if as_json:
-        print_json({"account": result.account, "revision": result.revision, "counts": result.counts})
+        print_json(
+            {"account": result.account, "revision": result.revision, "counts": result.counts}
+            | ({"previously_erased": list(result.previously_erased)} if result.previously_erased else {})
+        )
     else:
         counts = ", ".join(f"{n} {name}" for name, n in result.counts.items() if n)
         out.print(f"imported account {escape(repr(result.account))} (revision {result.revision}): {counts}")
+    if result.previously_erased:
+        err.print(
+            f"note: {', '.join(map(repr, result.previously_erased))} had been erased from this account before "
+            "(a personal-data request): make sure they agreed to be recorded again (docs/personal-data.md)",
+            markup=False,
+        )
 
 
 @app.command("export")

@@ -28,6 +28,7 @@ from __future__ import annotations
 from powermap.service.analyses import DIGITS, AnalysesService, Analysis
 from powermap.service.core import ServiceCore
 from powermap.service.edits import EditsService
+from powermap.service.erase import ErasureService
 from powermap.service.history import HistoryService
 from powermap.service.keys import KeysService
 from powermap.service.maps import ImportResult, MapsService
@@ -53,6 +54,7 @@ __all__ = [
 class PowermapService(
     AnalysesService,
     EditsService,
+    ErasureService,
     HistoryService,
     KeysService,
     MapsService,

@@ -8,6 +8,7 @@ from typing import Any
 from powermap.errors import InvalidMapError, Problem
 from powermap.model import EDGE_LISTS, NODE_LISTS, parse_account_map
 from powermap.service.core import ServiceCore
+from powermap.service.erase import previously_erased
 from powermap.store.base import AccountSummary, Change, ProgressCallback
 
 
@@ -16,6 +17,8 @@ class ImportResult:
     account: str
     revision: int
     counts: dict[str, int]
+    #: Stakeholders of this import once erased from this account (docs/personal-data.md): check consent.
+    previously_erased: tuple[str, ...] = ()
 
 
 class MapsService(ServiceCore):
@@ -59,7 +62,7 @@ class MapsService(ServiceCore):
         )
         counts = {name: len(getattr(account_map, name)) for name in (*NODE_LISTS.values(), *EDGE_LISTS.values())}
         counts["activities"] = len(account_map.activities)
-        return ImportResult(account_map.account.id, revision, counts)
+        return ImportResult(account_map.account.id, revision, counts, previously_erased(self.store, account_map))
 
     def export_map(self, account_id: str) -> dict[str, Any]:
         return self.store.get_map(account_id).to_document()

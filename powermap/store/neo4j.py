@@ -19,6 +19,7 @@ from __future__ import annotations
 import atexit
 import datetime as dt
 import logging
+import secrets
 import uuid
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager, suppress
@@ -50,6 +51,7 @@ from powermap.settings import Settings, get_settings
 from powermap.store.base import (
     AccountSummary,
     Change,
+    Erasure,
     ProgressCallback,
     Snapshot,
     Store,
@@ -440,6 +442,47 @@ class Neo4jStore(Store):
             lambda tx: list(tx.run(cypher(Q.BEST_PATHS), account=account_id, target=target, member=member, k=k))
         )
         return [{"strength": float(r["strength"]), "nodes": list(r["nodes"])} for r in records]
+
+    # -- personal data (issue 11) ----------------------------------------------------------------------
+
+    def erase_stakeholder(
+        self, account_id: str, stakeholder_id: str, change: Change, *, fingerprint: str, expected_revision: int
+    ) -> int:
+        def apply(tx: ManagedTransaction, _: str) -> None:
+            removed = tx.run(cypher(Q.ERASE_STAKEHOLDER), account=account_id, id=stakeholder_id).single(strict=True)
+            if not removed["removed"]:
+                raise not_found_for_node(NodeKind.STAKEHOLDER, stakeholder_id, account_id)
+            tx.run(cypher(Q.FORGET_IN_CHANGES), account=account_id, id=stakeholder_id).consume()
+            revision = expected_revision + 1
+            tx.run(
+                cypher(Q.RECORD_ERASURE),
+                account=account_id,
+                revision=revision,
+                now=_now(),
+                actor=change.actor,
+                fingerprint=fingerprint,
+            ).consume()
+
+        return self._edit(account_id, change, expected_revision, apply)
+
+    def erasure_salt(self) -> bytes:
+        salt = self._write(
+            lambda tx: str(tx.run(cypher(Q.ERASURE_SALT), salt=secrets.token_hex(32)).single(strict=True)["salt"])
+        )
+        return bytes.fromhex(salt)
+
+    def erasures(self, account_id: str) -> list[Erasure]:
+        records = self._read(lambda tx: list(tx.run(cypher(Q.LIST_ERASURES), account=account_id)))
+        return [
+            Erasure(
+                account_id,
+                int(r["revision"]),
+                dt.datetime.fromisoformat(r["at"]),
+                str(r["actor"]),
+                str(r["fingerprint"]),
+            )
+            for r in records
+        ]
 
     def close(self) -> None:
         self._driver.close()

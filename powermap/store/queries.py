@@ -63,6 +63,14 @@ class Q(StrEnum):
     REMOVE_RELATIONSHIP = "remove_relationship"
     REMOVE_COMPETITOR_RELATIONSHIP = "remove_competitor_relationship"
     BEST_PATHS = "best_paths"
+    # personal data (issue 11)
+    SCHEMA_META_KEY = "schema_meta_key"
+    SCHEMA_ERASURE_INDEX = "schema_erasure_index"
+    ERASE_STAKEHOLDER = "erase_stakeholder"
+    FORGET_IN_CHANGES = "forget_in_changes"
+    RECORD_ERASURE = "record_erasure"
+    LIST_ERASURES = "list_erasures"
+    ERASURE_SALT = "erasure_salt"
 
 
 SCHEMA = tuple(q for q in Q if q.value.startswith("schema_"))
