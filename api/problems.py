@@ -21,6 +21,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from powermap.errors import (
     ConflictError,
+    IdTakenError,
     InvalidInputError,
     InvalidMapError,
     NotFoundError,
@@ -168,6 +169,8 @@ def powermap_error_response(error: PowermapError) -> JSONResponse:
         return problem_response(404, "not-found", "Not found", str(error))
     if isinstance(error, PreconditionFailedError):
         return problem_response(412, "stale", "Precondition failed", str(error))
+    if isinstance(error, IdTakenError):
+        return problem_response(409, "id-taken", "Id already taken", str(error))
     if isinstance(error, ConflictError):
         return problem_response(409, "conflict", "Conflict", str(error))
     if isinstance(error, StoreUnavailableError):

@@ -5,25 +5,23 @@ Update models; the routes are made from it, so all eight lists behave alike. Nod
 addressed by id (``/stakeholders/{id}``), lines by their two ends (``/influences/{from}/{to}``), each
 id one percent-encoded segment (:mod:`api.addressing`).
 
-Writes check ``If-Match`` against the item's ETag on the same snapshot the edit is validated on, and the
-store applies the edit only if the account has not moved since (else the whole check runs again), so a
-stale tag can never slip through. ``PATCH`` without ``If-Match`` still merges into the *current* item:
-it is retried if the item changes between the read and the write.
+Every read answers the item's version as its ``ETag``; a write hands ``If-Match`` to the service as
+``if_version`` (or ``if_revision`` for a map's ``"rN"`` tag), which checks it on the same snapshot the
+edit is validated on and never retries a named precondition (:mod:`powermap.service.edits`).
 """
 
 import inspect
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Response, status
 from pydantic import BaseModel
 
 from api.addressing import segment
 from api.deps import PageDep, ReadAccount, ServiceDep, WriteAccount
-from api.etags import data_etag, item_etag, matches, parse_if_match
+from api.etags import Precondition, if_match, revision_etag, version_etag
 from api.problems import COMMON_RESPONSES, WRITE_RESPONSES
-from powermap.errors import ActivityNotFoundError, ConflictError, NotFoundError, PreconditionFailedError
 from powermap.model import LIST_BY_NAME, ListSpec
 from powermap.model.contract import ContractModel
 from powermap.model.items import (
@@ -46,17 +44,15 @@ from powermap.model.items import (
     TeamMemberCreate,
     TeamMemberUpdate,
 )
-from powermap.service import PowermapService
-from powermap.store.base import not_found_for_edge, not_found_for_node
+from powermap.service import Item, Listing, PowermapService
 
-#: Times a PATCH without If-Match re-reads the item when someone changed it under it.
-PATCH_ATTEMPTS = 20
-
-IfMatch = Header(
-    default=None,
-    alias="If-Match",
-    description="The ETag you read: the write is refused with 412 if the item changed since (`*`: it must exist)",
-)
+IfMatch = Annotated[
+    str | None,
+    Header(
+        alias="If-Match",
+        description="The ETag you read: the write is refused with 412 if the item changed since (`*`: it must exist)",
+    ),
+]
 
 
 @dataclass(frozen=True)
@@ -100,88 +96,57 @@ ITEM_ROUTES: tuple[ItemRoute, ...] = (
 router = APIRouter()
 
 
-# -- what every route of every list shares -----------------------------------------------------------
+# -- what every route of every list shares: one call into the service per kind of list --------------
 
 
-def _key_of(spec: ListSpec, item: Mapping[str, Any]) -> tuple[str, ...]:
-    return tuple(str(item[field]) for field in spec.key)
-
-
-def _find(spec: ListSpec, document: Mapping[str, Any], key: tuple[str, ...]) -> dict[str, Any] | None:
-    return next((item for item in document[spec.name] if _key_of(spec, item) == key), None)
-
-
-def _not_found(spec: ListSpec, account: str, key: tuple[str, ...]) -> NotFoundError:
+def _read(service: PowermapService, spec: ListSpec, account: str, key: tuple[str, ...]) -> Item[Any]:
     if spec.node_kind is not None:
-        return not_found_for_node(spec.node_kind, key[0], account)
+        return service.get_node(account, spec.node_kind, key[0])
     if spec.edge_kind is not None:
-        return not_found_for_edge(spec.edge_kind, key[0], key[1], account)
-    return ActivityNotFoundError(key[0], account)
+        return service.get_edge(account, spec.edge_kind, key[0], key[1])
+    return service.get_activity(account, key[0])
 
 
-def _expect(
-    spec: ListSpec, account: str, key: tuple[str, ...], tags: tuple[str, ...] | None, *, absent: bool = False
-) -> Callable[[dict[str, Any]], None]:
-    """The precondition of an edit: the item is absent (create), exists, or matches If-Match."""
-
-    def check(document: dict[str, Any]) -> None:
-        item = _find(spec, document, key)
-        if absent:
-            if item is not None:
-                raise ConflictError(f"{spec.noun} {' -> '.join(key)!r} already exists in account {account!r}")
-            return
-        if item is None:
-            raise _not_found(spec, account, key)
-        if tags is not None and not matches(tags, data_etag(item)):
-            raise PreconditionFailedError(
-                f"{spec.noun} {' -> '.join(key)!r} changed since you read it (If-Match {', '.join(tags)}); "
-                "read it again"
-            )
-
-    return check
-
-
-def _put(
-    service: PowermapService,
-    spec: ListSpec,
-    account: str,
-    data: dict[str, Any],
-    check: Callable[[dict[str, Any]], None],
-) -> ContractModel:
+def _list(service: PowermapService, spec: ListSpec, account: str) -> Listing[Any]:
     if spec.node_kind is not None:
-        return service.put_node(account, spec.node_kind, data, precondition=check)
+        return service.list_nodes(account, spec.node_kind)
     if spec.edge_kind is not None:
-        return service.put_edge(account, spec.edge_kind, data, precondition=check)
-    return service.put_activity(account, data, precondition=check)
+        return service.list_edges(account, spec.edge_kind)
+    return service.list_activities(account)
 
 
-def _remove(
-    service: PowermapService,
-    spec: ListSpec,
-    account: str,
-    key: tuple[str, ...],
-    check: Callable[[dict[str, Any]], None],
-) -> None:
+def _create(service: PowermapService, spec: ListSpec, account: str, body: Any, when: Precondition) -> Item[Any]:
     if spec.node_kind is not None:
-        service.remove_node(account, spec.node_kind, key[0], precondition=check)
+        return service.create_node(account, body, if_revision=when.revision)
+    if spec.edge_kind is not None:
+        return service.create_edge(account, body, if_revision=when.revision)
+    return service.create_activity(account, body, if_revision=when.revision)
+
+
+def _update(
+    service: PowermapService, spec: ListSpec, account: str, key: tuple[str, ...], body: ItemUpdate, when: Precondition
+) -> Item[Any]:
+    rev, ver = when.revision, when.version
+    if spec.node_kind is not None:
+        return service.update_node(account, spec.node_kind, key[0], body, if_revision=rev, if_version=ver)
+    if spec.edge_kind is not None:
+        return service.update_edge(account, spec.edge_kind, key[0], key[1], body, if_revision=rev, if_version=ver)
+    return service.update_activity(account, key[0], body, if_revision=rev, if_version=ver)
+
+
+def _delete(service: PowermapService, spec: ListSpec, account: str, key: tuple[str, ...], when: Precondition) -> None:
+    rev, ver = when.revision, when.version
+    if spec.node_kind is not None:
+        service.delete_node(account, spec.node_kind, key[0], if_revision=rev, if_version=ver)
     elif spec.edge_kind is not None:
-        service.remove_edge(account, spec.edge_kind, key[0], key[1], precondition=check)
+        service.delete_edge(account, spec.edge_kind, key[0], key[1], if_revision=rev, if_version=ver)
     else:
-        service.remove_activity(account, key[0], precondition=check)
+        service.delete_activity(account, key[0], if_revision=rev, if_version=ver)
 
 
-def _read_item(service: PowermapService, spec: ListSpec, account: str, key: tuple[str, ...]) -> dict[str, Any]:
-    document = service.export_map(account)
-    item = _find(spec, document, key)
-    if item is None:
-        raise _not_found(spec, account, key)
-    return item
-
-
-def _item_response(response: Response, public: type[ContractModel], item: BaseModel | Mapping[str, Any]) -> Any:
-    model = item if isinstance(item, BaseModel) else public.model_validate(item)
-    response.headers["ETag"] = item_etag(model)
-    return model
+def _answer(response: Response, found: Item[Any]) -> Any:
+    response.headers["ETag"] = version_etag(found.version)
+    return found.item
 
 
 # -- the routes, made for each list ------------------------------------------------------------------
@@ -198,54 +163,39 @@ def _add_routes(route: ItemRoute) -> None:
     def key_of(**path: str) -> tuple[str, ...]:
         return (path["source"], path["target"]) if spec.is_line else (path["item"],)
 
-    def list_items(account: ReadAccount, service: ServiceDep, page: PageDep) -> Any:
-        items = service.export_map(account)[spec.name]
+    def list_items(account: ReadAccount, service: ServiceDep, page: PageDep, response: Response) -> Any:
+        listing = _list(service, spec, account)
+        response.headers["ETag"] = revision_etag(listing.revision)
+        items = [versioned.item for versioned in listing.items]
         return {"data": page.window(items), "count": len(items), "offset": page.offset, "limit": page.limit}
 
-    def create_item(account: WriteAccount, service: ServiceDep, body: Any, response: Response) -> Any:
-        data = body.model_dump(mode="json", by_alias=True)
-        key = _key_of(spec, data)
-        created = _put(service, spec, account, data, _expect(spec, account, key, None, absent=True))
+    def create_item(
+        account: WriteAccount, service: ServiceDep, body: Any, response: Response, if_match_: IfMatch = None
+    ) -> Any:
+        created = _create(service, spec, account, body, if_match(if_match_))
+        key = tuple(
+            str(part) for part in ((created.item.source, created.item.target) if spec.is_line else (created.item.id,))
+        )
         response.headers["Location"] = (
             collection.replace("{account}", segment(account)) + "/" + "/".join(segment(part) for part in key)
         )
-        return _item_response(response, public, created)
+        return _answer(response, created)
 
     def read_item(account: ReadAccount, service: ServiceDep, response: Response, **path: str) -> Any:
-        return _item_response(response, public, _read_item(service, spec, account, key_of(**path)))
+        return _answer(response, _read(service, spec, account, key_of(**path)))
 
     def update_item(
         account: WriteAccount,
         service: ServiceDep,
         body: Any,
         response: Response,
-        if_match: str | None = IfMatch,
+        if_match_: IfMatch = None,
         **path: str,
     ) -> Any:
-        key = key_of(**path)
-        tags = parse_if_match(if_match)
-        changes = body.changes()
-        for _ in range(PATCH_ATTEMPTS):
-            current = _read_item(service, spec, account, key)
-            if tags is not None and not matches(tags, data_etag(current)):
-                raise PreconditionFailedError(f"{noun} {' -> '.join(key)!r} changed since you read it; read it again")
-            merged = {**current, **changes}
-            try:
-                updated = _put(
-                    service, spec, account, merged, _expect(spec, account, key, tags or (data_etag(current),))
-                )
-            except PreconditionFailedError:
-                if tags is not None:
-                    raise
-                continue  # someone changed this item between our read and our write: merge again
-            return _item_response(response, public, updated)
-        raise ConflictError(f"{noun} {' -> '.join(key)!r} is changing too often to update; try again")
+        return _answer(response, _update(service, spec, account, key_of(**path), body, if_match(if_match_)))
 
-    def delete_item(
-        account: WriteAccount, service: ServiceDep, if_match: str | None = IfMatch, **path: str
-    ) -> Response:
-        key = key_of(**path)
-        _remove(service, spec, account, key, _expect(spec, account, key, parse_if_match(if_match)))
+    def delete_item(account: WriteAccount, service: ServiceDep, if_match_: IfMatch = None, **path: str) -> Response:
+        _delete(service, spec, account, key_of(**path), if_match(if_match_))
         return Response(status_code=status.HTTP_204_NO_CONTENT)
 
     _typed(create_item, None, body=route.create)
@@ -254,15 +204,16 @@ def _add_routes(route: ItemRoute) -> None:
     _typed(delete_item, spec.is_line)
     page_model: Any = Page[public]  # type: ignore[valid-type]
     name = route.list_name
+    write: dict[str, Any] = {"tags": tags, "responses": WRITE_RESPONSES}
+    read: dict[str, Any] = {"tags": tags, "responses": COMMON_RESPONSES}
     router.add_api_route(
         collection,
         list_items,
         methods=["GET"],
         response_model=page_model,
-        tags=tags,
-        responses=COMMON_RESPONSES,
-        summary=f"List the {name.replace('_', ' ')}",
+        summary=f"List the {route.tag}",
         operation_id=f"list_{name}",
+        **read,
     )
     router.add_api_route(
         collection,
@@ -270,41 +221,37 @@ def _add_routes(route: ItemRoute) -> None:
         methods=["POST"],
         response_model=public,
         status_code=201,
-        tags=tags,
-        responses=WRITE_RESPONSES,
         summary=f"Create a {noun}",
         operation_id=f"create_{name}",
+        **write,
     )
     router.add_api_route(
         one,
         read_item,
         methods=["GET"],
         response_model=public,
-        tags=tags,
-        responses=COMMON_RESPONSES,
         summary=f"Read one {noun}",
         operation_id=f"read_{name}",
+        **read,
     )
     router.add_api_route(
         one,
         update_item,
         methods=["PATCH"],
         response_model=public,
-        tags=tags,
-        responses=WRITE_RESPONSES,
         summary=f"Change some fields of a {noun}",
         operation_id=f"update_{name}",
+        **write,
     )
     router.add_api_route(
         one,
         delete_item,
         methods=["DELETE"],
         status_code=204,
-        tags=tags,
-        responses=WRITE_RESPONSES,
+        response_class=Response,
         summary=f"Delete a {noun}" + (" (and every line touching it)" if spec.node_kind else ""),
         operation_id=f"delete_{name}",
-        response_class=Response,
+        **write,
     )
 
 

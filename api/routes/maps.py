@@ -8,9 +8,9 @@ from fastapi import APIRouter, Body, Header, Query, Response
 from fastapi.responses import HTMLResponse
 
 from api.deps import ReadAccount, ServiceDep, WriteAccount
-from api.etags import matches, parse_if_match, revision_etag
+from api.etags import if_match, revision_etag
 from api.problems import COMMON_RESPONSES, WRITE_RESPONSES
-from powermap.errors import InvalidMapError, PreconditionFailedError, Problem
+from powermap.errors import PreconditionFailedError
 from powermap.model import AccountMap
 
 router = APIRouter(tags=["maps"])
@@ -26,7 +26,7 @@ _DOCUMENT_BODY = {
 @router.get("/accounts/{account}/map", response_model=AccountMap, responses=COMMON_RESPONSES)
 def read_map(account: ReadAccount, service: ServiceDep, response: Response) -> Any:
     """The whole contract document, as ``powermap export`` writes it; its ETag is the map's revision."""
-    snapshot = service.store.read(account)
+    snapshot = service.snapshot(account)
     response.headers["ETag"] = revision_etag(snapshot.revision)
     return snapshot.account_map
 
@@ -39,24 +39,19 @@ def replace_map(
     service: ServiceDep,
     response: Response,
     document: Annotated[Any, Body(include_in_schema=False)],
-    if_match: Annotated[str | None, Header(alias="If-Match", description="The map's ETag you read")] = None,
+    if_match_: Annotated[str | None, Header(alias="If-Match", description="The map's ETag you read")] = None,
 ) -> Any:
     """Replace the account's whole map with a contract document, atomically (creates the account if new).
 
     The document is validated once, as a whole; every problem is listed with its field path and id.
     """
-    if isinstance(document, dict) and isinstance(document.get("account"), dict):
-        named = document["account"].get("id")
-        if named != account:
-            raise InvalidMapError([Problem("account.id", str(named), f"must be the account of the URL, {account!r}")])
-    tags = parse_if_match(if_match)
-    if tags is not None:
-        current = service.store.read(account).revision
-        if not matches(tags, revision_etag(current)):
-            raise PreconditionFailedError(f"the map of {account!r} changed since you read it (now revision {current})")
-    result = service.import_map(document)
-    response.headers["ETag"] = revision_etag(result.revision)
-    return service.store.read(account).account_map
+    when = if_match(if_match_)
+    if when.version is not None:
+        raise PreconditionFailedError('If-Match on a whole map names its ETag ("rN"), not an item\'s version')
+    service.replace_map(account, document, if_revision=when.revision)
+    snapshot = service.snapshot(account)  # what is stored now, and the tag of exactly that
+    response.headers["ETag"] = revision_etag(snapshot.revision)
+    return snapshot.account_map
 
 
 @router.get(
