@@ -65,12 +65,17 @@ def reachable(graph: nx.DiGraph[str], tie_graph: nx.Graph[str] | None = None) ->
     ['a', 'b']
     """
     tie_graph = tie_graph if tie_graph is not None else ties(graph)
-    start = [s for s in graph if any(strength > 0.0 for strength in graph.nodes[s]["ours"].values())]
+    return _reach(graph, tie_graph)
+
+
+def _reach(graph: nx.DiGraph[str], tie_graph: nx.Graph[str], *, skip: str | None = None) -> set[str]:
+    """Stakeholders reachable in ``graph`` over the ties of ``tie_graph``, never through ``skip``."""
+    start = [s for s in graph if s != skip and any(strength > 0.0 for strength in graph.nodes[s]["ours"].values())]
     seen = set(start)
     stack = list(start)
     while stack:
         for neighbour in tie_graph[stack.pop()]:
-            if neighbour not in seen:
+            if neighbour not in seen and neighbour != skip:
                 seen.add(neighbour)
                 stack.append(neighbour)
     return seen
@@ -99,11 +104,12 @@ def dependency(graph: nx.DiGraph[str], powers: Mapping[str, float] | None = None
     total = sum(powers.values())
     base_coverage = coverage(graph, powers)
     base_support = decision_forecast(graph, powers)["support_index"]
-    base_reach = reachable(graph)
+    tie_graph = ties(graph)  # a departure only removes ties, so today's tie graph serves every one
+    base_reach = _reach(graph, tie_graph)
     reach_share = sum(powers[s] for s in base_reach) / total if total else 0.0
 
     def lost_reach(after: nx.DiGraph[str], gone: str | None) -> float:
-        lost = base_reach - reachable(after) - {gone}
+        lost = base_reach - _reach(after, tie_graph, skip=gone) - {gone}
         return sum(powers[s] for s in lost) / total if total else 0.0
 
     members: list[Drop] = []
