@@ -11,14 +11,15 @@ their relationships; a stakeholder with every line that touches them) and compar
   leaving stakeholder's own power does not count here (it is gone either way, and ``coverage_drop``
   already says what holding them was worth): reach_drop is about the people *behind* them.
 
-A stakeholder is *reachable* when some introduction path reaches them: one relationship of ours above 0,
-then stakeholder ties above 0 (the contract's paths). **The account hangs on one person** when a single
+A stakeholder is *reachable* when some introduction path reaches them with a strength above 0 (one
+relationship of ours, then stakeholder ties: the contract's paths). **The account hangs on one person** when a single
 departure would cost at least :data:`HANGS_ON_SHARE` (half) of our coverage or half of our reach; every
 such person is listed in ``hangs_on``.
 """
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Mapping
 from typing import TypedDict
 
@@ -69,16 +70,21 @@ def reachable(graph: nx.DiGraph[str], tie_graph: nx.Graph[str] | None = None) ->
 
 
 def _reach(graph: nx.DiGraph[str], tie_graph: nx.Graph[str], *, skip: str | None = None) -> set[str]:
-    """Stakeholders reachable in ``graph`` over the ties of ``tie_graph``, never through ``skip``."""
-    start = [s for s in graph if s != skip and any(strength > 0.0 for strength in graph.nodes[s]["ours"].values())]
-    seen = set(start)
-    stack = list(start)
-    while stack:
-        for neighbour in tie_graph[stack.pop()]:
-            if neighbour not in seen and neighbour != skip:
-                seen.add(neighbour)
-                stack.append(neighbour)
-    return seen
+    """Stakeholders whose best introduction path in ``graph`` (over ``tie_graph``, never through ``skip``) is
+    above 0: a max-product search from every relationship of ours, so a product that underflows to 0
+    reaches nobody, exactly as in :mod:`~powermap.analysis.paths`."""
+    best: dict[str, float] = {}
+    heap = [(-max(graph.nodes[s]["ours"].values()), s) for s in graph if s != skip and graph.nodes[s]["ours"]]
+    heapq.heapify(heap)
+    while heap:
+        negative, node = heapq.heappop(heap)
+        if node in best or negative >= 0.0:
+            continue
+        best[node] = -negative
+        for neighbour, attrs in tie_graph[node].items():
+            if neighbour not in best and neighbour != skip:
+                heapq.heappush(heap, (negative * attrs["strength"], neighbour))
+    return set(best)
 
 
 def dependency(graph: nx.DiGraph[str], powers: Mapping[str, float] | None = None) -> Dependency:
