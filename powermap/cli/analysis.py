@@ -21,6 +21,13 @@ from powermap.cli.common import (
     print_json,
     write_text,
 )
+from powermap.cli.path_options import (
+    AvoidOption,
+    AvoidStanceOption,
+    DisjointOption,
+    MaxHopsOption,
+    path_constraints,
+)
 from powermap.service import PowermapService
 from powermap.settings import get_settings
 
@@ -46,12 +53,17 @@ def paths_command(
     to: Annotated[str, typer.Option("--to", help="Target stakeholder id.", show_default=False)],
     member: Annotated[str | None, typer.Option("--from", help="Only paths starting at this team member.")] = None,
     k: Annotated[int, typer.Option("-k", min=1, max=100, help="How many paths.")] = 3,
+    avoid: AvoidOption = None,
+    avoid_stance: AvoidStanceOption = None,
+    max_hops: MaxHopsOption = None,
+    disjoint: DisjointOption = False,
     store: StoreOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """The best introduction paths from our team to a stakeholder, best first."""
+    """The best introduction paths from our team to a stakeholder, best first (optionally constrained)."""
+    constraints = path_constraints(avoid, avoid_stance, max_hops)
     with open_service(store) as service:
-        report = service.paths(account, to, member=member, k=k)
+        report = service.paths(account, to, member=member, k=k, constraints=constraints, disjoint=disjoint)
     if as_json:
         print_json(report)
         return
