@@ -32,7 +32,7 @@ from neo4j import exceptions as neo4j_errors
 from powermap.errors import (
     AccountNotFoundError,
     ActivityNotFoundError,
-    ConflictError,
+    StaleRevisionError,
     StoreError,
     StoreUnavailableError,
 )
@@ -55,6 +55,7 @@ from powermap.store.base import (
     ProgressCallback,
     Snapshot,
     Store,
+    check_replace,
     not_found_for_edge,
     not_found_for_node,
 )
@@ -176,10 +177,7 @@ class Neo4jStore(Store):
                 raise AccountNotFoundError(account_id)
             previous, scope = int(record["previous"]), str(record["scope"])
             if expected_revision is not None and previous != expected_revision:
-                raise ConflictError(
-                    f"account {account_id!r} changed meanwhile (revision {previous}, expected {expected_revision});"
-                    " read it again and retry"
-                )
+                raise StaleRevisionError(account_id, expected_revision, int(previous))
             apply(tx, scope)
             tx.run(
                 cypher(Q.RECORD_CHANGE),
@@ -224,8 +222,17 @@ class Neo4jStore(Store):
         self._write(lambda tx: tx.run(cypher(Q.FORGET_SCOPE), scope=scope).consume())
         return total
 
-    def put_map(self, account_map: AccountMap, change: Change, *, on_progress: ProgressCallback | None = None) -> int:
+    def put_map(
+        self,
+        account_map: AccountMap,
+        change: Change,
+        *,
+        on_progress: ProgressCallback | None = None,
+        expected_revision: int | None = None,
+    ) -> int:
         account_id = account_map.account.id
+        if expected_revision is not None:  # fail fast, before staging; checked again, atomically, at the swap
+            check_replace(account_id, self._revision_or_none(account_id), expected_revision)
         scope = uuid.uuid4().hex
         batches: list[tuple[Q, list[dict[str, Any]]]] = []
         for kind in NodeKind:
@@ -271,7 +278,10 @@ class Neo4jStore(Store):
                 ).single()
                 if record is None:
                     raise StoreError(f"the import of {account_id!r} was abandoned and collected before it finished")
-                return int(record["revision"]), record["previous"]
+                revision, previous = int(record["revision"]), record["previous"]
+                # The swap locked the account: a broken precondition rolls this transaction back.
+                check_replace(account_id, None if previous is None else revision - 1, expected_revision)
+                return revision, previous
 
             revision, previous = self._write(swap)
         except BaseException:
@@ -323,11 +333,23 @@ class Neo4jStore(Store):
             for r in records
         ]
 
-    def delete_account(self, account_id: str, change: Change) -> None:
+    def _revision_or_none(self, account_id: str) -> int | None:
+        record = self._read(lambda tx: tx.run(cypher(Q.ACCOUNT_REVISION), account=account_id).single())
+        return None if record is None else int(record["revision"])
+
+    def revision(self, account_id: str) -> int:
+        revision = self._revision_or_none(account_id)
+        if revision is None:
+            raise AccountNotFoundError(account_id)
+        return revision
+
+    def delete_account(self, account_id: str, change: Change, *, expected_revision: int | None = None) -> None:
         def work(tx: ManagedTransaction) -> str:
             record = tx.run(cypher(Q.DELETE_ACCOUNT), account=account_id).single()
             if record is None:
                 raise AccountNotFoundError(account_id)
+            if expected_revision is not None and int(record["revision"]) != expected_revision:
+                raise StaleRevisionError(account_id, expected_revision, int(record["revision"]))
             tx.run(
                 cypher(Q.RECORD_CHANGE),
                 account=account_id,

@@ -41,6 +41,7 @@ class Q(StrEnum):
     DEAD_SCOPES = "dead_scopes"
     READ_MAP = "read_map"
     LIST_ACCOUNTS = "list_accounts"
+    ACCOUNT_REVISION = "account_revision"
     LOCK_ACCOUNT = "lock_account"
     RECORD_CHANGE = "record_change"
     DELETE_ACCOUNT = "delete_account"

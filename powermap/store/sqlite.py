@@ -22,7 +22,7 @@ from typing import Any
 from powermap.errors import (
     AccountNotFoundError,
     ActivityNotFoundError,
-    ConflictError,
+    StaleRevisionError,
     StoreError,
     StoreUnavailableError,
     StoreURLError,
@@ -45,6 +45,7 @@ from powermap.store.base import (
     ProgressCallback,
     Snapshot,
     Store,
+    check_replace,
     not_found_for_edge,
     not_found_for_node,
     subject_names,
@@ -186,10 +187,7 @@ class SQLiteStore(Store):
             if row is None:
                 raise AccountNotFoundError(account_id)
             if expected_revision is not None and row[0] != expected_revision:
-                raise ConflictError(
-                    f"account {account_id!r} changed meanwhile (revision {row[0]}, expected {expected_revision});"
-                    " read it again and retry"
-                )
+                raise StaleRevisionError(account_id, expected_revision, int(row[0]))
             apply(conn)
             revision: int = row[0] + 1
             now = _now()
@@ -225,7 +223,14 @@ class SQLiteStore(Store):
                 "INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
             )
 
-    def put_map(self, account_map: AccountMap, change: Change, *, on_progress: ProgressCallback | None = None) -> int:
+    def put_map(
+        self,
+        account_map: AccountMap,
+        change: Change,
+        *,
+        on_progress: ProgressCallback | None = None,
+        expected_revision: int | None = None,
+    ) -> int:
         account_id = account_map.account.id
         batches: list[tuple[str, list[tuple[Any, ...]]]] = [
             (
@@ -253,6 +258,7 @@ class SQLiteStore(Store):
         done = 0
         with self._transaction(write=True) as conn:
             row = conn.execute("SELECT revision, created_at FROM accounts WHERE id = ?", (account_id,)).fetchone()
+            check_replace(account_id, None if row is None else int(row[0]), expected_revision)
             revision = 1 if row is None else int(row[0]) + 1
             now = _now()
             created = now if row is None else row[1]
@@ -321,11 +327,20 @@ class SQLiteStore(Store):
             )
         return summaries
 
-    def delete_account(self, account_id: str, change: Change) -> None:
+    def revision(self, account_id: str) -> int:
+        with self._transaction(write=False) as conn:
+            row = conn.execute("SELECT revision FROM accounts WHERE id = ?", (account_id,)).fetchone()
+        if row is None:
+            raise AccountNotFoundError(account_id)
+        return int(row[0])
+
+    def delete_account(self, account_id: str, change: Change, *, expected_revision: int | None = None) -> None:
         with self._transaction(write=True) as conn:
             row = conn.execute("SELECT revision FROM accounts WHERE id = ?", (account_id,)).fetchone()
             if row is None:
                 raise AccountNotFoundError(account_id)
+            if expected_revision is not None and int(row[0]) != expected_revision:
+                raise StaleRevisionError(account_id, expected_revision, int(row[0]))
             conn.execute("DELETE FROM accounts WHERE id = ?", (account_id,))
             self._record(conn, account_id, int(row[0]) + 1, _now(), change)
 
