@@ -10,16 +10,17 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, cast
 
 from powermap.analysis.power import power
 from powermap.analysis.voices import VoiceLoop, voice_loop, voice_rows
 from powermap.errors import VoiceNotFoundError
 from powermap.graph import build_graph
 from powermap.model import AccountMap, Flow, Voice, VoiceCategory
-from powermap.service.core import ServiceCore, upsert
+from powermap.service.core import ServiceCore
+from powermap.service.edits import VOICES, Changes, EditsService
+from powermap.service.versions import Item
 from powermap.settings import get_settings
-from powermap.store.base import Change
 
 #: Digits kept in the loop's ratios (as the other analyses).
 _DIGITS = 6
@@ -100,37 +101,40 @@ class VoicesService(ServiceCore):
             raise VoiceNotFoundError(voice_id, account_id)
         return found
 
+    # -- edits: the service's one edit engine (:mod:`powermap.service.edits`) on the voices list ----------
+
+    def _edits(self) -> EditsService:
+        """This service as the edit engine (:class:`PowermapService` is both; a topic class cannot subclass both)."""
+        if not isinstance(self, EditsService):  # pragma: no cover - only the composed service is ever built
+            raise TypeError("voice edits need the composed PowermapService")
+        return self
+
+    def create_voice(self, account_id: str, voice: Voice, *, if_revision: int | None = None) -> Item[Voice]:
+        """Add a voice at the end of the list; 409 if its id is taken. Validated with the whole map and roadmap."""
+        return cast(Item[Voice], self._edits()._create(account_id, VOICES, voice, if_revision))
+
+    def update_voice(
+        self,
+        account_id: str,
+        voice_id: str,
+        changes: Changes,
+        *,
+        if_revision: int | None = None,
+        if_version: str | None = None,
+    ) -> Item[Voice]:
+        """Merge ``changes`` into one voice (say, ``{"status": "resolved", "closed_on": "2026-11-02"}``)."""
+        item = self._edits()._update(account_id, VOICES, (voice_id,), changes, if_revision, if_version)
+        return cast(Item[Voice], item)
+
+    def delete_voice(
+        self, account_id: str, voice_id: str, *, if_revision: int | None = None, if_version: str | None = None
+    ) -> int:
+        """Remove one voice; returns the account's new revision."""
+        return self._edits()._delete(account_id, VOICES, (voice_id,), if_revision, if_version)
+
     def put_voice(self, account_id: str, data: Mapping[str, Any]) -> Voice:
-        """Create or replace a voice (by id), validated with the whole map and the store's roadmap."""
-        voice_id = data.get("id")
-
-        def mutate(document: dict[str, Any]) -> None:
-            upsert(document["voices"], lambda item: item["id"] == voice_id, data)
-
-        def find(account_map: AccountMap) -> Voice:
-            return next(v for v in account_map.voices if v.id == voice_id)
-
-        self._check_item(Voice, "voices", data)
-        account_map = self._edit(
-            account_id,
-            mutate,
-            lambda m, rev: self.store.put_voice(
-                account_id, find(m), Change(self.actor, "put voice", str(voice_id)), expected_revision=rev
-            ),
-        )
-        return find(account_map)
+        """Create or replace a voice (by id), no precondition."""
+        return cast(Voice, self._edits()._put(account_id, VOICES, data, "put voice"))
 
     def remove_voice(self, account_id: str, voice_id: str) -> None:
-        def mutate(document: dict[str, Any]) -> None:
-            before = len(document["voices"])
-            document["voices"] = [v for v in document["voices"] if v["id"] != voice_id]
-            if len(document["voices"]) == before:
-                raise VoiceNotFoundError(voice_id, account_id)
-
-        self._edit(
-            account_id,
-            mutate,
-            lambda _, rev: self.store.remove_voice(
-                account_id, voice_id, Change(self.actor, "remove voice", voice_id), expected_revision=rev
-            ),
-        )
+        self.delete_voice(account_id, voice_id)

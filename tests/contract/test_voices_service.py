@@ -192,3 +192,36 @@ def test_erasing_a_person_erases_the_voices_they_raised(service: PowermapService
     exported = str(service.export_map(account))
     assert "MES cut-over" not in exported
     assert "blockchain" not in exported
+
+
+def test_voices_have_typed_create_update_delete_with_preconditions(
+    service: PowermapService, prefix: str, roadmap: str
+) -> None:
+    from powermap.errors import IdTakenError, StaleRevisionError, StaleVersionError
+    from powermap.model import Voice
+
+    account = prefix + "acme"
+    service.import_map(voiced_document(account, prefix))
+    revision = service.store.read(account).revision
+    new = Voice.model_validate(
+        {"id": "v5", "stakeholder": "ceo", "date": "2026-11-01", "text": "新", "category": "itch"}
+    )
+    created = service.create_voice(account, new, if_revision=revision)
+    assert (created.item, created.revision) == (new, revision + 1)
+    with pytest.raises(IdTakenError):
+        service.create_voice(account, new)
+    with pytest.raises(StaleRevisionError):
+        service.update_voice(account, "v5", {"priority": 2}, if_revision=revision)
+    updated = service.update_voice(
+        account, "v5", {"status": "resolved", "closed_on": "2026-11-02"}, if_version=created.version
+    )
+    assert (updated.item.status, updated.item.text) == ("resolved", "新")
+    with pytest.raises(StaleVersionError):
+        service.update_voice(account, "v5", {"satisfaction": 5}, if_version=created.version)
+    with pytest.raises(InvalidMapError, match=r"voices\[1\]\.satisfaction \('v2'\): only a resolved voice"):
+        service.update_voice(account, "v2", {"satisfaction": 5})
+    with pytest.raises(InvalidMapError, match=r"voice\.id"):
+        service.update_voice(account, "v5", {"id": "v6"})
+    assert service.delete_voice(account, "v5", if_version=updated.version) == updated.revision + 1
+    with pytest.raises(VoiceNotFoundError):
+        service.delete_voice(account, "v5")
