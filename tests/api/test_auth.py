@@ -47,10 +47,10 @@ def two_accounts(client: TestClient, prefix: str) -> tuple[str, str]:
 def _act(client: TestClient, action: str, account: str, headers: dict[str, str]) -> int:
     base = f"/accounts/{seg(account)}"
     if action == "read":
-        return client.get(base + "/stakeholders/ceo", headers=headers).status_code
+        return int(client.get(base + "/stakeholders/ceo", headers=headers).status_code)
     if action == "write":
-        return client.patch(base + "/stakeholders/ceo", json={"stance": "supporter"}, headers=headers).status_code
-    return client.delete(base, headers=headers).status_code
+        return int(client.patch(base + "/stakeholders/ceo", json={"stance": "supporter"}, headers=headers).status_code)
+    return int(client.delete(base, headers=headers).status_code)
 
 
 @pytest.mark.parametrize(("role", "whose", "action"), sorted(MATRIX))

@@ -70,7 +70,12 @@ def test_powermap_serve_answers_over_http_with_keys_and_stops_cleanly(tmp_path: 
 def test_serve_says_when_authentication_is_off_and_refuses_it_off_loopback(tmp_path: Path) -> None:
     env = {**os.environ, "POWERMAP_STORE": f"sqlite:///{tmp_path}/open.db"}
     refused = subprocess.run(
-        [str(POWERMAP), "serve", "--no-auth", "--host", "0.0.0.0"], capture_output=True, text=True, env=env, timeout=60
+        [str(POWERMAP), "serve", "--no-auth", "--host", "0.0.0.0"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        check=False,
     )
     assert refused.returncode == 2
     assert "loopback" in refused.stderr
