@@ -38,7 +38,7 @@ def test_every_operation_answers_within_its_schema_and_never_5xx(
     app = create_app(api_settings, store=store)
     schema = schemathesis.openapi.from_asgi("/openapi.json", app)
     headers = make_key("admin")
-    operations = [result.ok() for result in schema.get_all_operations()]
+    operations = [result.ok() for result in schema.get_all_operations()]  # type: ignore[union-attr]  # Err raises
     assert len(operations) > 40
 
     for operation in operations:
