@@ -119,7 +119,15 @@ class Store(ABC):
 
     @abstractmethod
     def initialize(self) -> None:
-        """Create schema, constraints and indexes; idempotent."""
+        """Create schema, constraints and indexes; idempotent. An explicit step: constructors do no I/O."""
+
+    @abstractmethod
+    def ping(self) -> None:
+        """Reach the store once (a health check); :class:`~powermap.errors.StoreError` when it cannot."""
+
+    def collect_garbage(self) -> int:
+        """Delete what replaced or abandoned writes left behind; returns how many items went (explicit step)."""
+        return 0
 
     @abstractmethod
     def put_map(
