@@ -18,8 +18,10 @@ from powermap.cli import (  # noqa: F401  (importing registers the commands)
     analysis,
     db,
     demo,
+    keys,
     maps,
     personal,
+    serve,
     whatif,
 )
 from powermap.cli.app import app

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from powermap.service.analyses import DIGITS, AnalysesService, Analysis
 from powermap.service.core import ServiceCore
+from powermap.service.dependency import DependencyService
 from powermap.service.edits import EditsService
 from powermap.service.erase import ErasureService
 from powermap.service.history import HistoryService
@@ -53,6 +54,7 @@ __all__ = [
 
 class PowermapService(
     AnalysesService,
+    DependencyService,
     EditsService,
     ErasureService,
     HistoryService,

@@ -26,6 +26,7 @@ from powermap.errors import (
     StaleRevisionError,
 )
 from powermap.model import Account, AccountMap, Activity, Edge, EdgeKind, Node, NodeKind
+from powermap.model.keys import ApiKey
 
 _NOT_FOUND: dict[NodeKind, type[NotFoundError]] = {
     NodeKind.STAKEHOLDER: StakeholderNotFoundError,
@@ -121,10 +122,6 @@ class Store(ABC):
     def initialize(self) -> None:
         """Create schema, constraints and indexes; idempotent. An explicit step: constructors do no I/O."""
 
-    @abstractmethod
-    def ping(self) -> None:
-        """Reach the store once (a health check); :class:`~powermap.errors.StoreError` when it cannot."""
-
     def collect_garbage(self) -> int:
         """Delete what replaced or abandoned writes left behind; returns how many items went (explicit step)."""
         return 0
@@ -219,6 +216,28 @@ class Store(ABC):
     @abstractmethod
     def erasures(self, account_id: str) -> list[Erasure]:
         """The erasures recorded for an account, oldest first."""
+
+    @abstractmethod
+    def ping(self) -> None:
+        """Check the store answers (cheaply); :class:`StoreError` when it does not."""
+
+    # -- API keys (who may call the HTTP API); tokens are stored hashed ---------------------------
+
+    @abstractmethod
+    def add_key(self, key: ApiKey) -> None:
+        """Store a new key; :class:`ConflictError` when its name is taken."""
+
+    @abstractmethod
+    def find_key(self, token_hash: str) -> ApiKey | None:
+        """The key whose token hashes to ``token_hash``, if any."""
+
+    @abstractmethod
+    def list_keys(self) -> list[ApiKey]:
+        """Every key, by name."""
+
+    @abstractmethod
+    def revoke_key(self, name: str) -> None:
+        """Delete a key; :class:`KeyNotFoundError` when there is none of that name."""
 
     @abstractmethod
     def close(self) -> None:
