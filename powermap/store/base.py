@@ -218,6 +218,18 @@ class Store(ABC):
         """The erasures recorded for an account, oldest first."""
 
     @abstractmethod
+    def change_log_accounts(self) -> list[str]:
+        """Ids of every account with a change log, deleted accounts included (whose log outlives them)."""
+
+    @abstractmethod
+    def scrub_files(self) -> None:
+        """Rewrite the store's own files so deleted data cannot be read back from them, where the store can.
+
+        SQLite can (see :meth:`powermap.store.sqlite.SQLiteStore.scrub_files`); a Neo4j server's files
+        are the operator's (``docs/personal-data.md``).
+        """
+
+    @abstractmethod
     def ping(self) -> None:
         """Check the store answers (cheaply); :class:`StoreError` when it does not."""
 

@@ -532,6 +532,13 @@ class Neo4jStore(Store):
 
         return self._edit(account_id, change, expected_revision, apply)
 
+    def scrub_files(self) -> None:
+        """Nothing to do from a client: the server's store files and transaction logs are the operator's
+        (what they keep and how to rotate them: ``docs/personal-data.md``)."""
+
+    def change_log_accounts(self) -> list[str]:
+        return self._read(lambda tx: [str(r["account"]) for r in tx.run(cypher(Q.CHANGE_LOG_ACCOUNTS))])
+
     def erasure_salt(self) -> bytes:
         salt = self._write(
             lambda tx: str(tx.run(cypher(Q.ERASURE_SALT), salt=secrets.token_hex(32)).single(strict=True)["salt"])

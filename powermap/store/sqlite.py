@@ -542,6 +542,10 @@ class SQLiteStore(Store):
                     "be emptied yet; run `powermap db prune` when no other process uses the store"
                 )
 
+    def change_log_accounts(self) -> list[str]:
+        with self._transaction(write=False) as conn:
+            return [row[0] for row in conn.execute("SELECT DISTINCT account_id FROM changes ORDER BY account_id")]
+
     def erasure_salt(self) -> bytes:
         with self._transaction(write=True) as conn:
             conn.execute("INSERT OR IGNORE INTO meta (key, value) VALUES ('erasure_salt', ?)", (secrets.token_hex(32),))
