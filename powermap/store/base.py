@@ -120,7 +120,11 @@ class Store(ABC):
 
     @abstractmethod
     def initialize(self) -> None:
-        """Create schema, constraints and indexes; idempotent."""
+        """Create schema, constraints and indexes; idempotent. An explicit step: constructors do no I/O."""
+
+    def collect_garbage(self) -> int:
+        """Delete what replaced or abandoned writes left behind; returns how many items went (explicit step)."""
+        return 0
 
     @abstractmethod
     def put_map(

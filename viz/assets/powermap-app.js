@@ -83,22 +83,24 @@
   }
 
   function draw(data) {
-    var view = state.map ? state.map.network.getViewPosition() : null;
-    var scale = state.map ? state.map.network.getScale() : null;
-    if (state.map) {
-      // Keep everyone where they were, so an edit does not reshuffle the picture.
-      var before = state.map.network.getPositions();
-      data.nodes.forEach(function (node) {
-        if (before[node.id] && node.x === undefined) { node.x = before[node.id].x; node.y = before[node.id].y; }
-      });
-      state.map.destroy();
-    }
+    var samePicture = state.map && state.data &&
+      (state.data.options.physics.enabled === false) === (data.options.physics.enabled === false) &&
+      JSON.stringify(state.data.overview) === JSON.stringify(data.overview);
     state.data = data;
     state.revision = data.revision;
-    state.map = window.PowermapMap.create(byId("pm-network"), data);
-    window.powermap = state.map;
-    if (view && data.options.physics && data.options.physics.enabled === false) {
-      state.map.network.moveTo({ position: view, scale: scale });
+    if (samePicture) {
+      state.map.replace(data);
+    } else {
+      if (state.map) { state.map.destroy(); }
+      state.map = window.PowermapMap.create(byId("pm-network"), data);
+      window.powermap = state.map;
+      if (editor) {
+        state.map.network.on("click", function (params) {
+          if (params.nodes.length === 1 && params.nodes[0].indexOf("stakeholder:") === 0) {
+            openStakeholder(params.nodes[0].slice("stakeholder:".length));
+          }
+        });
+      }
     }
     window.PowermapPanels.fillFilterChoices(data);
     window.PowermapPanels.render(state.map, data);
@@ -112,13 +114,6 @@
       state.bound = true;
       window.PowermapMap.bindSearch(function () { return state.map; }, byId("pm-search"), byId("pm-search-status"));
       window.PowermapPanels.bindFilters(function () { return state.map; });
-    }
-    if (editor) {
-      state.map.network.on("click", function (params) {
-        if (params.nodes.length === 1 && params.nodes[0].indexOf("stakeholder:") === 0) {
-          openStakeholder(params.nodes[0].slice("stakeholder:".length));
-        }
-      });
     }
     count("loads");
     body.setAttribute("data-ready", "1");
