@@ -1,7 +1,6 @@
 // Erase a stakeholder from every version of one account's map (the live one, and any replaced or staged
-// version not yet collected): the node, every line touching it (DETACH), the voices they raised, and its id
-// in activities.
-// Returns how many were removed from the live version (0: no such stakeholder).
+// version not yet collected): the node, every line touching it (DETACH), the voices they raised, and their
+// id in activities. Returns how many were removed from the live version (0: no such stakeholder).
 MATCH (a:Account {id: $account})
 OPTIONAL MATCH (old:Scope {account: $account})
 WITH a, [a.scope] + collect(old.id) AS scopes

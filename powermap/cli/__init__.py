@@ -14,7 +14,16 @@ from typing import Any
 
 import typer
 
-from powermap.cli import analysis, demo, keys, maps, personal, serve, whatif  # noqa: F401  (importing registers the commands)
+from powermap.cli import (  # noqa: F401  (importing registers the commands)
+    analysis,
+    db,
+    demo,
+    keys,
+    maps,
+    personal,
+    serve,
+    whatif,
+)
 from powermap.cli import roadmap as _roadmap  # noqa: F401  (issue 9: voices and roadmap)
 from powermap.cli import voices as _voices  # noqa: F401
 from powermap.cli.app import app
