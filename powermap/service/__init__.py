@@ -30,11 +30,12 @@ from powermap.service.erase import ErasureService
 from powermap.service.history import HistoryService
 from powermap.service.keys import KeysService
 from powermap.service.maps import ImportResult, MapsService
+from powermap.service.people import Directory, PeopleService, Person
 from powermap.service.roadmap import RoadmapService
 from powermap.service.voices import VoicesService
 from powermap.service.whatif import WhatIfService
 
-__all__ = ["DIGITS", "Analysis", "ImportResult", "PowermapService", "ServiceCore"]
+__all__ = ["DIGITS", "Analysis", "Directory", "ImportResult", "Person", "PowermapService", "ServiceCore"]
 
 
 class PowermapService(
@@ -44,6 +45,7 @@ class PowermapService(
     HistoryService,
     KeysService,
     MapsService,
+    PeopleService,
     RoadmapService,
     VoicesService,
     WhatIfService,
