@@ -66,15 +66,23 @@ class InvalidInputError(PowermapError):
 class InvalidMapError(InvalidInputError):
     """An account-map document (or an edit) refused as a whole, listing every problem."""
 
+    subject = "the account map"
+
     def __init__(self, problems: Sequence[Problem]) -> None:
         self.problems = tuple(problems)
         count = len(self.problems)
-        head = "the account map has 1 problem:" if count == 1 else f"the account map has {count} problems:"
+        head = f"{self.subject} has 1 problem:" if count == 1 else f"{self.subject} has {count} problems:"
         shown = [str(problem) for problem in self.problems[:PROBLEMS_SHOWN]]
         if count > PROBLEMS_SHOWN:
             more = count - PROBLEMS_SHOWN
             shown.append(f"and {more} more problem{'' if more == 1 else 's'} (--json lists them all)")
         super().__init__("\n  ".join([head, *shown]))
+
+
+class InvalidPlanError(InvalidMapError):
+    """A what-if plan refused as a whole (its shape, or a step that would break the contract), every problem named."""
+
+    subject = "the plan"
 
 
 class NotFoundError(PowermapError):

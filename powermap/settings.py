@@ -20,6 +20,11 @@ class Settings(BaseSettings):
     sqlite_busy_timeout_s: float = Field(default=30.0, gt=0, description="How long a SQLite writer waits")
     import_batch_size: int = Field(default=5_000, ge=1, description="Rows per UNWIND batch on import")
     actor: str = Field(default="cli", description="Who is recorded as the author of changes")
+    # -- the map (viz) --
+    map_overview_above: int = Field(
+        default=5_000, ge=1, description="Above this many stakeholders `powermap map` draws an overview"
+    )
+    map_overview_size: int = Field(default=2_000, ge=1, description="Stakeholders an overview map draws")
 
 
 @lru_cache(maxsize=1)

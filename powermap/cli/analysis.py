@@ -10,9 +10,26 @@ from rich.table import Table
 from rich.text import Text
 
 from powermap.cli.app import app
-from powermap.cli.common import AccountArg, JsonOption, StoreOption, open_service, out, print_json, write_text
+from powermap.cli.common import (
+    AccountArg,
+    JsonOption,
+    StoreOption,
+    err,
+    open_service,
+    out,
+    print_json,
+    write_text,
+)
+from powermap.cli.path_options import (
+    AvoidOption,
+    AvoidStanceOption,
+    DisjointOption,
+    MaxHopsOption,
+    path_constraints,
+)
 from powermap.cli.readable import DECIDES, MEANING, member_label, path_text, stakeholder_label
 from powermap.service import Directory, PowermapService
+from powermap.settings import get_settings
 
 
 @app.command("analyze")
@@ -39,13 +56,18 @@ def paths_command(
     to: StakeholderToOption,
     member: Annotated[str | None, typer.Option("--from", help="Only paths starting at this team member.")] = None,
     k: Annotated[int, typer.Option("-k", min=1, max=100, help="How many paths.")] = 3,
+    avoid: AvoidOption = None,
+    avoid_stance: AvoidStanceOption = None,
+    max_hops: MaxHopsOption = None,
+    disjoint: DisjointOption = False,
     store: StoreOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """The best introduction paths from our team to a stakeholder, best first."""
+    """The best introduction paths from our team to a stakeholder, best first (optionally constrained)."""
+    constraints = path_constraints(avoid, avoid_stance, max_hops)
     with open_service(store) as service:
         target = service.resolve_stakeholder(account, to)
-        report = service.paths(account, target, member=member, k=k)
+        report = service.paths(account, target, member=member, k=k, constraints=constraints, disjoint=disjoint)
         if as_json:
             print_json(report)
             return
@@ -101,8 +123,27 @@ def write_map(service: PowermapService, account: str, output: Path, highlight: s
     """Write the map's HTML file; returns the highlighted path's nodes (empty when none)."""
     from viz import render_map
 
+    settings = get_settings()
+    above, shown = settings.map_overview_above, settings.map_overview_size
     analysis = service.analysis(account, path_to=highlight)
-    write_text(output, render_map(analysis.account_map, analysis.powers, highlight_path=analysis.highlight_path))
+    size = len(analysis.account_map.stakeholders)
+    if size > above:
+        err.print(
+            f"warning: account {account!r} has {size} stakeholders, more than a map can show readably "
+            f"({above}, POWERMAP_MAP_OVERVIEW_ABOVE); drawing an overview of the {min(shown, size)} most "
+            "powerful, with our team and the competitors (the panels cover everyone)",
+            markup=False,
+        )
+    as_of = next((s.updated_at for s in service.accounts() if s.id == account), None)
+    page = render_map(
+        analysis.account_map,
+        analysis.powers,
+        highlight_path=analysis.highlight_path,
+        as_of=as_of,
+        overview_above=above,
+        overview_size=shown,
+    )
+    write_text(output, page)
     return list(analysis.highlight_path)
 
 

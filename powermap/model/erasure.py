@@ -73,6 +73,31 @@ def forget_in_document(document: Mapping[str, Any], stakeholder_id: str) -> dict
     return result
 
 
+def forget_in_entry(
+    list_name: str, before: Mapping[str, Any] | None, after: Mapping[str, Any] | None, stakeholder_id: str
+) -> tuple[dict[str, Any] | None, dict[str, Any] | None] | None:
+    """One history entry (an item before and after a write) with the stakeholder forgotten.
+
+    ``None`` when nothing is left to record: both sides forgotten, or only the stakeholder made them
+    differ. Applying the forgotten entries to the forgotten checkpoint gives the forgotten map at every
+    revision, because forgetting works item by item, the same way on every side.
+
+    >>> forget_in_entry("stakeholders", None, {"id": "x", "name": "X"}, "x") is None
+    True
+    >>> forget_in_entry("activities", {"id": "a", "stakeholders": ["x"]}, {"id": "a", "stakeholders": ["x", "y"]}, "x")
+    ({'id': 'a', 'stakeholders': []}, {'id': 'a', 'stakeholders': ['y']})
+    >>> forget_in_entry("activities", {"id": "a", "stakeholders": []}, {"id": "a", "stakeholders": ["x"]}, "x") is None
+    True
+    >>> forget_in_entry("account", {"id": "acme"}, {"id": "acme", "notes": "n"}, "x")
+    ({'id': 'acme'}, {'id': 'acme', 'notes': 'n'})
+    """
+    forgotten_before = None if before is None else forget_item(list_name, before, stakeholder_id)
+    forgotten_after = None if after is None else forget_item(list_name, after, stakeholder_id)
+    if forgotten_before == forgotten_after:
+        return None
+    return forgotten_before, forgotten_after
+
+
 def mentions_item(list_name: str, item: Mapping[str, Any], stakeholder_id: str) -> bool:
     """Whether forgetting the stakeholder changes (or drops) this item."""
     return forget_item(list_name, item, stakeholder_id) != dict(item)

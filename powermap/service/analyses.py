@@ -7,7 +7,7 @@ from typing import Any
 
 from powermap.analysis.coverage import Gap, competitor_gaps, coverage
 from powermap.analysis.forecast import Forecast, decision_forecast
-from powermap.analysis.paths import IntroPath, introduction_paths
+from powermap.analysis.paths import NO_CONSTRAINTS, IntroPath, PathConstraints, disjoint_paths, introduction_paths
 from powermap.analysis.power import power, ranking
 from powermap.analysis.recommend import Recommendation, recommend
 from powermap.graph import build_graph
@@ -18,8 +18,12 @@ from powermap.service.core import ServiceCore
 DIGITS = 6
 
 
-def _r(value: float) -> float:
+def rounded(value: float) -> float:
+    """A number of analysis output, rounded to :data:`DIGITS` places."""
     return round(value, DIGITS)
+
+
+_r = rounded
 
 
 @dataclass(frozen=True)
@@ -29,6 +33,29 @@ class Analysis:
     account_map: AccountMap
     powers: dict[str, float]
     highlight_path: list[str]
+
+
+def analysis_report(account_map: AccountMap) -> dict[str, Any]:
+    """``analyze --json`` of a map in hand: power, coverage, gaps and forecast (what-if reuses it on copies)."""
+    account_id = account_map.account.id
+    graph = build_graph(account_map)
+    powers = power(graph)
+    forecast: Forecast = decision_forecast(graph, powers)
+    gaps: list[Gap] = competitor_gaps(graph)
+    return {
+        "account": account_id,
+        "power": {s: _r(p) for s, p in ranking(powers)},
+        "coverage": _r(coverage(graph, powers)),
+        "gaps": [{**gap, "ours": _r(gap["ours"]), "theirs": _r(gap["theirs"]), "gap": _r(gap["gap"])} for gap in gaps],
+        "forecast": {
+            **forecast,
+            "support_index": _r(forecast["support_index"]),
+            "decision_makers": [
+                {**dm, "power": _r(dm["power"]), "own_lean": _r(dm["own_lean"]), "lean": _r(dm["lean"])}
+                for dm in forecast["decision_makers"]
+            ],
+        },
+    }
 
 
 class AnalysesService(ServiceCore):
@@ -51,32 +78,25 @@ class AnalysesService(ServiceCore):
         return self._analyze(account_map), {s.id: s.name for s in account_map.stakeholders}
 
     def _analyze(self, account_map: AccountMap) -> dict[str, Any]:
-        account_id = account_map.account.id
-        graph = build_graph(account_map)
-        powers = power(graph)
-        forecast: Forecast = decision_forecast(graph, powers)
-        gaps: list[Gap] = competitor_gaps(graph)
-        return {
-            "account": account_id,
-            "power": {s: _r(p) for s, p in ranking(powers)},
-            "coverage": _r(coverage(graph, powers)),
-            "gaps": [
-                {**gap, "ours": _r(gap["ours"]), "theirs": _r(gap["theirs"]), "gap": _r(gap["gap"])} for gap in gaps
-            ],
-            "forecast": {
-                **forecast,
-                "support_index": _r(forecast["support_index"]),
-                "decision_makers": [
-                    {**dm, "power": _r(dm["power"]), "own_lean": _r(dm["own_lean"]), "lean": _r(dm["lean"])}
-                    for dm in forecast["decision_makers"]
-                ],
-            },
-        }
+        return analysis_report(account_map)
 
-    def paths(self, account_id: str, target: str, *, member: str | None = None, k: int = 3) -> dict[str, Any]:
-        """The k best introduction paths to a stakeholder, best first."""
+    def paths(
+        self,
+        account_id: str,
+        target: str,
+        *,
+        member: str | None = None,
+        k: int = 3,
+        constraints: PathConstraints = NO_CONSTRAINTS,
+        disjoint: bool = False,
+    ) -> dict[str, Any]:
+        """The k best introduction paths to a stakeholder that meet ``constraints``, best first.
+
+        With ``disjoint``, each path after the first shares no intermediary with those before it.
+        """
         graph = build_graph(self.store.get_map(account_id))
-        found: list[IntroPath] = introduction_paths(graph, target, k=k, member=member)
+        search = disjoint_paths if disjoint else introduction_paths
+        found: list[IntroPath] = search(graph, target, k=k, member=member, constraints=constraints)
         return {
             "account": account_id,
             "target": target,

@@ -49,9 +49,7 @@ class Directory:
     @classmethod
     def of(cls, account_map: AccountMap) -> Directory:
         return cls(
-            stakeholders={
-                s.id: Person(s.id, s.name, s.title, s.decision_role.value) for s in account_map.stakeholders
-            },
+            stakeholders={s.id: Person(s.id, s.name, s.title, s.decision_role.value) for s in account_map.stakeholders},
             members={m.id: Person(m.id, m.name, m.title, m.role.value) for m in account_map.team},
             competitors={c.id: c.name for c in account_map.competitors},
             graph=build_graph(account_map),
