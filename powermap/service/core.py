@@ -3,7 +3,8 @@
 Edits follow one pattern: read a snapshot, apply the edit to its document, validate the whole
 document against the contract (so an edit is refused with the same messages as an import), then hand
 the store the fine-grained write together with the snapshot's revision. If someone else wrote in
-between, the store refuses and the edit is tried again on a fresh snapshot.
+between, the store refuses; the edit is then tried again on a fresh snapshot, unless the caller named
+the revision it saw, in which case it is refused (:class:`~powermap.errors.StaleRevisionError`).
 """
 
 from __future__ import annotations
@@ -15,13 +16,14 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from powermap.errors import ConflictError, InvalidMapError, Problem
+from powermap.errors import InvalidMapError, Problem, StaleRevisionError
 from powermap.model import EDGE_MODELS, AccountMap, EdgeKind, item_problems, parse_account_map
 from powermap.store.base import Store
 
 EDIT_ATTEMPTS = 40
 EDIT_BACKOFF_CAP_S = 0.25
 _NOUNS = {
+    "account": "account",
     "stakeholders": "stakeholder",
     "team": "member",
     "competitors": "competitor",
@@ -56,21 +58,32 @@ class ServiceCore:
         account_id: str,
         mutate: Callable[[dict[str, Any]], None],
         write: Callable[[AccountMap, int], int],
-    ) -> AccountMap:
+        *,
+        if_revision: int | None = None,
+    ) -> tuple[AccountMap, int]:
+        """Apply ``mutate`` to a fresh snapshot's document, validate it whole, ``write`` it; (map, new revision).
+
+        With ``if_revision`` (the revision the caller saw), a snapshot at any other revision, or a write
+        that finds the account moved on, is refused with :class:`StaleRevisionError`. Without it, a
+        write that lost the race is tried again on a fresh snapshot (``mutate`` runs again there, so
+        item-version checks inside it are re-made against what is stored now).
+        """
         for attempt in range(EDIT_ATTEMPTS):
             snapshot = self.store.read(account_id)
+            if if_revision is not None and snapshot.revision != if_revision:
+                raise StaleRevisionError(account_id, if_revision, snapshot.revision)
             document = snapshot.account_map.to_document()
             mutate(document)
             account_map = parse_account_map(document)
             try:
-                write(account_map, snapshot.revision)
-            except ConflictError:
-                if attempt == EDIT_ATTEMPTS - 1:
+                revision = write(account_map, snapshot.revision)
+            except StaleRevisionError:
+                if if_revision is not None or attempt == EDIT_ATTEMPTS - 1:
                     raise
                 # Someone wrote first: back off a random, growing moment so busy writers spread out.
                 time.sleep(random.uniform(0.0, min(EDIT_BACKOFF_CAP_S, 0.002 * 2**attempt)))  # noqa: S311
                 continue
-            return account_map
+            return account_map, revision
         raise AssertionError("unreachable")  # pragma: no cover
 
 

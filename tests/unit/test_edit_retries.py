@@ -13,7 +13,7 @@ from typing import Any, cast
 import pytest
 
 import powermap.service.core as core
-from powermap.errors import ConflictError
+from powermap.errors import StaleRevisionError
 from powermap.model import Account, parse_account_map
 from powermap.service import PowermapService
 from powermap.store import Snapshot, Store
@@ -38,7 +38,7 @@ class RacingStore:
     def update_account(self, account: Account, change: Any, *, expected_revision: int) -> int:
         self.writes.append(expected_revision)
         if len(self.writes) <= self.conflicts:
-            raise ConflictError(f"account moved on past revision {expected_revision}")
+            raise StaleRevisionError(account.id, expected_revision, expected_revision + 1)
         return expected_revision + 1
 
 
@@ -92,7 +92,15 @@ def test_the_pause_is_random_so_racing_writers_spread_out(monkeypatch: pytest.Mo
 
 def test_a_writer_that_never_wins_gets_the_conflict_after_the_last_attempt(pauses: list[float]) -> None:
     store = RacingStore(conflicts=10_000)
-    with pytest.raises(ConflictError):
+    with pytest.raises(StaleRevisionError):
         service_over(store).update_account("tiny", {"name": "Renamed"})
     assert len(store.writes) == core.EDIT_ATTEMPTS
     assert len(pauses) == core.EDIT_ATTEMPTS - 1  # no pause after the last refusal
+
+
+def test_an_edit_made_against_a_revision_the_caller_saw_is_never_retried(pauses: list[float]) -> None:
+    store = RacingStore(conflicts=1)
+    with pytest.raises(StaleRevisionError):
+        service_over(store).update_account_record("tiny", {"name": "Renamed"}, if_revision=11)
+    assert store.writes == [11]
+    assert pauses == []
