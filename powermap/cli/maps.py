@@ -170,7 +170,7 @@ def confirm_delete(document: dict[str, Any], store: str) -> None:
 
 @db_app.command("init")
 def db_init_command(store: StoreOption = None, as_json: JsonOption = False) -> None:
-    """Create the store's schema, constraints and indexes (idempotent; also done on first use)."""
+    """Create the store's schema, constraints and indexes (idempotent; every command also does it on opening)."""
     with open_service(store) as service:
         service.store.initialize()
         url = redact(service.store.url)
