@@ -96,6 +96,8 @@ def _mount_docs(app: FastAPI) -> None:
             swagger_js_url="/docs/assets/swagger-ui-bundle.js",
             swagger_css_url="/docs/assets/swagger-ui.css",
             swagger_favicon_url="/docs/assets/favicon-32x32.png",
+            # No validator badge: Swagger UI would fetch it from the internet.
+            swagger_ui_parameters={"validatorUrl": None},
         )
 
 
