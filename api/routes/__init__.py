@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from api.routes import accounts, analysis, changes, health, items, maps, personal
+from api.routes import accounts, analysis, changes, health, items, maps, personal, roadmap
 
 api_router = APIRouter()
 api_router.include_router(health.router)
@@ -14,3 +14,4 @@ api_router.include_router(items.router)
 api_router.include_router(analysis.router)
 api_router.include_router(changes.router)
 api_router.include_router(personal.router)
+api_router.include_router(roadmap.router)
