@@ -15,6 +15,7 @@ from powermap.analysis.recommend import Recommendation, recommend
 from powermap.graph import build_graph
 from powermap.model import AccountMap
 from powermap.service.core import ServiceCore
+from powermap.service.voices import voice_loop_report
 
 #: Digits kept in analysis output: enough to rank, few enough to read.
 DIGITS = 6
@@ -57,6 +58,7 @@ def analysis_report(account_map: AccountMap, graph: nx.DiGraph[str] | None = Non
                 for dm in forecast["decision_makers"]
             ],
         },
+        "voice_loop": voice_loop_report(account_map, powers),
     }
 
 
