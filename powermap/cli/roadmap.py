@@ -73,8 +73,12 @@ def roadmap_import_command(
 def roadmap_export_command(
     output: Annotated[Path | None, typer.Option("-o", "--output", help="File to write (default: stdout).")] = None,
     store: StoreOption = None,
+    as_json: JsonOption = False,
 ) -> None:
-    """Export the roadmap as a powermap-roadmap/v1 JSON document (YAML if the file ends in .yaml)."""
+    """Export the roadmap as a powermap-roadmap/v1 JSON document (YAML if the file ends in .yaml).
+
+    The document itself is JSON already; with -o and --json, stdout says what was written, as JSON.
+    """
     with open_service(store) as service:
         document = service.export_roadmap()
     if output is not None and output.suffix.lower() in {".yaml", ".yml"}:
@@ -85,7 +89,10 @@ def roadmap_export_command(
         sys.stdout.write(text)
     else:
         write_text(output, text)
-        err.print(f"wrote {output}", markup=False)
+        if as_json:
+            print_json({"wrote": str(output), "items": len(document["items"])})
+        else:
+            err.print(f"wrote {output}", markup=False)
 
 
 @roadmap_app.command("remove")
@@ -93,11 +100,15 @@ def roadmap_remove_command(
     item: Annotated[str, typer.Argument(help="Roadmap item id.", show_default=False)],
     force: ForceOption = False,
     store: StoreOption = None,
+    as_json: JsonOption = False,
 ) -> None:
     """Remove one roadmap item. Refused while voices name it, unless --force."""
     with open_service(store) as service:
         service.remove_roadmap_item(item, force=force)
-    out.print(f"removed roadmap item {item!r}", markup=False)
+    if as_json:
+        print_json({"removed": item})
+    else:
+        out.print(f"removed roadmap item {item!r}", markup=False)
 
 
 def print_roadmap(items: list[dict[str, Any]], names: dict[str, dict[str, str]], *, top: int | None = None) -> None:
