@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from powermap.api.routes import accounts, analysis, health, items, maps, personal
+from powermap.api.routes import accounts, analysis, changes, health, items, maps, personal
 
 api_router = APIRouter()
 api_router.include_router(health.router)
@@ -15,4 +15,5 @@ api_router.include_router(accounts.router)
 api_router.include_router(maps.router)
 api_router.include_router(items.router)
 api_router.include_router(analysis.router)
+api_router.include_router(changes.router)
 api_router.include_router(personal.router)
