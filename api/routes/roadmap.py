@@ -13,8 +13,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Response, status
 from pydantic import BaseModel, Field
 
-from api.deps import CurrentKey, ServiceDep, require
-from api.problems import COMMON_RESPONSES, WRITE_RESPONSES
+from powermap.api.deps import CurrentKey, ServiceDep, require
+from powermap.api.problems import COMMON_RESPONSES, WRITE_RESPONSES
 from powermap.errors import InvalidRoadmapError, Problem
 from powermap.model import Roadmap, RoadmapItem
 from powermap.model.keys import Role

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from powermap.model import parse_account_map
+from powermap.viz import render_map
+from powermap.viz.style import PAIN_MARK
 from tests.unit.test_viz import embedded_data
 from tests.voice_factories import voiced_document
-from viz import render_map
-from viz.style import PAIN_MARK
 
 
 def nodes_of(document: dict[str, object]) -> dict[str, dict[str, object]]:
