@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from abc import ABC, abstractmethod
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from types import TracebackType
 
@@ -23,6 +23,8 @@ from powermap.errors import (
     StakeholderNotFoundError,
 )
 from powermap.model import Account, AccountMap, Activity, Edge, EdgeKind, Node, NodeKind
+from powermap.model.diff import Entry
+from powermap.store.history import ChangeRecord, Delta, HistoryRows
 
 _NOT_FOUND: dict[NodeKind, type[NotFoundError]] = {
     NodeKind.STAKEHOLDER: StakeholderNotFoundError,
@@ -69,6 +71,9 @@ class Change:
     actor: str
     operation: str
     subject: str = ""
+    #: What the write did to the map, kept as history (see :mod:`powermap.store.history`); a write
+    #: without one leaves a gap that as-of reads across it refuse to bridge.
+    history: Delta | None = None
 
 
 class Store(ABC):
@@ -81,8 +86,20 @@ class Store(ABC):
         """Create schema, constraints and indexes; idempotent."""
 
     @abstractmethod
-    def put_map(self, account_map: AccountMap, change: Change, *, on_progress: ProgressCallback | None = None) -> int:
-        """Create or replace one account's whole map atomically; returns the new revision."""
+    def put_map(
+        self,
+        account_map: AccountMap,
+        change: Change,
+        *,
+        on_progress: ProgressCallback | None = None,
+        expected_revision: int | None = None,
+    ) -> int:
+        """Create or replace one account's whole map atomically; returns the new revision.
+
+        With ``expected_revision`` the write happens only if the account is still at that revision
+        (0: only if it does not exist), else :class:`~powermap.errors.ConflictError`. A re-created
+        account goes on from the last revision its change log recorded: revisions never repeat.
+        """
 
     @abstractmethod
     def read(self, account_id: str) -> Snapshot:
@@ -127,6 +144,34 @@ class Store(ABC):
     @abstractmethod
     def remove_activity(self, account_id: str, activity_id: str, change: Change, *, expected_revision: int) -> int:
         """Remove one activity."""
+
+    # -- history (see powermap.store.history) -------------------------------------------------------
+
+    @abstractmethod
+    def list_changes(
+        self, account_id: str, *, limit: int | None = None, before_revision: int | None = None
+    ) -> list[ChangeRecord]:
+        """The account's change log, newest first (only revisions below ``before_revision`` when given)."""
+
+    @abstractmethod
+    def revision_at(self, account_id: str, moment: dt.datetime) -> int | None:
+        """The account's revision in force at ``moment``: the last change at or before it (None: none)."""
+
+    @abstractmethod
+    def history_rows(self, account_id: str, revision: int) -> HistoryRows | None:
+        """The nearest checkpoint at or before ``revision`` and the deltas after it (None: no checkpoint)."""
+
+    @abstractmethod
+    def history_since_checkpoint(self, account_id: str) -> tuple[int | None, int]:
+        """The revision of the account's last checkpoint (None: none) and the delta items recorded since."""
+
+    @abstractmethod
+    def write_checkpoint(self, account_id: str, revision: int, entries: Sequence[Entry]) -> None:
+        """Keep the whole map at ``revision`` (it must be the map as of that revision)."""
+
+    @abstractmethod
+    def prune_history(self, account_id: str, keep_from: int) -> int:
+        """Drop history before revision ``keep_from`` (a checkpoint must already be kept there); returns rows gone."""
 
     @abstractmethod
     def close(self) -> None:

@@ -20,7 +20,7 @@ import atexit
 import datetime as dt
 import logging
 import uuid
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from typing import Any, TypeVar
 from urllib.parse import unquote, urlsplit
@@ -46,6 +46,7 @@ from powermap.model import (
     Node,
     NodeKind,
 )
+from powermap.model.diff import Entry
 from powermap.settings import Settings, get_settings
 from powermap.store.base import (
     AccountSummary,
@@ -56,6 +57,7 @@ from powermap.store.base import (
     not_found_for_edge,
     not_found_for_node,
 )
+from powermap.store.history import CHUNK_ENTRIES, ChangeRecord, Delta, HistoryRows, chunked, unchunked
 from powermap.store.queries import (
     IMPORT_EDGES,
     IMPORT_NODES,
@@ -73,6 +75,8 @@ logger = logging.getLogger(__name__)
 #: Nodes deleted per transaction: small enough for a 512 MiB heap on maps of 100k stakeholders.
 DELETE_BATCH = 2_000
 _INTERNAL = ("scope", "account", "ord")
+#: A revision past any real one ("no upper bound" for the history queries).
+_NO_REVISION = 2**62
 
 
 def _now() -> str:
@@ -91,6 +95,19 @@ def _edge_props(edge: Edge) -> dict[str, Any]:
     """
     props: dict[str, Any] = edge.model_dump(mode="json", exclude={"source", "target"})
     return props
+
+
+def _record_history(
+    tx: ManagedTransaction, account_id: str, revision: int, delta: Delta, chunks: list[dict[str, Any]]
+) -> None:
+    tx.run(
+        cypher(Q.RECORD_HISTORY),
+        account=account_id,
+        revision=revision,
+        items=len(delta.entries),
+        checkpoint=delta.checkpoint is not None,
+        chunks=chunks,
+    ).consume()
 
 
 def _clean(record: Mapping[str, Any]) -> dict[str, Any]:
@@ -188,6 +205,12 @@ class Neo4jStore(Store):
                 operation=change.operation,
                 subject=change.subject,
             ).consume()
+            if change.history is not None:
+                delta = change.history
+                chunks = chunked(delta.entries, checkpoint=False)
+                if delta.checkpoint is not None:
+                    chunks += chunked(delta.checkpoint, checkpoint=True)
+                _record_history(tx, account_id, previous + 1, delta, chunks)
             return previous + 1
 
         return self._write(work)
@@ -222,7 +245,14 @@ class Neo4jStore(Store):
         self._write(lambda tx: tx.run(cypher(Q.FORGET_SCOPE), scope=scope).consume())
         return total
 
-    def put_map(self, account_map: AccountMap, change: Change, *, on_progress: ProgressCallback | None = None) -> int:
+    def put_map(
+        self,
+        account_map: AccountMap,
+        change: Change,
+        *,
+        on_progress: ProgressCallback | None = None,
+        expected_revision: int | None = None,
+    ) -> int:
         account_id = account_map.account.id
         scope = uuid.uuid4().hex
         batches: list[tuple[Q, list[dict[str, Any]]]] = []
@@ -238,6 +268,12 @@ class Neo4jStore(Store):
         batches.append(
             (Q.IMPORT_ACTIVITIES, [{"ord": i, "props": _node_props(a)} for i, a in enumerate(account_map.activities)])
         )
+        delta = change.history
+        if delta is not None:  # the import's history is staged with its map version (see stage_history)
+            chunks = chunked(delta.entries, checkpoint=False)
+            if delta.checkpoint is not None:
+                chunks += chunked(delta.checkpoint, checkpoint=True)
+            batches.append((Q.STAGE_HISTORY, chunks))
         total = sum(len(rows) for _, rows in batches)
         done = 0
 
@@ -248,7 +284,7 @@ class Neo4jStore(Store):
                     chunk = rows[start : start + self._batch]
                     self._write(
                         lambda tx, q=query, c=chunk: tx.run(  # type: ignore[misc]
-                            cypher(q), rows=c, scope=scope, account=account_id
+                            cypher(q), rows=c, chunks=c, scope=scope, account=account_id
                         ).consume()
                     )
                     done += len(chunk)
@@ -257,6 +293,13 @@ class Neo4jStore(Store):
             account_props = account_map.account.model_dump(mode="json", exclude={"id"})
 
             def swap(tx: ManagedTransaction) -> tuple[int, str | None]:
+                check = tx.run(cypher(Q.CHECK_IMPORT), account=account_id).single(strict=True)
+                current = 0 if check["revision"] is None else int(check["revision"])
+                if expected_revision is not None and current != expected_revision:
+                    raise ConflictError(
+                        f"account {account_id!r} changed meanwhile (revision {current}, expected {expected_revision});"
+                        " read it again and retry"
+                    )
                 record = tx.run(
                     cypher(Q.SWAP_SCOPE),
                     account=account_id,
@@ -266,10 +309,15 @@ class Neo4jStore(Store):
                     actor=change.actor,
                     operation=change.operation,
                     subject=change.subject,
+                    start=int(check["last"] or 0),
                 ).single()
                 if record is None:
                     raise StoreError(f"the import of {account_id!r} was abandoned and collected before it finished")
-                return int(record["revision"]), record["previous"]
+                revision = int(record["revision"])
+                if delta is not None:
+                    tx.run(cypher(Q.COMMIT_HISTORY), scope=scope, revision=revision).consume()
+                    _record_history(tx, account_id, revision, delta, [])
+                return revision, record["previous"]
 
             revision, previous = self._write(swap)
         except BaseException:
@@ -338,6 +386,8 @@ class Neo4jStore(Store):
             return str(record["scope"])
 
         self._try_delete_scope(self._write(work))
+        # The map's history goes with it (the change log stays: who deleted it, and when).
+        self._prune(account_id, keep=_NO_REVISION, with_changes=False)
 
     def update_account(self, account: Account, change: Change, *, expected_revision: int) -> int:
         props = account.model_dump(mode="json", exclude={"id"})
@@ -418,6 +468,94 @@ class Neo4jStore(Store):
             lambda tx: list(tx.run(cypher(Q.BEST_PATHS), account=account_id, target=target, member=member, k=k))
         )
         return [{"strength": float(r["strength"]), "nodes": list(r["nodes"])} for r in records]
+
+    # -- history ---------------------------------------------------------------------------------
+
+    def list_changes(
+        self, account_id: str, *, limit: int | None = None, before_revision: int | None = None
+    ) -> list[ChangeRecord]:
+        records = self._read(
+            lambda tx: list(
+                tx.run(
+                    cypher(Q.LIST_CHANGES),
+                    account=account_id,
+                    before=before_revision,
+                    limit=_NO_REVISION if limit is None else limit,
+                )
+            )
+        )
+        return [
+            ChangeRecord(
+                int(r["revision"]), dt.datetime.fromisoformat(r["at"]), r["actor"], r["operation"], r["subject"]
+            )
+            for r in records
+        ]
+
+    def revision_at(self, account_id: str, moment: dt.datetime) -> int | None:
+        at = moment.astimezone(dt.UTC).isoformat(timespec="microseconds")
+        record = self._read(lambda tx: tx.run(cypher(Q.REVISION_AT), account=account_id, at=at).single())
+        return None if record is None else int(record["revision"])
+
+    def history_rows(self, account_id: str, revision: int) -> HistoryRows | None:
+        def work(tx: ManagedTransaction) -> HistoryRows | None:
+            heads = tx.run(cypher(Q.HISTORY_HEADS), account=account_id, to=revision).single(strict=True)
+            if heads["checkpoint"] is None:
+                return None
+            checkpoint = int(heads["checkpoint"])
+            base: list[Entry] = []
+            for record in tx.run(
+                cypher(Q.HISTORY_CHUNKS), account=account_id, checkpoint=True, first=checkpoint, last=checkpoint
+            ):
+                base.extend(unchunked(record["entries"]))
+            deltas: dict[int, list[Entry]] = {}
+            for record in tx.run(
+                cypher(Q.HISTORY_CHUNKS), account=account_id, checkpoint=False, first=checkpoint + 1, last=revision
+            ):
+                deltas.setdefault(int(record["revision"]), []).extend(unchunked(record["entries"]))
+            return HistoryRows(checkpoint, base, sorted(deltas.items()), [int(r) for r in heads["revisions"]])
+
+        return self._read(work)
+
+    def history_since_checkpoint(self, account_id: str) -> tuple[int | None, int]:
+        record = self._read(
+            lambda tx: tx.run(cypher(Q.HISTORY_HEADS), account=account_id, to=_NO_REVISION).single(strict=True)
+        )
+        checkpoint = record["checkpoint"]
+        return (None if checkpoint is None else int(checkpoint)), int(record["items"])
+
+    def write_checkpoint(self, account_id: str, revision: int, entries: Sequence[Entry]) -> None:
+        self._write(lambda tx: tx.run(cypher(Q.DROP_CHECKPOINT), account=account_id, revision=revision).consume())
+        chunks = chunked(entries, checkpoint=True)
+        per_batch = max(1, self._batch // CHUNK_ENTRIES)
+        for start in range(0, len(chunks), per_batch):
+            batch = chunks[start : start + per_batch]
+            self._write(
+                lambda tx, b=batch: tx.run(  # type: ignore[misc]
+                    cypher(Q.ADD_CHECKPOINT), account=account_id, revision=revision, chunks=b
+                ).consume()
+            )
+        self._write(lambda tx: tx.run(cypher(Q.MARK_CHECKPOINT), account=account_id, revision=revision).consume())
+
+    def prune_history(self, account_id: str, keep_from: int) -> int:
+        return self._prune(account_id, keep=keep_from, with_changes=True)
+
+    def _prune(self, account_id: str, *, keep: int, with_changes: bool) -> int:
+        total = 0
+        while True:
+            deleted = self._write(
+                lambda tx: int(
+                    tx.run(
+                        cypher(Q.PRUNE_HISTORY_BATCH),
+                        account=account_id,
+                        keep=keep,
+                        with_changes=with_changes,
+                        limit=DELETE_BATCH,
+                    ).single(strict=True)["deleted"]
+                )
+            )
+            total += deleted
+            if deleted < DELETE_BATCH:
+                return total
 
     def close(self) -> None:
         self._driver.close()

@@ -62,6 +62,21 @@ class Q(StrEnum):
     REMOVE_RELATIONSHIP = "remove_relationship"
     REMOVE_COMPETITOR_RELATIONSHIP = "remove_competitor_relationship"
     BEST_PATHS = "best_paths"
+    # history (powermap.store.history)
+    SCHEMA_HISTORY_HEAD_INDEX = "schema_history_head_index"
+    SCHEMA_HISTORY_CHUNK_INDEX = "schema_history_chunk_index"
+    RECORD_HISTORY = "record_history"
+    STAGE_HISTORY = "stage_history"
+    COMMIT_HISTORY = "commit_history"
+    CHECK_IMPORT = "check_import"
+    LIST_CHANGES = "list_changes"
+    REVISION_AT = "revision_at"
+    HISTORY_HEADS = "history_heads"
+    HISTORY_CHUNKS = "history_chunks"
+    ADD_CHECKPOINT = "add_checkpoint"
+    MARK_CHECKPOINT = "mark_checkpoint"
+    DROP_CHECKPOINT = "drop_checkpoint"
+    PRUNE_HISTORY_BATCH = "prune_history_batch"
 
 
 SCHEMA = tuple(q for q in Q if q.value.startswith("schema_"))

@@ -15,6 +15,7 @@ import sqlite3
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +37,7 @@ from powermap.model import (
     Node,
     NodeKind,
 )
+from powermap.model.diff import Entry
 from powermap.store.base import (
     AccountSummary,
     Change,
@@ -45,6 +47,7 @@ from powermap.store.base import (
     not_found_for_edge,
     not_found_for_node,
 )
+from powermap.store.history import ChangeRecord, HistoryRows
 
 SCHEMA_VERSION = 1
 _PROGRESS_BATCH = 5_000
@@ -93,6 +96,26 @@ CREATE TABLE IF NOT EXISTS changes (
     subject TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS changes_by_account ON changes (account_id, seq);
+-- History (powermap.store.history): one head per revision that recorded it, and its items (the
+-- delta, and at some revisions a checkpoint of the whole map), one row per item in contract shape.
+CREATE TABLE IF NOT EXISTS history_heads (
+    account_id TEXT NOT NULL,
+    revision INTEGER NOT NULL,
+    items INTEGER NOT NULL,
+    checkpoint INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (account_id, revision)
+);
+CREATE TABLE IF NOT EXISTS history_items (
+    account_id TEXT NOT NULL,
+    revision INTEGER NOT NULL,
+    checkpoint INTEGER NOT NULL,
+    seq INTEGER NOT NULL,
+    list TEXT NOT NULL,
+    key TEXT NOT NULL,
+    before TEXT,
+    after TEXT,
+    PRIMARY KEY (account_id, revision, checkpoint, seq)
+);
 """
 
 
@@ -185,6 +208,16 @@ class SQLiteStore(Store):
             "INSERT INTO changes (account_id, revision, at, actor, operation, subject) VALUES (?, ?, ?, ?, ?, ?)",
             (account_id, revision, at, change.actor, change.operation, change.subject),
         )
+        delta = change.history
+        if delta is None:
+            return
+        conn.execute(
+            "INSERT INTO history_heads (account_id, revision, items, checkpoint) VALUES (?, ?, ?, ?)",
+            (account_id, revision, len(delta.entries), int(delta.checkpoint is not None)),
+        )
+        _insert_items(conn, account_id, revision, 0, delta.entries)
+        if delta.checkpoint is not None:
+            _insert_items(conn, account_id, revision, 1, delta.checkpoint)
 
     @staticmethod
     def _next_position(conn: sqlite3.Connection, table: str, account_id: str, kind: str | None = None) -> int:
@@ -207,7 +240,14 @@ class SQLiteStore(Store):
                 "INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
             )
 
-    def put_map(self, account_map: AccountMap, change: Change, *, on_progress: ProgressCallback | None = None) -> int:
+    def put_map(
+        self,
+        account_map: AccountMap,
+        change: Change,
+        *,
+        on_progress: ProgressCallback | None = None,
+        expected_revision: int | None = None,
+    ) -> int:
         account_id = account_map.account.id
         batches: list[tuple[str, list[tuple[Any, ...]]]] = [
             (
@@ -235,7 +275,16 @@ class SQLiteStore(Store):
         done = 0
         with self._transaction(write=True) as conn:
             row = conn.execute("SELECT revision, created_at FROM accounts WHERE id = ?", (account_id,)).fetchone()
-            revision = 1 if row is None else int(row[0]) + 1
+            current = 0 if row is None else int(row[0])
+            if expected_revision is not None and current != expected_revision:
+                raise ConflictError(
+                    f"account {account_id!r} changed meanwhile (revision {current}, expected {expected_revision});"
+                    " read it again and retry"
+                )
+            if row is None:  # a re-created account goes on from its last recorded revision: revisions never repeat
+                last = conn.execute("SELECT MAX(revision) FROM changes WHERE account_id = ?", (account_id,)).fetchone()
+                current = int(last[0] or 0)
+            revision = current + 1
             now = _now()
             created = now if row is None else row[1]
             if row is not None:
@@ -309,7 +358,10 @@ class SQLiteStore(Store):
             if row is None:
                 raise AccountNotFoundError(account_id)
             conn.execute("DELETE FROM accounts WHERE id = ?", (account_id,))
-            self._record(conn, account_id, int(row[0]) + 1, _now(), change)
+            # The map's history goes with it (the change log stays: who deleted it, and when).
+            conn.execute("DELETE FROM history_items WHERE account_id = ?", (account_id,))
+            conn.execute("DELETE FROM history_heads WHERE account_id = ?", (account_id,))
+            self._record(conn, account_id, int(row[0]) + 1, _now(), replace(change, history=None))
 
     def update_account(self, account: Account, change: Change, *, expected_revision: int) -> int:
         def apply(conn: sqlite3.Connection) -> None:
@@ -428,6 +480,141 @@ class SQLiteStore(Store):
 
         return self._edit(account_id, change, expected_revision, apply)
 
+    # -- history ---------------------------------------------------------------------------------
+
+    def list_changes(
+        self, account_id: str, *, limit: int | None = None, before_revision: int | None = None
+    ) -> list[ChangeRecord]:
+        with self._transaction(write=False) as conn:
+            rows = conn.execute(
+                "SELECT revision, at, actor, operation, subject FROM changes WHERE account_id = ? "
+                "AND (? IS NULL OR revision < ?) ORDER BY seq DESC LIMIT ?",
+                (account_id, before_revision, before_revision, -1 if limit is None else limit),
+            ).fetchall()
+        return [
+            ChangeRecord(int(r), dt.datetime.fromisoformat(at), actor, op, subject)
+            for r, at, actor, op, subject in rows
+        ]
+
+    def revision_at(self, account_id: str, moment: dt.datetime) -> int | None:
+        at = moment.astimezone(dt.UTC).isoformat(timespec="microseconds")
+        with self._transaction(write=False) as conn:
+            row = conn.execute(
+                "SELECT revision FROM changes WHERE account_id = ? AND at <= ? ORDER BY seq DESC LIMIT 1",
+                (account_id, at),
+            ).fetchone()
+        return None if row is None else int(row[0])
+
+    def history_rows(self, account_id: str, revision: int) -> HistoryRows | None:
+        with self._transaction(write=False) as conn:
+            (checkpoint,) = conn.execute(
+                "SELECT MAX(revision) FROM history_heads WHERE account_id = ? AND checkpoint = 1 AND revision <= ?",
+                (account_id, revision),
+            ).fetchone()
+            if checkpoint is None:
+                return None
+            base = [
+                _entry(name, key, None, after)
+                for name, key, after in conn.execute(
+                    "SELECT list, key, after FROM history_items "
+                    "WHERE account_id = ? AND revision = ? AND checkpoint = 1 ORDER BY seq",
+                    (account_id, checkpoint),
+                )
+            ]
+            deltas: dict[int, list[Entry]] = {}
+            for rev, name, key, before, after in conn.execute(
+                "SELECT revision, list, key, before, after FROM history_items "
+                "WHERE account_id = ? AND checkpoint = 0 AND revision > ? AND revision <= ? ORDER BY revision, seq",
+                (account_id, checkpoint, revision),
+            ):
+                deltas.setdefault(int(rev), []).append(_entry(name, key, before, after))
+            heads = [
+                int(r)
+                for (r,) in conn.execute(
+                    "SELECT revision FROM history_heads WHERE account_id = ? AND revision > ? AND revision <= ?",
+                    (account_id, checkpoint, revision),
+                )
+            ]
+        return HistoryRows(int(checkpoint), base, sorted(deltas.items()), heads)
+
+    def history_since_checkpoint(self, account_id: str) -> tuple[int | None, int]:
+        with self._transaction(write=False) as conn:
+            (checkpoint,) = conn.execute(
+                "SELECT MAX(revision) FROM history_heads WHERE account_id = ? AND checkpoint = 1", (account_id,)
+            ).fetchone()
+            (items,) = conn.execute(
+                "SELECT COALESCE(SUM(items), 0) FROM history_heads WHERE account_id = ? AND revision > ?",
+                (account_id, -1 if checkpoint is None else checkpoint),
+            ).fetchone()
+        return (None if checkpoint is None else int(checkpoint)), int(items)
+
+    def write_checkpoint(self, account_id: str, revision: int, entries: Sequence[Entry]) -> None:
+        with self._transaction(write=True) as conn:
+            conn.execute(
+                "DELETE FROM history_items WHERE account_id = ? AND revision = ? AND checkpoint = 1",
+                (account_id, revision),
+            )
+            _insert_items(conn, account_id, revision, 1, entries)
+            conn.execute(
+                "INSERT INTO history_heads (account_id, revision, items, checkpoint) VALUES (?, ?, 0, 1) "
+                "ON CONFLICT (account_id, revision) DO UPDATE SET checkpoint = 1",
+                (account_id, revision),
+            )
+
+    def prune_history(self, account_id: str, keep_from: int) -> int:
+        with self._transaction(write=True) as conn:
+            gone = conn.execute(
+                "DELETE FROM history_items WHERE account_id = ? "
+                "AND (revision < ? OR (revision = ? AND checkpoint = 0))",
+                (account_id, keep_from, keep_from),
+            ).rowcount
+            gone += conn.execute(
+                "DELETE FROM history_heads WHERE account_id = ? AND revision < ?", (account_id, keep_from)
+            ).rowcount
+            gone += conn.execute(
+                "DELETE FROM changes WHERE account_id = ? AND revision < ?", (account_id, keep_from)
+            ).rowcount
+        return int(gone)
+
     def close(self) -> None:
         with self._lock:
             self._conn.close()
+
+
+def _insert_items(
+    conn: sqlite3.Connection, account_id: str, revision: int, checkpoint: int, entries: Sequence[Entry]
+) -> None:
+    conn.executemany(
+        "INSERT INTO history_items (account_id, revision, checkpoint, seq, list, key, before, after) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            (
+                account_id,
+                revision,
+                checkpoint,
+                seq,
+                e.list,
+                _json(list(e.key)),
+                _json_or_null(e.before),
+                _json_or_null(e.after),
+            )
+            for seq, e in enumerate(entries)
+        ),
+    )
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _json_or_null(value: Any) -> str | None:
+    return None if value is None else _json(value)
+
+
+def _entry(name: str, key: str, before: str | None, after: str | None) -> Entry:
+    return Entry(
+        name,
+        tuple(json.loads(key)),
+        None if before is None else json.loads(before),
+        None if after is None else json.loads(after),
+    )
