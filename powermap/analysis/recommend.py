@@ -45,6 +45,7 @@ from typing import Any, TypedDict
 import networkx as nx
 
 from powermap.analysis.coverage import COVERED_FROM
+from powermap.analysis.effects import BLOCK_STEP, FIRST_CONTACT, KIND_EFFECTS
 from powermap.analysis.forecast import own_lean, sensitivities
 from powermap.analysis.paths import IntroPath, best_path
 from powermap.analysis.power import power as compute_power
@@ -53,14 +54,13 @@ from powermap.graph import our_strength, strongest_competitor, ties
 from powermap.model import ActivityKind, DecisionRole, Level, Stance, TeamRole
 
 POOL = 40
-FIRST_CONTACT = 0.25
-UPGRADE_STEP = 0.2
-EXECUTIVE_STEP = 0.3
-SUMMIT_STEP = 0.15
-VISIT_STEP = 0.1
-SEMINAR_STEP = 0.1
-BLOCK_STEP = 0.25
-TURNAROUND_STEP = 0.1
+# The simulated steps are the documented effects of each kind when it is logged (one table).
+UPGRADE_STEP = KIND_EFFECTS[ActivityKind.RELATIONSHIP_UPGRADE].step
+EXECUTIVE_STEP = KIND_EFFECTS[ActivityKind.EXECUTIVE_ENGAGEMENT].step
+SUMMIT_STEP = KIND_EFFECTS[ActivityKind.SUMMIT].step
+VISIT_STEP = KIND_EFFECTS[ActivityKind.SITE_VISIT].step
+SEMINAR_STEP = KIND_EFFECTS[ActivityKind.TOPIC_SEMINAR].step
+TURNAROUND_STEP = KIND_EFFECTS[ActivityKind.ATTITUDE_TURNAROUND].step
 _EVALUATORS = {DecisionRole.DECISION_MAKER, DecisionRole.TECHNICAL_EVALUATOR, DecisionRole.BUSINESS_EVALUATOR}
 _KIND_ORDER = list(ActivityKind)
 

@@ -1,0 +1,337 @@
+"""The network drawn on the map: vis-network nodes and edges of an account, and the layout options.
+
+Nodes are stakeholders (dots, sized by power, coloured by stance), our team members (boxes) and
+competitors (diamonds); ids are namespaced by kind (:func:`node_id`) since the contract lets lists
+share ids. Edges are the map's four kinds of line, styled by :mod:`viz.style`; an introduction path
+given to :func:`build_network` is drawn last, thick and amber. The nodes and edges are made with
+:class:`pyvis.network.Network` (the project's visualisation stack); only its data is used, not its
+page template (which pulls Bootstrap and tom-select from CDNs).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from itertools import pairwise
+from typing import Any, Final
+
+from pyvis.network import Network
+
+from powermap.graph import REPORTING_TIE, build_graph
+from powermap.model import AccountMap, EdgeKind, NodeKind
+from viz import style
+from viz.page import FONT_FACE
+from viz.text import label, lines, mass, notes, stakeholder_tooltip, unit
+
+#: Kind of the extra edge drawn when two consecutive nodes of a highlighted path have no line.
+PATH_EDGE_KIND: Final = "path"
+
+
+def node_id(kind: NodeKind, raw_id: str) -> str:
+    """The id of a node in the page's data: namespaced by kind, as the contract lets lists share ids.
+
+    >>> node_id(NodeKind.MEMBER, "li")
+    'member:li'
+    """
+    return f"{kind.value}:{raw_id}"
+
+
+def checked_path(account_map: AccountMap, highlight_path: Sequence[str]) -> list[str]:
+    path = list(highlight_path)
+    if not path:
+        return path
+    members = {member.id for member in account_map.team}
+    stakeholders = {stakeholder.id for stakeholder in account_map.stakeholders}
+    account = account_map.account.id
+    if path[0] not in members:
+        raise ValueError(f"highlight_path[0]: no team member of account {account!r} has id {path[0]!r}")
+    for index, raw in enumerate(path[1:], start=1):
+        if raw not in stakeholders:
+            raise ValueError(f"highlight_path[{index}]: no stakeholder of account {account!r} has id {raw!r}")
+    return path
+
+
+def path_node_id(index: int, raw: str) -> str:
+    return node_id(NodeKind.MEMBER if index == 0 else NodeKind.STAKEHOLDER, raw)
+
+
+def path_name(account_map: AccountMap, index: int, raw: str) -> str:
+    nodes = account_map.team if index == 0 else account_map.stakeholders
+    return next(node.name for node in nodes if node.id == raw)
+
+
+def build_network(
+    account_map: AccountMap, powers: Mapping[str, float], path: Sequence[str]
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The vis-network nodes and edges of the map, ``path`` (checked by :func:`checked_path`) highlighted."""
+    graph = build_graph(account_map)
+    on_path = {path_node_id(index, raw) for index, raw in enumerate(path)}
+    net = Network(directed=True)
+    member_names = {member.id: member.name for member in account_map.team}
+    competitor_names = {competitor.id: competitor.name for competitor in account_map.competitors}
+
+    for stakeholder in account_map.stakeholders:
+        vis_id = node_id(NodeKind.STAKEHOLDER, stakeholder.id)
+        power = unit(powers.get(stakeholder.id, 0.0))
+        colour = style.STANCE_COLOURS[stakeholder.stance]
+        net.add_node(
+            vis_id,
+            label=label(stakeholder.name),
+            mass=mass(stakeholder.name),
+            shape=style.STAKEHOLDER_SHAPE,
+            size=round(style.SIZE_BASE + style.SIZE_PER_POWER * power, 2),
+            title=stakeholder_tooltip(stakeholder, power, graph, member_names, competitor_names),
+            **_node_look(colour, vis_id in on_path),
+            kind=NodeKind.STAKEHOLDER.value,
+            ref=stakeholder.id,
+            name=stakeholder.name,
+            subtitle=stakeholder.title,
+            stance=stakeholder.stance.value,
+            power=round(power, 4),
+            onPath=vis_id in on_path,
+        )
+    for member in account_map.team:
+        vis_id = node_id(NodeKind.MEMBER, member.id)
+        rows = [member.name, member.title, f"Our team · {member.role.value}", f"Level: {member.level.value}"]
+        net.add_node(
+            vis_id,
+            label=label(member.name),
+            mass=mass(member.name),
+            shape=style.MEMBER_SHAPE,
+            title=lines(rows),
+            **_node_look(style.MEMBER_COLOUR, vis_id in on_path, label_inside=True),
+            kind=NodeKind.MEMBER.value,
+            ref=member.id,
+            name=member.name,
+            subtitle=member.title,
+            onPath=vis_id in on_path,
+        )
+    for competitor in account_map.competitors:
+        vis_id = node_id(NodeKind.COMPETITOR, competitor.id)
+        rows = [competitor.name, "Competitor", notes(competitor.notes)]
+        net.add_node(
+            vis_id,
+            label=label(competitor.name),
+            mass=mass(competitor.name),
+            shape=style.COMPETITOR_SHAPE,
+            size=style.COMPETITOR_SIZE,
+            title=lines(rows),
+            **_node_look(style.COMPETITOR_COLOUR, False),
+            kind=NodeKind.COMPETITOR.value,
+            ref=competitor.id,
+            name=competitor.name,
+            subtitle="",
+            onPath=False,
+        )
+
+    for edge in _edges(account_map, path, member_names, competitor_names):
+        source, target = edge.pop("from"), edge.pop("to")
+        net.add_edge(source, target, **edge)
+    nodes, edges, *_ = net.get_network_data()
+    return nodes, edges
+
+
+def _edges(
+    account_map: AccountMap,
+    path: Sequence[str],
+    member_names: Mapping[str, str],
+    competitor_names: Mapping[str, str],
+) -> list[dict[str, Any]]:
+    """Every line of the map as vis edge options; the path's lines last, in path order (drawn on top).
+
+    A line on the path has ``onPath`` true and ``pathStep`` its step (0 from the team member);
+    every other line has ``pathStep`` null.
+    """
+    names = {stakeholder.id: stakeholder.name for stakeholder in account_map.stakeholders}
+    on_path = _path_lines(account_map, path)
+    edges: list[dict[str, Any]] = []
+    seen_pairs: dict[frozenset[str], int] = {}
+
+    def add(kind: EdgeKind, index: int, source: str, target: str, *, weight: float, text: list[str]) -> None:
+        look = style.EDGE_STYLES[kind]
+        marked = (kind, index) in on_path
+        step = on_path.index((kind, index)) if marked else None
+        curve = 0
+        if kind.source_kind is NodeKind.STAKEHOLDER:  # a second line between two people curves aside
+            pair = frozenset((source, target))
+            curve = seen_pairs.get(pair, 0)
+            seen_pairs[pair] = curve + 1
+        width = look.base_width + look.per_unit * weight
+        edges.append(
+            {
+                "id": f"{kind.value}:{index}",
+                "from": node_id(kind.source_kind, source),
+                "to": node_id(kind.target_kind, target),
+                "kind": kind.value,
+                "onPath": marked,
+                "pathStep": step,
+                "title": lines([*text, "On the introduction path" if marked else ""]),
+                "width": round(max(width, style.PATH_WIDTH) if marked else width, 2),
+                "color": _edge_colour(style.PATH_COLOUR if marked else look.colour),
+                "dashes": look.dashes and not marked,
+                "arrows": _arrows(look.arrow),
+                "shadow": marked,
+                **({"smooth": {"enabled": True, "type": "curvedCW", "roundness": 0.3 * curve}} if curve else {}),
+            }
+        )
+
+    for index, line in enumerate(account_map.reports_to):
+        add(
+            EdgeKind.REPORTS_TO,
+            index,
+            line.source,
+            line.target,
+            weight=0.0,
+            text=[f"{names[line.source]} reports to {names[line.target]}"],
+        )
+    for index, influence in enumerate(account_map.influences):
+        add(
+            EdgeKind.INFLUENCES,
+            index,
+            influence.source,
+            influence.target,
+            weight=influence.weight,
+            text=[f"{names[influence.source]} influences {names[influence.target]}", f"Weight: {influence.weight:.2f}"],
+        )
+    for index, rel in enumerate(account_map.relationships):
+        contact = f"Last contact: {rel.last_contact.isoformat()}" if rel.last_contact else ""
+        add(
+            EdgeKind.RELATIONSHIP,
+            index,
+            rel.source,
+            rel.target,
+            weight=rel.strength,
+            text=[
+                f"{member_names[rel.source]} → {names[rel.target]}",
+                f"Our relationship, strength {rel.strength:.2f}",
+                contact,
+            ],
+        )
+    for index, crel in enumerate(account_map.competitor_relationships):
+        add(
+            EdgeKind.COMPETITOR_RELATIONSHIP,
+            index,
+            crel.source,
+            crel.target,
+            weight=crel.strength,
+            text=[
+                f"{competitor_names[crel.source]} → {names[crel.target]}",
+                f"Competitor relationship, strength {crel.strength:.2f}",
+            ],
+        )
+
+    # A path computed on other data may step where this map has no line: draw that step on its own.
+    missing = [(position, line) for position, line in enumerate(on_path) if line[0] == PATH_EDGE_KIND]
+    for index, (position, (_, source, target, source_kind)) in enumerate(missing):
+        source_name = member_names[source] if source_kind == NodeKind.MEMBER.value else names[source]
+        edges.append(
+            {
+                "id": f"{PATH_EDGE_KIND}:{index}",
+                "from": node_id(NodeKind(source_kind), source),
+                "to": node_id(NodeKind.STAKEHOLDER, target),
+                "kind": PATH_EDGE_KIND,
+                "onPath": True,
+                "pathStep": position,
+                "title": lines([f"{source_name} → {names[target]}", "Introduction step (no line in this map)"]),
+                "width": style.PATH_WIDTH,
+                "color": _edge_colour(style.PATH_COLOUR),
+                "dashes": True,
+                "arrows": _arrows(True),
+                "shadow": True,
+            }
+        )
+    return sorted(edges, key=lambda edge: -1 if edge["pathStep"] is None else int(edge["pathStep"]))
+
+
+def _path_lines(account_map: AccountMap, path: Sequence[str]) -> list[tuple[Any, ...]]:
+    """The one line drawn for each step of the path, as ``(kind, index)`` into the map's lists.
+
+    The first step is the member's relationship; each further step is the line that gives the tie
+    its strength by the contract (the heaviest influence either way, or the reporting line at 0.5),
+    ties going to an influence line, then to the line pointing along the path. A step with no line
+    at all becomes ``("path", source, target, source_kind)``.
+    """
+    chosen: list[tuple[Any, ...]] = []
+    if len(path) > 1:
+        member, first = path[0], path[1]
+        found = [
+            (EdgeKind.RELATIONSHIP, index)
+            for index, rel in enumerate(account_map.relationships)
+            if (rel.source, rel.target) == (member, first)
+        ]
+        chosen += found or [(PATH_EDGE_KIND, member, first, NodeKind.MEMBER.value)]
+    for a, b in pairwise(path[1:]):
+        candidates: list[tuple[tuple[float, int, int], tuple[Any, ...]]] = []
+        for index, line in enumerate(account_map.reports_to):
+            if {line.source, line.target} == {a, b}:
+                candidates.append(((REPORTING_TIE, 0, int(line.source == a)), (EdgeKind.REPORTS_TO, index)))
+        for index, influence in enumerate(account_map.influences):
+            if {influence.source, influence.target} == {a, b}:
+                rank = (influence.weight, 1, int(influence.source == a))
+                candidates.append((rank, (EdgeKind.INFLUENCES, index)))
+        best = max(candidates, default=None, key=lambda candidate: candidate[0])
+        chosen.append(best[1] if best else (PATH_EDGE_KIND, a, b, NodeKind.STAKEHOLDER.value))
+    return chosen
+
+
+def _node_look(colour: style.NodeColour, on_path: bool, *, label_inside: bool = False) -> dict[str, Any]:
+    """Colours, border and font of a node; a label drawn outside the shape gets a white halo."""
+    border = style.PATH_COLOUR if on_path else colour.border
+    return {
+        "color": {
+            "background": colour.background,
+            "border": border,
+            "highlight": {"background": colour.background, "border": "#000000"},
+            "hover": {"background": colour.background, "border": "#000000"},
+        },
+        "borderWidth": style.PATH_BORDER_WIDTH if on_path else 2,
+        "borderWidthSelected": style.PATH_BORDER_WIDTH if on_path else 4,
+        "font": {
+            "color": colour.font,
+            "size": style.LABEL_SIZE,
+            "face": FONT_FACE,
+            "strokeWidth": 0 if label_inside else 4,
+            "strokeColor": "#ffffff",
+        },
+        "shadow": on_path,
+    }
+
+
+def _edge_colour(colour: str) -> dict[str, Any]:
+    return {"color": colour, "highlight": colour, "hover": colour, "inherit": False, "opacity": 1.0}
+
+
+def _arrows(enabled: bool) -> dict[str, Any]:
+    return {"to": {"enabled": enabled, "scaleFactor": 0.6}}
+
+
+def vis_options() -> dict[str, Any]:
+    """vis-network options: a seeded, stabilised force layout that the page freezes afterwards."""
+    return {
+        "autoResize": True,
+        "height": "100%",
+        "width": "100%",
+        "layout": {"randomSeed": 7, "improvedLayout": True},
+        "physics": {
+            "enabled": True,
+            "solver": "forceAtlas2Based",
+            "forceAtlas2Based": {
+                "gravitationalConstant": -90,
+                "centralGravity": 0.015,
+                "springLength": 110,
+                "springConstant": 0.05,
+                "damping": 0.5,
+                "avoidOverlap": 0.9,
+            },
+            "stabilization": {"enabled": True, "iterations": 300, "updateInterval": 50, "fit": True},
+            "minVelocity": 0.75,
+        },
+        "interaction": {
+            "hover": True,
+            "tooltipDelay": 150,
+            "navigationButtons": False,
+            "keyboard": False,
+            "multiselect": False,
+        },
+        "nodes": {"font": {"face": FONT_FACE}},
+        "edges": {"smooth": {"enabled": False}, "selectionWidth": 2, "hoverWidth": 1},
+    }
