@@ -1,0 +1,95 @@
+"""Analyses of one account: power, coverage, gaps, forecast, introduction paths, recommendations."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from powermap.analysis.coverage import Gap, competitor_gaps, coverage
+from powermap.analysis.forecast import Forecast, decision_forecast
+from powermap.analysis.paths import IntroPath, introduction_paths
+from powermap.analysis.power import power, ranking
+from powermap.analysis.recommend import Recommendation, recommend
+from powermap.graph import build_graph
+from powermap.model import AccountMap
+from powermap.service.core import ServiceCore
+
+#: Digits kept in analysis output: enough to rank, few enough to read.
+DIGITS = 6
+
+
+def _r(value: float) -> float:
+    return round(value, DIGITS)
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """Everything the analyses say of one account, kept together for reports and maps."""
+
+    account_map: AccountMap
+    powers: dict[str, float]
+    highlight_path: list[str]
+
+
+class AnalysesService(ServiceCore):
+    """Read-only analyses of stored maps."""
+
+    def analysis(self, account_id: str, *, path_to: str | None = None) -> Analysis:
+        """The map with its power and, when asked, the best introduction path to one stakeholder."""
+        account_map = self.store.get_map(account_id)
+        graph = build_graph(account_map)
+        best = introduction_paths(graph, path_to, k=1) if path_to is not None else []
+        return Analysis(account_map, power(graph), best[0]["nodes"] if best else [])
+
+    def analyze(self, account_id: str) -> dict[str, Any]:
+        """Power, coverage, competitor gaps and decision forecast of an account."""
+        return self._analyze(self.store.get_map(account_id))
+
+    def analyze_with_names(self, account_id: str) -> tuple[dict[str, Any], dict[str, str]]:
+        """:meth:`analyze` and the stakeholders' display names, from one read of the map (for people)."""
+        account_map = self.store.get_map(account_id)
+        return self._analyze(account_map), {s.id: s.name for s in account_map.stakeholders}
+
+    def _analyze(self, account_map: AccountMap) -> dict[str, Any]:
+        account_id = account_map.account.id
+        graph = build_graph(account_map)
+        powers = power(graph)
+        forecast: Forecast = decision_forecast(graph, powers)
+        gaps: list[Gap] = competitor_gaps(graph)
+        return {
+            "account": account_id,
+            "power": {s: _r(p) for s, p in ranking(powers)},
+            "coverage": _r(coverage(graph, powers)),
+            "gaps": [
+                {**gap, "ours": _r(gap["ours"]), "theirs": _r(gap["theirs"]), "gap": _r(gap["gap"])} for gap in gaps
+            ],
+            "forecast": {
+                **forecast,
+                "support_index": _r(forecast["support_index"]),
+                "decision_makers": [
+                    {**dm, "power": _r(dm["power"]), "own_lean": _r(dm["own_lean"]), "lean": _r(dm["lean"])}
+                    for dm in forecast["decision_makers"]
+                ],
+            },
+        }
+
+    def paths(self, account_id: str, target: str, *, member: str | None = None, k: int = 3) -> dict[str, Any]:
+        """The k best introduction paths to a stakeholder, best first."""
+        graph = build_graph(self.store.get_map(account_id))
+        found: list[IntroPath] = introduction_paths(graph, target, k=k, member=member)
+        return {
+            "account": account_id,
+            "target": target,
+            "paths": [{"strength": _r(p["strength"]), "nodes": p["nodes"]} for p in found],
+        }
+
+    def recommend(self, account_id: str, *, limit: int = 10) -> dict[str, Any]:
+        """Ranked activities to run next."""
+        graph = build_graph(self.store.get_map(account_id))
+        found: list[Recommendation] = recommend(graph, limit=limit)
+        return {
+            "account": account_id,
+            "recommendations": [
+                {**r, "expected_gain": _r(r["expected_gain"]), "coverage_gain": _r(r["coverage_gain"])} for r in found
+            ],
+        }

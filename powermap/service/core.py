@@ -1,0 +1,91 @@
+"""What every topic of the service shares: the store, the actor, and the edit loop.
+
+Edits follow one pattern: read a snapshot, apply the edit to its document, validate the whole
+document against the contract (so an edit is refused with the same messages as an import), then hand
+the store the fine-grained write together with the snapshot's revision. If someone else wrote in
+between, the store refuses and the edit is tried again on a fresh snapshot.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from pydantic import ValidationError
+
+from powermap.errors import ConflictError, InvalidMapError, Problem
+from powermap.model import EDGE_MODELS, AccountMap, EdgeKind, item_problems, parse_account_map
+from powermap.store.base import Store
+
+EDIT_ATTEMPTS = 40
+EDIT_BACKOFF_CAP_S = 0.25
+_NOUNS = {
+    "stakeholders": "stakeholder",
+    "team": "member",
+    "competitors": "competitor",
+    "reports_to": "reports_to",
+    "influences": "influence",
+    "relationships": "relationship",
+    "competitor_relationships": "competitor_relationship",
+    "activities": "activity",
+}
+
+
+class ServiceCore:
+    """The state every topic works on: one store and who is acting. Topics subclass this."""
+
+    def __init__(self, store: Store, *, actor: str = "cli") -> None:
+        self.store = store
+        self.actor = actor
+
+    @staticmethod
+    def _check_item(model: type[Any], list_name: str, data: Mapping[str, Any]) -> None:
+        """Refuse a malformed item before touching the store, naming the field and the item's id."""
+        noun = _NOUNS[list_name]
+        if not isinstance(data, Mapping):
+            raise InvalidMapError([Problem(noun, None, "must be an object")])
+        try:
+            model.model_validate(data)
+        except ValidationError as error:
+            raise InvalidMapError(item_problems(error, list_name, data, noun)) from None
+
+    def _edit(
+        self,
+        account_id: str,
+        mutate: Callable[[dict[str, Any]], None],
+        write: Callable[[AccountMap, int], int],
+    ) -> AccountMap:
+        for attempt in range(EDIT_ATTEMPTS):
+            snapshot = self.store.read(account_id)
+            document = snapshot.account_map.to_document()
+            mutate(document)
+            account_map = parse_account_map(document)
+            try:
+                write(account_map, snapshot.revision)
+            except ConflictError:
+                if attempt == EDIT_ATTEMPTS - 1:
+                    raise
+                # Someone wrote first: back off a random, growing moment so busy writers spread out.
+                time.sleep(random.uniform(0.0, min(EDIT_BACKOFF_CAP_S, 0.002 * 2**attempt)))  # noqa: S311
+                continue
+            return account_map
+        raise AssertionError("unreachable")  # pragma: no cover
+
+
+def upsert(items: list[dict[str, Any]], same: Callable[[dict[str, Any]], bool], data: Mapping[str, Any]) -> None:
+    """Replace the item ``same`` picks, in place, or append ``data`` as a new last item."""
+    index = next((i for i, item in enumerate(items) if same(item)), None)
+    if index is None:
+        items.append(dict(data))
+    else:
+        items[index] = dict(data)
+
+
+def edge_fields(kind: EdgeKind) -> tuple[str, str]:
+    """The document's field names of a line's two ends (``from``/``to``, ``member``/``stakeholder``...)."""
+    model = EDGE_MODELS[kind]
+    source = model.model_fields["source"].alias or "source"
+    target = model.model_fields["target"].alias or "target"
+    return source, target
