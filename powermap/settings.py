@@ -20,6 +20,14 @@ class Settings(BaseSettings):
     sqlite_busy_timeout_s: float = Field(default=30.0, gt=0, description="How long a SQLite writer waits")
     import_batch_size: int = Field(default=5_000, ge=1, description="Rows per UNWIND batch on import")
     actor: str = Field(default="cli", description="Who is recorded as the author of changes")
+    # -- history and time (issue 8) --
+    history_checkpoint_ratio: float = Field(
+        default=1.0, gt=0, description="Keep a checkpoint once the items changed since the last exceed this x map size"
+    )
+    history_retention_days: int | None = Field(
+        default=None, ge=1, description="`powermap history prune` drops history older than this many days"
+    )
+    fading_days: int = Field(default=90, ge=1, description="A relationship untouched this many days is fading")
 
 
 @lru_cache(maxsize=1)

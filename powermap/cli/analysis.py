@@ -11,19 +11,30 @@ from rich.table import Table
 from rich.text import Text
 
 from powermap.cli.app import app
-from powermap.cli.common import AccountArg, JsonOption, StoreOption, open_service, out, print_json, write_text
+from powermap.cli.common import (
+    AccountArg,
+    AsOfOption,
+    JsonOption,
+    StoreOption,
+    open_service,
+    out,
+    print_json,
+    write_text,
+)
 from powermap.service import PowermapService
 
 
 @app.command("analyze")
-def analyze_command(account: AccountArg, store: StoreOption = None, as_json: JsonOption = False) -> None:
+def analyze_command(
+    account: AccountArg, store: StoreOption = None, as_json: JsonOption = False, as_of: AsOfOption = None
+) -> None:
     """Power ranking, coverage, competitor gaps and the decision forecast."""
     with open_service(store) as service:
         names: dict[str, str] = {}
         if as_json:
-            report = service.analyze(account)
+            report = service.analyze(account, as_of=as_of)
         else:
-            report, names = service.analyze_with_names(account)
+            report, names = service.analyze_with_names(account, as_of=as_of)
     if as_json:
         print_json(report)
         return
@@ -38,10 +49,11 @@ def paths_command(
     k: Annotated[int, typer.Option("-k", min=1, max=100, help="How many paths.")] = 3,
     store: StoreOption = None,
     as_json: JsonOption = False,
+    as_of: AsOfOption = None,
 ) -> None:
     """The best introduction paths from our team to a stakeholder, best first."""
     with open_service(store) as service:
-        report = service.paths(account, to, member=member, k=k)
+        report = service.paths(account, to, member=member, k=k, as_of=as_of)
     if as_json:
         print_json(report)
         return
@@ -57,10 +69,11 @@ def recommend_command(
     limit: Annotated[int, typer.Option("--limit", min=1, max=500, help="How many activities.")] = 10,
     store: StoreOption = None,
     as_json: JsonOption = False,
+    as_of: AsOfOption = None,
 ) -> None:
     """Ranked activities to run next, each with target, lead, path, reason and expected gain."""
     with open_service(store) as service:
-        report = service.recommend(account, limit=limit)
+        report = service.recommend(account, limit=limit, as_of=as_of)
     if as_json:
         print_json(report)
         return
@@ -76,20 +89,23 @@ def map_command(
         typer.Option("--highlight-path-to", help="Highlight the best introduction path to this stakeholder."),
     ] = None,
     store: StoreOption = None,
+    as_of: AsOfOption = None,
 ) -> None:
     """Write the account's interactive power map: one HTML file that works offline."""
     with open_service(store) as service:
-        write_map(service, account, output, highlight)
+        write_map(service, account, output, highlight, as_of=as_of)
     out.print(f"wrote {output}", markup=False)
 
 
 # -- presentation ----------------------------------------------------------------------------------------
 
 
-def write_map(service: PowermapService, account: str, output: Path, highlight: str | None) -> None:
+def write_map(
+    service: PowermapService, account: str, output: Path, highlight: str | None, *, as_of: str | None = None
+) -> None:
     from viz import render_map
 
-    analysis = service.analysis(account, path_to=highlight)
+    analysis = service.analysis(account, path_to=highlight, as_of=as_of)
     write_text(output, render_map(analysis.account_map, analysis.powers, highlight_path=analysis.highlight_path))
 
 

@@ -16,6 +16,7 @@ from rich.text import Text
 from powermap.cli.app import app, db_app
 from powermap.cli.common import (
     AccountArg,
+    AsOfOption,
     JsonOption,
     StoreOption,
     err,
@@ -26,6 +27,7 @@ from powermap.cli.common import (
     read_document,
     write_text,
 )
+from powermap.cli.history import describe_changes
 from powermap.store import redact
 
 
@@ -40,10 +42,26 @@ def import_command(
     with open_service(store) as service, progress("importing", enabled=not as_json) as on_progress:
         result = service.import_map(document, on_progress=on_progress)
     if as_json:
-        print_json({"account": result.account, "revision": result.revision, "counts": result.counts})
-    else:
-        counts = ", ".join(f"{n} {name}" for name, n in result.counts.items() if n)
-        out.print(f"imported account {escape(repr(result.account))} (revision {result.revision}): {counts}")
+        print_json(
+            {
+                "account": result.account,
+                "revision": result.revision,
+                "counts": result.counts,
+                "changed": result.changed,
+                "changes": result.changes,
+            }
+        )
+        return
+    counts = ", ".join(f"{n} {name}" for name, n in result.counts.items() if n)
+    if not result.changed:
+        out.print(
+            f"account {escape(repr(result.account))} already holds this map: nothing changed "
+            f"(still revision {result.revision})"
+        )
+        return
+    out.print(f"imported account {escape(repr(result.account))} (revision {result.revision}): {counts}")
+    if not result.created:
+        out.print(f"  changed against the map it replaced: {describe_changes(result.changes)}", markup=False)
 
 
 @app.command("export")
@@ -51,10 +69,11 @@ def export_command(
     account: AccountArg,
     output: Annotated[Path | None, typer.Option("-o", "--output", help="File to write (default: stdout).")] = None,
     store: StoreOption = None,
+    as_of: AsOfOption = None,
 ) -> None:
     """Export an account map as a powermap/v1 JSON document (YAML if the file ends in .yaml)."""
     with open_service(store) as service:
-        document = service.export_map(account)
+        document = service.export_map(account, as_of=as_of)
     if output is not None and output.suffix.lower() in {".yaml", ".yml"}:
         text = yaml.safe_dump(document, allow_unicode=True, sort_keys=False)
     else:

@@ -27,7 +27,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from powermap.model.contract import LIST_BY_NAME, LISTS, ListSpec
+from powermap.model.contract import LIST_BY_NAME, LISTS, AccountMap, ContractModel, ListSpec
 
 #: The name the account record goes by in a diff, beside the contract's list names.
 ACCOUNT = "account"
@@ -122,6 +122,53 @@ def diff_documents(before: Mapping[str, Any] | None, after: Mapping[str, Any] | 
     for spec in LISTS:
         entries.extend(diff_items(spec, _items(before, spec.name), _items(after, spec.name)))
     return MapDiff(tuple(entries))
+
+
+def diff_maps(before: AccountMap | None, after: AccountMap | None) -> MapDiff:
+    """:func:`diff_documents` of two maps, dumping only the items that differ (fast on large maps)."""
+    entries: list[Entry] = []
+    old_account = before.account if before is not None else None
+    new_account = after.account if after is not None else None
+    if old_account != new_account:
+        entries.append(Entry(ACCOUNT, (), _dump(old_account), _dump(new_account)))
+    for spec in LISTS:
+        old: Sequence[ContractModel] = getattr(before, spec.name, ()) if before is not None else ()
+        new: Sequence[ContractModel] = getattr(after, spec.name, ()) if after is not None else ()
+        # An edit touches few items: diff only what lies between the common head and the common tail
+        # (items there are equal, so their keys cannot appear in the middle of the other side).
+        head = 0
+        while head < len(old) and head < len(new) and old[head] == new[head]:
+            head += 1
+        tail = 0
+        while tail < len(old) - head and tail < len(new) - head and old[-1 - tail] == new[-1 - tail]:
+            tail += 1
+        old = old[head : len(old) - tail]
+        new = new[head : len(new) - tail]
+        if not old and not new:
+            continue
+        attrs = _key_attrs(spec)
+        later = {tuple(getattr(item, a) for a in attrs): item for item in new}
+        kept = set()
+        for item in old:
+            key = tuple(getattr(item, a) for a in attrs)
+            kept.add(key)
+            match = later.get(key)
+            if match is None:
+                entries.append(Entry(spec.name, key, _dump(item), None))
+            elif match != item:
+                entries.append(Entry(spec.name, key, _dump(item), _dump(match)))
+        entries.extend(Entry(spec.name, key, None, _dump(item)) for key, item in later.items() if key not in kept)
+    return MapDiff(tuple(entries))
+
+
+def _key_attrs(spec: ListSpec) -> tuple[str, ...]:
+    """The model attributes behind a list's key fields (a line's ``from`` is its ``source``)."""
+    by_alias = {(info.alias or name): name for name, info in spec.model.model_fields.items()}
+    return tuple(by_alias[field_name] for field_name in spec.key)
+
+
+def _dump(item: ContractModel | None) -> Item | None:
+    return None if item is None else item.model_dump(mode="json", by_alias=True)
 
 
 def diff_items(spec: ListSpec, before: Sequence[Item], after: Sequence[Item]) -> Iterator[Entry]:

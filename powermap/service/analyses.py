@@ -34,20 +34,20 @@ class Analysis:
 class AnalysesService(ServiceCore):
     """Read-only analyses of stored maps."""
 
-    def analysis(self, account_id: str, *, path_to: str | None = None) -> Analysis:
+    def analysis(self, account_id: str, *, path_to: str | None = None, as_of: str | None = None) -> Analysis:
         """The map with its power and, when asked, the best introduction path to one stakeholder."""
-        account_map = self.store.get_map(account_id)
+        account_map = self._read_map(account_id, as_of)
         graph = build_graph(account_map)
         best = introduction_paths(graph, path_to, k=1) if path_to is not None else []
         return Analysis(account_map, power(graph), best[0]["nodes"] if best else [])
 
-    def analyze(self, account_id: str) -> dict[str, Any]:
-        """Power, coverage, competitor gaps and decision forecast of an account."""
-        return self._analyze(self.store.get_map(account_id))
+    def analyze(self, account_id: str, *, as_of: str | None = None) -> dict[str, Any]:
+        """Power, coverage, competitor gaps and decision forecast of an account (as of WHEN when given)."""
+        return self._analyze(self._read_map(account_id, as_of))
 
-    def analyze_with_names(self, account_id: str) -> tuple[dict[str, Any], dict[str, str]]:
+    def analyze_with_names(self, account_id: str, *, as_of: str | None = None) -> tuple[dict[str, Any], dict[str, str]]:
         """:meth:`analyze` and the stakeholders' display names, from one read of the map (for people)."""
-        account_map = self.store.get_map(account_id)
+        account_map = self._read_map(account_id, as_of)
         return self._analyze(account_map), {s.id: s.name for s in account_map.stakeholders}
 
     def _analyze(self, account_map: AccountMap) -> dict[str, Any]:
@@ -73,9 +73,11 @@ class AnalysesService(ServiceCore):
             },
         }
 
-    def paths(self, account_id: str, target: str, *, member: str | None = None, k: int = 3) -> dict[str, Any]:
+    def paths(
+        self, account_id: str, target: str, *, member: str | None = None, k: int = 3, as_of: str | None = None
+    ) -> dict[str, Any]:
         """The k best introduction paths to a stakeholder, best first."""
-        graph = build_graph(self.store.get_map(account_id))
+        graph = build_graph(self._read_map(account_id, as_of))
         found: list[IntroPath] = introduction_paths(graph, target, k=k, member=member)
         return {
             "account": account_id,
@@ -83,9 +85,9 @@ class AnalysesService(ServiceCore):
             "paths": [{"strength": _r(p["strength"]), "nodes": p["nodes"]} for p in found],
         }
 
-    def recommend(self, account_id: str, *, limit: int = 10) -> dict[str, Any]:
+    def recommend(self, account_id: str, *, limit: int = 10, as_of: str | None = None) -> dict[str, Any]:
         """Ranked activities to run next."""
-        graph = build_graph(self.store.get_map(account_id))
+        graph = build_graph(self._read_map(account_id, as_of))
         found: list[Recommendation] = recommend(graph, limit=limit)
         return {
             "account": account_id,

@@ -17,7 +17,10 @@ from pydantic import ValidationError
 
 from powermap.errors import ConflictError, InvalidMapError, Problem
 from powermap.model import EDGE_MODELS, AccountMap, EdgeKind, item_problems, parse_account_map
+from powermap.service.asof import read_as_of
+from powermap.settings import get_settings
 from powermap.store.base import Store
+from powermap.store.history import Delta, checkpoint_entries, edit_delta
 
 EDIT_ATTEMPTS = 40
 EDIT_BACKOFF_CAP_S = 0.25
@@ -55,23 +58,49 @@ class ServiceCore:
         self,
         account_id: str,
         mutate: Callable[[dict[str, Any]], None],
-        write: Callable[[AccountMap, int], int],
+        write: Callable[[AccountMap, int, Delta], int],
     ) -> AccountMap:
+        """Apply ``mutate`` to a fresh snapshot's document and ``write`` it, with the delta history keeps."""
         for attempt in range(EDIT_ATTEMPTS):
             snapshot = self.store.read(account_id)
             document = snapshot.account_map.to_document()
             mutate(document)
             account_map = parse_account_map(document)
+            delta = edit_delta(snapshot.account_map, account_map)
             try:
-                write(account_map, snapshot.revision)
+                revision = write(account_map, snapshot.revision, delta)
             except ConflictError:
                 if attempt == EDIT_ATTEMPTS - 1:
                     raise
-                # Someone wrote first: back off a random, growing moment so busy writers spread out.
-                time.sleep(random.uniform(0.0, min(EDIT_BACKOFF_CAP_S, 0.002 * 2**attempt)))  # noqa: S311
+                back_off(attempt)
                 continue
+            self._keep_checkpoint(account_id, revision, account_map, delta)
             return account_map
         raise AssertionError("unreachable")  # pragma: no cover
+
+    def _keep_checkpoint(self, account_id: str, revision: int, account_map: AccountMap, delta: Delta) -> None:
+        """After a write: keep the whole map when the changes since the last checkpoint outgrow it.
+
+        That bounds a read of any past revision to about twice the map's items (``docs/history.md``).
+        A checkpoint is only an optimisation (the deltas alone rebuild every revision), so it is
+        written after the write, in batches, and a crash in between costs nothing but speed.
+        """
+        if delta.checkpoint is not None:
+            return
+        checkpoint, since = self.store.history_since_checkpoint(account_id)
+        if checkpoint is None or since > delta.size * get_settings().history_checkpoint_ratio:
+            self.store.write_checkpoint(account_id, revision, checkpoint_entries(account_map.to_document()))
+
+    def _read_map(self, account_id: str, as_of: str | None = None) -> AccountMap:
+        """The account's map now, or as of a revision or moment (``--as-of``, see :mod:`powermap.service.asof`)."""
+        if as_of is None:
+            return self.store.get_map(account_id)
+        return read_as_of(self.store, account_id, as_of)[0]
+
+
+def back_off(attempt: int) -> None:
+    """Someone wrote first: wait a random, growing moment so busy writers spread out."""
+    time.sleep(random.uniform(0.0, min(EDIT_BACKOFF_CAP_S, 0.002 * 2**attempt)))  # noqa: S311
 
 
 def upsert(items: list[dict[str, Any]], same: Callable[[dict[str, Any]], bool], data: Mapping[str, Any]) -> None:

@@ -21,6 +21,7 @@ from powermap.model import (
 )
 from powermap.service.core import ServiceCore, edge_fields, upsert
 from powermap.store.base import Change, not_found_for_edge, not_found_for_node
+from powermap.store.history import Delta
 
 
 class EditsService(ServiceCore):
@@ -33,8 +34,8 @@ class EditsService(ServiceCore):
         updated = self._edit(
             account_id,
             mutate,
-            lambda m, rev: self.store.update_account(
-                m.account, Change(self.actor, "update account", account_id), expected_revision=rev
+            lambda m, rev, history: self.store.update_account(
+                m.account, Change(self.actor, "update account", account_id, history=history), expected_revision=rev
             ),
         )
         return updated.account
@@ -47,10 +48,13 @@ class EditsService(ServiceCore):
         def mutate(document: dict[str, Any]) -> None:
             upsert(document[list_name], lambda item: item["id"] == node_id, data)
 
-        def write(account_map: AccountMap, revision: int) -> int:
+        def write(account_map: AccountMap, revision: int, history: Delta) -> int:
             node = next(n for n in account_map.nodes(kind) if n.id == node_id)
             return self.store.put_node(
-                account_id, node, Change(self.actor, f"put {kind.value}", str(node_id)), expected_revision=revision
+                account_id,
+                node,
+                Change(self.actor, f"put {kind.value}", str(node_id), history=history),
+                expected_revision=revision,
             )
 
         self._check_item(NODE_MODELS[kind], list_name, data)
@@ -80,8 +84,12 @@ class EditsService(ServiceCore):
         self._edit(
             account_id,
             mutate,
-            lambda _, rev: self.store.remove_node(
-                account_id, kind, node_id, Change(self.actor, f"remove {kind.value}", node_id), expected_revision=rev
+            lambda _, rev, history: self.store.remove_node(
+                account_id,
+                kind,
+                node_id,
+                Change(self.actor, f"remove {kind.value}", node_id, history=history),
+                expected_revision=rev,
             ),
         )
 
@@ -101,10 +109,10 @@ class EditsService(ServiceCore):
         account_map = self._edit(
             account_id,
             mutate,
-            lambda m, rev: self.store.put_edge(
+            lambda m, rev, history: self.store.put_edge(
                 account_id,
                 find(m),
-                Change(self.actor, f"put {kind.value}", f"{ends[0]}->{ends[1]}"),
+                Change(self.actor, f"put {kind.value}", f"{ends[0]}->{ends[1]}", history=history),
                 expected_revision=rev,
             ),
         )
@@ -125,12 +133,12 @@ class EditsService(ServiceCore):
         self._edit(
             account_id,
             mutate,
-            lambda _, rev: self.store.remove_edge(
+            lambda _, rev, history: self.store.remove_edge(
                 account_id,
                 kind,
                 source,
                 target,
-                Change(self.actor, f"remove {kind.value}", f"{source}->{target}"),
+                Change(self.actor, f"remove {kind.value}", f"{source}->{target}", history=history),
                 expected_revision=rev,
             ),
         )
@@ -148,8 +156,11 @@ class EditsService(ServiceCore):
         account_map = self._edit(
             account_id,
             mutate,
-            lambda m, rev: self.store.put_activity(
-                account_id, find(m), Change(self.actor, "put activity", str(activity_id)), expected_revision=rev
+            lambda m, rev, history: self.store.put_activity(
+                account_id,
+                find(m),
+                Change(self.actor, "put activity", str(activity_id), history=history),
+                expected_revision=rev,
             ),
         )
         return find(account_map)
@@ -164,7 +175,10 @@ class EditsService(ServiceCore):
         self._edit(
             account_id,
             mutate,
-            lambda _, rev: self.store.remove_activity(
-                account_id, activity_id, Change(self.actor, "remove activity", activity_id), expected_revision=rev
+            lambda _, rev, history: self.store.remove_activity(
+                account_id,
+                activity_id,
+                Change(self.actor, "remove activity", activity_id, history=history),
+                expected_revision=rev,
             ),
         )

@@ -24,7 +24,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from powermap.errors import HistoryNotKeptError, InvalidInputError
-from powermap.model.diff import ACCOUNT, Entry, MapDiff, apply_diff, diff_documents, list_names
+from powermap.model.contract import AccountMap
+from powermap.model.diff import ACCOUNT, Entry, MapDiff, apply_diff, diff_documents, diff_maps, list_names
 
 
 @dataclass(frozen=True)
@@ -47,7 +48,7 @@ def checkpoint_entries(document: dict[str, Any]) -> tuple[Entry, ...]:
     return diff.entries
 
 
-def delta_between(before: dict[str, Any] | None, after: dict[str, Any]) -> Delta:
+def delta_between(before: dict[str, Any] | None, after: dict[str, Any]) -> tuple[Delta, MapDiff]:
     """The delta of a write from ``before`` (None: the account is new) to ``after``.
 
     The whole map is kept instead when the diff would not reproduce ``after`` (an import that
@@ -55,9 +56,19 @@ def delta_between(before: dict[str, Any] | None, after: dict[str, Any]) -> Delta
     """
     size = document_size(after)
     diff = diff_documents(before, after)
-    if before is None or len(diff) >= size or apply_diff(before, diff) != _lists_only(after):
-        return Delta((), checkpoint_entries(after), size)
-    return Delta(diff.entries, None, size)
+    if before is None or len(diff) >= size or apply_diff(_lists_only(before), diff) != _lists_only(after):
+        return Delta((), checkpoint_entries(after), size), diff
+    return Delta(diff.entries, None, size), diff
+
+
+def edit_delta(before: AccountMap, after: AccountMap) -> Delta:
+    """The delta of a fine-grained edit (which only ever replaces in place, appends and removes)."""
+    return Delta(diff_maps(before, after).entries, None, map_size(after))
+
+
+def map_size(account_map: AccountMap) -> int:
+    """Items in a map (the account record counts as one)."""
+    return 1 + sum(len(getattr(account_map, name)) for name in list_names())
 
 
 def document_size(document: dict[str, Any]) -> int:

@@ -1,0 +1,56 @@
+"""Reads of the past: an account's map as of a revision or a moment (``--as-of WHEN``, ``?as_of=``).
+
+WHEN is a revision number or an ISO 8601 time (a time without a zone is UTC); a time stands for the
+revision in force then (the last change at or before it). The present is read as it is stored; an
+earlier revision is rebuilt from its history (nearest checkpoint, then the deltas after it; see
+:mod:`powermap.store.history`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from powermap.errors import AccountNotFoundError, HistoryNotKeptError, InvalidInputError
+from powermap.model import AccountMap
+from powermap.store.base import Store
+from powermap.store.history import parse_when, rebuild
+
+
+def current_revision(store: Store, account_id: str) -> int:
+    """The account's latest revision, from its change log (cheap: one entry)."""
+    latest = store.list_changes(account_id, limit=1)
+    if not latest:
+        raise AccountNotFoundError(account_id)
+    return latest[0].revision
+
+
+def resolve_revision(
+    store: Store, account_id: str, when: str | int | dt.datetime, *, current: int | None = None
+) -> int:
+    """The revision WHEN names: itself when a number, else the revision in force at that moment."""
+    value = parse_when(when) if isinstance(when, str) else when
+    if current is None:
+        current = current_revision(store, account_id)
+    if isinstance(value, int):
+        if value < 1 or value > current:
+            raise InvalidInputError(
+                f"account {account_id!r} has revisions 1 to {current}; there is no revision {value}"
+            )
+        return value
+    revision = store.revision_at(account_id, value)
+    if revision is None:
+        raise HistoryNotKeptError(account_id, 0, detail=f"the account had no recorded change by {value.isoformat()}")
+    return revision
+
+
+def read_as_of(store: Store, account_id: str, when: str | int | dt.datetime) -> tuple[AccountMap, int]:
+    """The map as it was at WHEN, and that revision."""
+    current = current_revision(store, account_id)
+    revision = resolve_revision(store, account_id, when, current=current)
+    if revision == current:
+        snapshot = store.read(account_id)
+        if snapshot.revision == revision:
+            return snapshot.account_map, revision
+    document = rebuild(account_id, revision, store.history_rows(account_id, revision))
+    # Rebuilt from what the stores kept of validated maps: trusted, like a store's own read.
+    return AccountMap.model_validate(document), revision
