@@ -12,7 +12,7 @@ import sys
 
 import typer
 
-from powermap.cli import analysis, demo, history, maps  # noqa: F401  (importing registers the commands)
+from powermap.cli import activities, analysis, demo, history, maps  # noqa: F401  (importing registers the commands)
 from powermap.cli.app import app
 from powermap.cli.common import EXIT_FAILURE, EXIT_INVALID, EXIT_NOT_FOUND, EXIT_OK, err
 from powermap.errors import InvalidInputError, NotFoundError, PowermapError, StoreError

@@ -23,6 +23,7 @@ How to add a new topic:
 
 from __future__ import annotations
 
+from powermap.service.activities import ActivitiesService
 from powermap.service.analyses import DIGITS, AnalysesService, Analysis
 from powermap.service.core import ServiceCore
 from powermap.service.edits import EditsService
@@ -37,6 +38,7 @@ __all__ = ["DIGITS", "Analysis", "ImportResult", "PowermapService", "ServiceCore
 
 
 class PowermapService(
+    ActivitiesService,
     AnalysesService,
     EditsService,
     HistoryService,

@@ -138,6 +138,17 @@ class Store(ABC):
         """Remove one line."""
 
     @abstractmethod
+    def put_items(
+        self,
+        account_id: str,
+        items: Sequence[Node | Edge | Activity],
+        change: Change,
+        *,
+        expected_revision: int,
+    ) -> int:
+        """Put several nodes, lines and activities (each as :meth:`put_node` etc. would) in one write."""
+
+    @abstractmethod
     def put_activity(self, account_id: str, activity: Activity, change: Change, *, expected_revision: int) -> int:
         """Insert an activity at the end of the list, or replace the one with its id in place."""
 

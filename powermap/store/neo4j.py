@@ -97,6 +97,22 @@ def _edge_props(edge: Edge) -> dict[str, Any]:
     return props
 
 
+def _put_node(tx: ManagedTransaction, scope: str, account_id: str, node: Node) -> None:
+    tx.run(cypher(PUT_NODE[node.kind]), scope=scope, account=account_id, props=_node_props(node)).consume()
+
+
+def _put_edge(tx: ManagedTransaction, scope: str, account_id: str, edge: Edge) -> None:
+    record = tx.run(
+        cypher(PUT_EDGE[edge.kind]), scope=scope, source=edge.source, target=edge.target, props=_edge_props(edge)
+    ).single()
+    if record is None:  # an end is missing: the service validates first, so only a race gets here
+        raise not_found_for_edge(edge.kind, edge.source, edge.target, account_id)
+
+
+def _put_activity(tx: ManagedTransaction, scope: str, account_id: str, activity: Activity) -> None:
+    tx.run(cypher(Q.PUT_ACTIVITY), scope=scope, account=account_id, props=_node_props(activity)).consume()
+
+
 def _record_history(
     tx: ManagedTransaction, account_id: str, revision: int, delta: Delta, chunks: list[dict[str, Any]]
 ) -> None:
@@ -400,13 +416,27 @@ class Neo4jStore(Store):
 
     def put_node(self, account_id: str, node: Node, change: Change, *, expected_revision: int) -> int:
         return self._edit(
-            account_id,
-            change,
-            expected_revision,
-            lambda tx, scope: tx.run(
-                cypher(PUT_NODE[node.kind]), scope=scope, account=account_id, props=_node_props(node)
-            ).consume(),
+            account_id, change, expected_revision, lambda tx, scope: _put_node(tx, scope, account_id, node)
         )
+
+    def put_items(
+        self,
+        account_id: str,
+        items: Sequence[Node | Edge | Activity],
+        change: Change,
+        *,
+        expected_revision: int,
+    ) -> int:
+        def apply(tx: ManagedTransaction, scope: str) -> None:
+            for item in items:
+                if isinstance(item, Activity):
+                    _put_activity(tx, scope, account_id, item)
+                elif isinstance(item.kind, NodeKind):
+                    _put_node(tx, scope, account_id, item)
+                else:
+                    _put_edge(tx, scope, account_id, item)
+
+        return self._edit(account_id, change, expected_revision, apply)
 
     def remove_node(
         self, account_id: str, kind: NodeKind, node_id: str, change: Change, *, expected_revision: int
@@ -419,18 +449,9 @@ class Neo4jStore(Store):
         return self._edit(account_id, change, expected_revision, apply)
 
     def put_edge(self, account_id: str, edge: Edge, change: Change, *, expected_revision: int) -> int:
-        def apply(tx: ManagedTransaction, scope: str) -> None:
-            record = tx.run(
-                cypher(PUT_EDGE[edge.kind]),
-                scope=scope,
-                source=edge.source,
-                target=edge.target,
-                props=_edge_props(edge),
-            ).single()
-            if record is None:  # an end is missing: the service validates first, so only a race gets here
-                raise not_found_for_edge(edge.kind, edge.source, edge.target, account_id)
-
-        return self._edit(account_id, change, expected_revision, apply)
+        return self._edit(
+            account_id, change, expected_revision, lambda tx, scope: _put_edge(tx, scope, account_id, edge)
+        )
 
     def remove_edge(
         self, account_id: str, kind: EdgeKind, source: str, target: str, change: Change, *, expected_revision: int
@@ -444,12 +465,7 @@ class Neo4jStore(Store):
 
     def put_activity(self, account_id: str, activity: Activity, change: Change, *, expected_revision: int) -> int:
         return self._edit(
-            account_id,
-            change,
-            expected_revision,
-            lambda tx, scope: tx.run(
-                cypher(Q.PUT_ACTIVITY), scope=scope, account=account_id, props=_node_props(activity)
-            ).consume(),
+            account_id, change, expected_revision, lambda tx, scope: _put_activity(tx, scope, account_id, activity)
         )
 
     def remove_activity(self, account_id: str, activity_id: str, change: Change, *, expected_revision: int) -> int:

@@ -370,22 +370,41 @@ class SQLiteStore(Store):
         return self._edit(account.id, change, expected_revision, apply)
 
     def put_node(self, account_id: str, node: Node, change: Change, *, expected_revision: int) -> int:
+        return self._edit(account_id, change, expected_revision, lambda conn: self._put_node(conn, account_id, node))
+
+    def _put_node(self, conn: sqlite3.Connection, account_id: str, node: Node) -> None:
+        updated = conn.execute(
+            "UPDATE nodes SET data = ? WHERE account_id = ? AND kind = ? AND id = ?",
+            (_dump(node), account_id, node.kind.value, node.id),
+        ).rowcount
+        if not updated:
+            conn.execute(
+                "INSERT INTO nodes (account_id, kind, id, position, data) VALUES (?, ?, ?, ?, ?)",
+                (
+                    account_id,
+                    node.kind.value,
+                    node.id,
+                    self._next_position(conn, "nodes", account_id, node.kind.value),
+                    _dump(node),
+                ),
+            )
+
+    def put_items(
+        self,
+        account_id: str,
+        items: Sequence[Node | Edge | Activity],
+        change: Change,
+        *,
+        expected_revision: int,
+    ) -> int:
         def apply(conn: sqlite3.Connection) -> None:
-            updated = conn.execute(
-                "UPDATE nodes SET data = ? WHERE account_id = ? AND kind = ? AND id = ?",
-                (_dump(node), account_id, node.kind.value, node.id),
-            ).rowcount
-            if not updated:
-                conn.execute(
-                    "INSERT INTO nodes (account_id, kind, id, position, data) VALUES (?, ?, ?, ?, ?)",
-                    (
-                        account_id,
-                        node.kind.value,
-                        node.id,
-                        self._next_position(conn, "nodes", account_id, node.kind.value),
-                        _dump(node),
-                    ),
-                )
+            for item in items:
+                if isinstance(item, Activity):
+                    self._put_activity(conn, account_id, item)
+                elif isinstance(item.kind, NodeKind):
+                    self._put_node(conn, account_id, item)
+                else:
+                    self._put_edge(conn, account_id, item)
 
         return self._edit(account_id, change, expected_revision, apply)
 
@@ -429,19 +448,19 @@ class SQLiteStore(Store):
                 )
 
     def put_edge(self, account_id: str, edge: Edge, change: Change, *, expected_revision: int) -> int:
-        def apply(conn: sqlite3.Connection) -> None:
-            key = (account_id, edge.kind.value, edge.source, edge.target)
-            updated = conn.execute(
-                "UPDATE edges SET data = ? WHERE account_id = ? AND kind = ? AND source = ? AND target = ?",
-                (_dump(edge), *key),
-            ).rowcount
-            if not updated:
-                conn.execute(
-                    "INSERT INTO edges (account_id, kind, source, target, position, data) VALUES (?, ?, ?, ?, ?, ?)",
-                    (*key, self._next_position(conn, "edges", account_id, edge.kind.value), _dump(edge)),
-                )
+        return self._edit(account_id, change, expected_revision, lambda conn: self._put_edge(conn, account_id, edge))
 
-        return self._edit(account_id, change, expected_revision, apply)
+    def _put_edge(self, conn: sqlite3.Connection, account_id: str, edge: Edge) -> None:
+        key = (account_id, edge.kind.value, edge.source, edge.target)
+        updated = conn.execute(
+            "UPDATE edges SET data = ? WHERE account_id = ? AND kind = ? AND source = ? AND target = ?",
+            (_dump(edge), *key),
+        ).rowcount
+        if not updated:
+            conn.execute(
+                "INSERT INTO edges (account_id, kind, source, target, position, data) VALUES (?, ?, ?, ?, ?, ?)",
+                (*key, self._next_position(conn, "edges", account_id, edge.kind.value), _dump(edge)),
+            )
 
     def remove_edge(
         self, account_id: str, kind: EdgeKind, source: str, target: str, change: Change, *, expected_revision: int
@@ -457,18 +476,20 @@ class SQLiteStore(Store):
         return self._edit(account_id, change, expected_revision, apply)
 
     def put_activity(self, account_id: str, activity: Activity, change: Change, *, expected_revision: int) -> int:
-        def apply(conn: sqlite3.Connection) -> None:
-            updated = conn.execute(
-                "UPDATE activities SET data = ? WHERE account_id = ? AND id = ?",
-                (_dump(activity), account_id, activity.id),
-            ).rowcount
-            if not updated:
-                conn.execute(
-                    "INSERT INTO activities (account_id, id, position, data) VALUES (?, ?, ?, ?)",
-                    (account_id, activity.id, self._next_position(conn, "activities", account_id), _dump(activity)),
-                )
+        return self._edit(
+            account_id, change, expected_revision, lambda conn: self._put_activity(conn, account_id, activity)
+        )
 
-        return self._edit(account_id, change, expected_revision, apply)
+    def _put_activity(self, conn: sqlite3.Connection, account_id: str, activity: Activity) -> None:
+        updated = conn.execute(
+            "UPDATE activities SET data = ? WHERE account_id = ? AND id = ?",
+            (_dump(activity), account_id, activity.id),
+        ).rowcount
+        if not updated:
+            conn.execute(
+                "INSERT INTO activities (account_id, id, position, data) VALUES (?, ?, ?, ?)",
+                (account_id, activity.id, self._next_position(conn, "activities", account_id), _dump(activity)),
+            )
 
     def remove_activity(self, account_id: str, activity_id: str, change: Change, *, expected_revision: int) -> int:
         def apply(conn: sqlite3.Connection) -> None:
