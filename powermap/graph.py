@@ -5,7 +5,8 @@ analyses need (level, decision role, influence, stance, our and competitors' str
 are the customer's own lines: an edge ``u -> v`` carries ``weight`` when u influences v and
 ``reports=True`` when u reports to v. Our team and the competitors are not nodes: they only ever
 *touch* stakeholders, so each stakeholder holds ``ours`` (member id -> strength) and ``theirs``
-(competitor id -> strength). That keeps ids of different kinds from colliding and guarantees no
+(competitor id -> strength), and ``contacts`` (member id -> the relationship's ``last_contact``, a date
+or None). That keeps ids of different kinds from colliding and guarantees no
 path can run through a team member or a competitor.
 """
 
@@ -55,6 +56,7 @@ def build_graph(account_map: AccountMap) -> nx.DiGraph[str]:
             stance=s.stance,
             ours={},
             theirs={},
+            contacts={},
         )
     for line in account_map.reports_to:
         graph.add_edge(line.source, line.target, reports=True)
@@ -62,6 +64,7 @@ def build_graph(account_map: AccountMap) -> nx.DiGraph[str]:
         graph.add_edge(influence.source, influence.target, weight=influence.weight)
     for rel in account_map.relationships:
         _keep_max(graph.nodes[rel.target]["ours"], rel.source, rel.strength)
+        graph.nodes[rel.target]["contacts"][rel.source] = rel.last_contact
     for crel in account_map.competitor_relationships:
         _keep_max(graph.nodes[crel.target]["theirs"], crel.source, crel.strength)
     return graph

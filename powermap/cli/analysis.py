@@ -141,6 +141,21 @@ def print_analysis(report: dict[str, Any], names: dict[str, str], *, top: int | 
                 f"{gap['gap']:.2f}",
             )
         out.print(gaps)
+    print_fading(report.get("fading", []), names, top=top)
+
+
+def print_fading(fading: list[dict[str, Any]], names: dict[str, str], *, top: int | None = None) -> None:
+    """Relationships nobody has touched for too long (``fading`` of ``analyze --json``)."""
+    if not fading:
+        return
+    out.print(f"fading relationships: {len(fading)} of ours had no contact for more than the fading window")
+    for line in fading[:top]:
+        who = names.get(line["stakeholder"], "")
+        out.print(
+            f"  {line['member']} -> {line['stakeholder']}{f' ({who})' if who else ''}: strength "
+            f"{line['strength']:.2f}, last contact {line['last_contact']} ({line['days_since_contact']} days ago)",
+            markup=False,
+        )
 
 
 def print_recommendations(recommendations: list[dict[str, Any]]) -> None:

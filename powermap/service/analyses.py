@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
 from powermap.analysis.coverage import Gap, competitor_gaps, coverage
+from powermap.analysis.fading import fading_relationships
 from powermap.analysis.forecast import Forecast, decision_forecast
 from powermap.analysis.paths import IntroPath, introduction_paths
 from powermap.analysis.power import power, ranking
@@ -13,6 +15,7 @@ from powermap.analysis.recommend import Recommendation, recommend
 from powermap.graph import build_graph
 from powermap.model import AccountMap
 from powermap.service.core import ServiceCore
+from powermap.settings import get_settings
 
 #: Digits kept in analysis output: enough to rank, few enough to read.
 DIGITS = 6
@@ -41,16 +44,21 @@ class AnalysesService(ServiceCore):
         best = introduction_paths(graph, path_to, k=1) if path_to is not None else []
         return Analysis(account_map, power(graph), best[0]["nodes"] if best else [])
 
-    def analyze(self, account_id: str, *, as_of: str | None = None) -> dict[str, Any]:
-        """Power, coverage, competitor gaps and decision forecast of an account (as of WHEN when given)."""
-        return self._analyze(self._read_map(account_id, as_of))
+    def analyze(self, account_id: str, *, as_of: str | None = None, today: dt.date | None = None) -> dict[str, Any]:
+        """Power, coverage, competitor gaps, decision forecast and fading relationships of an account.
 
-    def analyze_with_names(self, account_id: str, *, as_of: str | None = None) -> tuple[dict[str, Any], dict[str, str]]:
+        ``as_of`` answers for a past moment; ``today`` is the day fading is judged on (default: today, UTC).
+        """
+        return self._analyze(self._read_map(account_id, as_of), today=today)
+
+    def analyze_with_names(
+        self, account_id: str, *, as_of: str | None = None, today: dt.date | None = None
+    ) -> tuple[dict[str, Any], dict[str, str]]:
         """:meth:`analyze` and the stakeholders' display names, from one read of the map (for people)."""
         account_map = self._read_map(account_id, as_of)
-        return self._analyze(account_map), {s.id: s.name for s in account_map.stakeholders}
+        return self._analyze(account_map, today=today), {s.id: s.name for s in account_map.stakeholders}
 
-    def _analyze(self, account_map: AccountMap) -> dict[str, Any]:
+    def _analyze(self, account_map: AccountMap, *, today: dt.date | None = None) -> dict[str, Any]:
         account_id = account_map.account.id
         graph = build_graph(account_map)
         powers = power(graph)
@@ -71,6 +79,9 @@ class AnalysesService(ServiceCore):
                     for dm in forecast["decision_makers"]
                 ],
             },
+            "fading": fading_relationships(
+                graph, today or dt.datetime.now(dt.UTC).date(), days=get_settings().fading_days
+            ),
         }
 
     def paths(

@@ -94,9 +94,7 @@ def test_as_of_reads_reproduce_every_earlier_state_of_a_map_edited_step_by_step(
         assert service.export_map(account, as_of=change["at"]) == seen[change["revision"]]
 
 
-def test_history_lists_every_change_newest_first_with_who_when_and_what(
-    service: PowermapService, prefix: str
-) -> None:
+def test_history_lists_every_change_newest_first_with_who_when_and_what(service: PowermapService, prefix: str) -> None:
     account = prefix + "h"
     service.import_map(with_id(tiny_document(), account))
     service.put_node(account, NodeKind.STAKEHOLDER, {"id": "coo", "name": "COO", "level": "senior", "influence": 0.4})
@@ -138,7 +136,8 @@ def test_an_import_that_replaces_a_map_says_what_it_added_removed_and_changed(
     replacement["competitor_relationships"] = []
     result = service.import_map(replacement)
     expected_removed = len(original.get("competitor_relationships", []))
-    assert result.changed and result.revision == 2
+    assert result.changed
+    assert result.revision == 2
     assert result.changes["stakeholders"] == {"added": 1, "removed": 0, "changed": 1}
     assert result.changes["competitor_relationships"] == {"added": 0, "removed": expected_removed, "changed": 0}
     assert result.changes["account"] == {"added": 0, "removed": 0, "changed": 0}
@@ -204,7 +203,8 @@ def test_pruning_keeps_the_map_in_force_at_the_cutoff_and_drops_what_is_older(
     third = next(c for c in service.history(account)["changes"] if c["revision"] == 3)
     now = dt.datetime.fromisoformat(third["at"]) + dt.timedelta(days=30, microseconds=1)
     report = service.prune_history(account, older_than_days=30, now=now)
-    assert report["kept_from"] == 3 and report["deleted"] > 0
+    assert report["kept_from"] == 3
+    assert report["deleted"] > 0
     assert [c["revision"] for c in service.history(account)["changes"]] == [4, 3]
     assert {r: service.export_map(account, as_of=str(r)) for r in (3, 4)} == {3: seen[3], 4: seen[4]}
     with pytest.raises(HistoryNotKeptError):

@@ -45,7 +45,12 @@ def edited(draw: st.DrawFn) -> tuple[dict[str, Any], dict[str, Any]]:
             after["relationships"].pop(draw(st.integers(0, len(after["relationships"]) - 1)))
         elif action == "add_line":
             ends = {(r["member"], r["stakeholder"]) for r in after["relationships"]}
-            free = [(m["id"], s["id"]) for m in after["team"] for s in after["stakeholders"] if (m["id"], s["id"]) not in ends]
+            free = [
+                (m["id"], s["id"])
+                for m in after["team"]
+                for s in after["stakeholders"]
+                if (m["id"], s["id"]) not in ends
+            ]
             if free:
                 member, stakeholder = draw(st.sampled_from(free))
                 after["relationships"].append(
@@ -84,7 +89,9 @@ def test_a_diff_names_items_by_id_and_lines_by_their_ends() -> None:
         },
         "changed": {
             "account": [{"before": {"id": "a", "name": "A"}, "after": {"id": "a", "name": "A2"}}],
-            "stakeholders": [{"before": {"id": "ceo", "stance": "neutral"}, "after": {"id": "ceo", "stance": "supporter"}}],
+            "stakeholders": [
+                {"before": {"id": "ceo", "stance": "neutral"}, "after": {"id": "ceo", "stance": "supporter"}}
+            ],
         },
     }
     assert not diff_documents(after, after)
