@@ -6,8 +6,40 @@ below them raises the most specific subclass and lets it travel up.
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+
+#: How much of a value a message echoes back, and how many problems it lists, so an error stays readable
+#: whatever the input (a 50 MB value or 150k bad rows). Every problem is still kept on the error.
+CLIP_AT = 80
+PROBLEMS_SHOWN = 50
+
+
+def clip(value: object, limit: int = CLIP_AT) -> str:
+    """A value as a message shows it, cut to about ``limit`` characters with its length.
+
+    Text is quoted; anything else is written as in a JSON/YAML document (``true``, ``null``, ``1.5``,
+    ``2026-01-02``), never in Python's terms.
+
+    >>> clip("cfo"), clip(False), clip(None), clip([1, "a"])
+    ("'cfo'", 'false', 'null', '[1, "a"]')
+    >>> clip("x" * 1000, limit=12)
+    "'xxxxxxxxx… (1002 characters)"
+    """
+    if isinstance(value, str):
+        text = repr(value)
+    else:
+        try:
+            text = json.dumps(value, ensure_ascii=False, default=str)
+        except (TypeError, ValueError):
+            text = str(value)
+        if isinstance(value, dt.date | dt.datetime):
+            text = value.isoformat()
+    if len(text) <= limit:
+        return text
+    return f"{text[: limit - 2]}… ({len(text)} characters)"
 
 
 class PowermapError(Exception):
@@ -34,11 +66,23 @@ class InvalidInputError(PowermapError):
 class InvalidMapError(InvalidInputError):
     """An account-map document (or an edit) refused as a whole, listing every problem."""
 
+    subject = "the account map"
+
     def __init__(self, problems: Sequence[Problem]) -> None:
         self.problems = tuple(problems)
         count = len(self.problems)
-        head = "the account map has 1 problem:" if count == 1 else f"the account map has {count} problems:"
-        super().__init__("\n  ".join([head, *(str(problem) for problem in self.problems)]))
+        head = f"{self.subject} has 1 problem:" if count == 1 else f"{self.subject} has {count} problems:"
+        shown = [str(problem) for problem in self.problems[:PROBLEMS_SHOWN]]
+        if count > PROBLEMS_SHOWN:
+            more = count - PROBLEMS_SHOWN
+            shown.append(f"and {more} more problem{'' if more == 1 else 's'} (--json lists them all)")
+        super().__init__("\n  ".join([head, *shown]))
+
+
+class InvalidPlanError(InvalidMapError):
+    """A what-if plan refused as a whole (its shape, or a step that would break the contract), every problem named."""
+
+    subject = "the plan"
 
 
 class NotFoundError(PowermapError):
@@ -81,8 +125,27 @@ class ConflictError(PowermapError):
     """The request is well-formed but clashes with what is stored (say, an id already taken)."""
 
 
+class NotConvergedError(PowermapError):
+    """An iterative analysis did not reach its fixed point within its iteration budget.
+
+    Answering with a half-converged value would be a silent wrong number, so the analysis refuses.
+    """
+
+    def __init__(self, what: str, iterations: int, change: float, tolerance: float) -> None:
+        self.what = what
+        self.iterations = iterations
+        self.change = change
+        super().__init__(
+            f"{what} did not converge in {iterations} iterations (last change {change:.3g}, tolerance {tolerance:.3g})"
+        )
+
+
 class StoreError(PowermapError):
     """The store cannot do its work: unreachable, refused credentials, missing database, bad URL."""
+
+
+class StoreURLError(StoreError, InvalidInputError):
+    """A store URL powermap cannot use (unknown scheme, malformed): invalid input, not an outage."""
 
 
 class StoreUnavailableError(StoreError):

@@ -28,6 +28,11 @@ class Settings(BaseSettings):
         default=None, ge=1, description="`powermap history prune` drops history older than this many days"
     )
     fading_days: int = Field(default=90, ge=1, description="A relationship untouched this many days is fading")
+    # -- the map (viz) --
+    map_overview_above: int = Field(
+        default=5_000, ge=1, description="Above this many stakeholders `powermap map` draws an overview"
+    )
+    map_overview_size: int = Field(default=2_000, ge=1, description="Stakeholders an overview map draws")
 
 
 @lru_cache(maxsize=1)

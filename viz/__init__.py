@@ -5,6 +5,7 @@
 See :mod:`viz.render` for how the page is built and why user text can never run in it.
 """
 
-from viz.render import node_id, render_map
+from viz import layout
+from viz.render import map_data, node_id, render_map
 
-__all__ = ["node_id", "render_map"]
+__all__ = ["layout", "map_data", "node_id", "render_map"]

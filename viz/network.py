@@ -11,9 +11,11 @@ page template (which pulls Bootstrap and tom-select from CDNs).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import Any, Final
 
+import networkx as nx
 from pyvis.network import Network
 
 from powermap.graph import REPORTING_TIE, build_graph
@@ -22,6 +24,7 @@ from viz import style
 from viz.page import FONT_FACE
 from viz.text import label, lines, mass, notes, stakeholder_tooltip, unit
 
+_FANS: Final = frozenset({EdgeKind.RELATIONSHIP.value, EdgeKind.COMPETITOR_RELATIONSHIP.value})
 #: Kind of the extra edge drawn when two consecutive nodes of a highlighted path have no line.
 PATH_EDGE_KIND: Final = "path"
 
@@ -59,20 +62,51 @@ def path_name(account_map: AccountMap, index: int, raw: str) -> str:
     return next(node.name for node in nodes if node.id == raw)
 
 
+@dataclass(frozen=True)
+class Drawing:
+    """How to draw a map beyond its data: the highlighted path, positions, an overview's selection.
+
+    ``positions`` (from :func:`viz.layout.positions`) fixes every node's place; ``shown`` limits the
+    stakeholders drawn (an overview: lines to people not drawn are left out); ``dominated`` are the
+    stakeholders a competitor leads on, ringed in the competitors' colour.
+    """
+
+    path: Sequence[str] = ()
+    positions: Mapping[tuple[NodeKind, str], tuple[float, float]] | None = None
+    shown: set[str] | None = None
+    dominated: set[str] = field(default_factory=set)
+
+
 def build_network(
-    account_map: AccountMap, powers: Mapping[str, float], path: Sequence[str]
+    account_map: AccountMap,
+    powers: Mapping[str, float],
+    path: Sequence[str] = (),
+    *,
+    drawing: Drawing | None = None,
+    graph: nx.DiGraph[str] | None = None,
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """The vis-network nodes and edges of the map, ``path`` (checked by :func:`checked_path`) highlighted."""
-    graph = build_graph(account_map)
+    drawing = drawing or Drawing(path=path)
+    path = drawing.path or path
+    graph = graph if graph is not None else build_graph(account_map)
     on_path = {path_node_id(index, raw) for index, raw in enumerate(path)}
     net = Network(directed=True)
     member_names = {member.id: member.name for member in account_map.team}
     competitor_names = {competitor.id: competitor.name for competitor in account_map.competitors}
 
+    def place(kind: NodeKind, raw: str) -> dict[str, Any]:
+        if drawing.positions is None:
+            return {}
+        x, y = drawing.positions[(kind, raw)]
+        return {"x": x, "y": y}
+
     for stakeholder in account_map.stakeholders:
+        if drawing.shown is not None and stakeholder.id not in drawing.shown:
+            continue
         vis_id = node_id(NodeKind.STAKEHOLDER, stakeholder.id)
         power = unit(powers.get(stakeholder.id, 0.0))
         colour = style.STANCE_COLOURS[stakeholder.stance]
+        dominated = stakeholder.id in drawing.dominated
         net.add_node(
             vis_id,
             label=label(stakeholder.name),
@@ -80,13 +114,18 @@ def build_network(
             shape=style.STAKEHOLDER_SHAPE,
             size=round(style.SIZE_BASE + style.SIZE_PER_POWER * power, 2),
             title=stakeholder_tooltip(stakeholder, power, graph, member_names, competitor_names),
-            **_node_look(colour, vis_id in on_path),
+            **_node_look(colour, vis_id in on_path, dominated=dominated),
+            **place(NodeKind.STAKEHOLDER, stakeholder.id),
             kind=NodeKind.STAKEHOLDER.value,
             ref=stakeholder.id,
             name=stakeholder.name,
             subtitle=stakeholder.title,
+            department=stakeholder.department,
+            level=stakeholder.level.value,
+            role=stakeholder.decision_role.value,
             stance=stakeholder.stance.value,
             power=round(power, 4),
+            dominated=dominated,
             onPath=vis_id in on_path,
         )
     for member in account_map.team:
@@ -99,10 +138,13 @@ def build_network(
             shape=style.MEMBER_SHAPE,
             title=lines(rows),
             **_node_look(style.MEMBER_COLOUR, vis_id in on_path, label_inside=True),
+            **place(NodeKind.MEMBER, member.id),
             kind=NodeKind.MEMBER.value,
             ref=member.id,
             name=member.name,
             subtitle=member.title,
+            level=member.level.value,
+            role=member.role.value,
             onPath=vis_id in on_path,
         )
     for competitor in account_map.competitors:
@@ -116,6 +158,7 @@ def build_network(
             size=style.COMPETITOR_SIZE,
             title=lines(rows),
             **_node_look(style.COMPETITOR_COLOUR, False),
+            **place(NodeKind.COMPETITOR, competitor.id),
             kind=NodeKind.COMPETITOR.value,
             ref=competitor.id,
             name=competitor.name,
@@ -123,9 +166,15 @@ def build_network(
             onPath=False,
         )
 
-    for edge in _edges(account_map, path, member_names, competitor_names):
+    drawn = set(net.get_nodes())
+    for edge in _edges(account_map, path, member_names, competitor_names, drawing.shown):
         source, target = edge.pop("from"), edge.pop("to")
-        net.add_edge(source, target, **edge)
+        if drawing.shown is None or (source in drawn and target in drawn):
+            # On a big map our and competitors' relationships would cover everything in fans from
+            # a handful of nodes: they are drawn when a person is clicked or a path highlighted.
+            if drawing.positions is not None and edge["kind"] in _FANS and not edge["onPath"]:
+                edge["hidden"] = True
+            net.add_edge(source, target, **edge)
     nodes, edges, *_ = net.get_network_data()
     return nodes, edges
 
@@ -135,11 +184,13 @@ def _edges(
     path: Sequence[str],
     member_names: Mapping[str, str],
     competitor_names: Mapping[str, str],
+    shown: set[str] | None = None,
 ) -> list[dict[str, Any]]:
     """Every line of the map as vis edge options; the path's lines last, in path order (drawn on top).
 
     A line on the path has ``onPath`` true and ``pathStep`` its step (0 from the team member);
-    every other line has ``pathStep`` null.
+    every other line has ``pathStep`` null. With ``shown`` (an overview), only lines whose
+    stakeholders are all shown.
     """
     names = {stakeholder.id: stakeholder.name for stakeholder in account_map.stakeholders}
     on_path = _path_lines(account_map, path)
@@ -147,6 +198,10 @@ def _edges(
     seen_pairs: dict[frozenset[str], int] = {}
 
     def add(kind: EdgeKind, index: int, source: str, target: str, *, weight: float, text: list[str]) -> None:
+        if shown is not None and (
+            target not in shown or (kind.source_kind is NodeKind.STAKEHOLDER and source not in shown)
+        ):
+            return
         look = style.EDGE_STYLES[kind]
         marked = (kind, index) in on_path
         step = on_path.index((kind, index)) if marked else None
@@ -162,6 +217,7 @@ def _edges(
                 "from": node_id(kind.source_kind, source),
                 "to": node_id(kind.target_kind, target),
                 "kind": kind.value,
+                "weight": weight if kind is not EdgeKind.REPORTS_TO else None,
                 "onPath": marked,
                 "pathStep": step,
                 "title": lines([*text, "On the introduction path" if marked else ""]),
@@ -229,6 +285,7 @@ def _edges(
                 "from": node_id(NodeKind(source_kind), source),
                 "to": node_id(NodeKind.STAKEHOLDER, target),
                 "kind": PATH_EDGE_KIND,
+                "weight": None,
                 "onPath": True,
                 "pathStep": position,
                 "title": lines([f"{source_name} → {names[target]}", "Introduction step (no line in this map)"]),
@@ -273,17 +330,25 @@ def _path_lines(account_map: AccountMap, path: Sequence[str]) -> list[tuple[Any,
     return chosen
 
 
-def _node_look(colour: style.NodeColour, on_path: bool, *, label_inside: bool = False) -> dict[str, Any]:
-    """Colours, border and font of a node; a label drawn outside the shape gets a white halo."""
-    border = style.PATH_COLOUR if on_path else colour.border
+def _node_look(
+    colour: style.NodeColour, on_path: bool, *, label_inside: bool = False, dominated: bool = False
+) -> dict[str, Any]:
+    """Colours, border and font of a node; a label drawn outside the shape gets a white halo.
+
+    A person a competitor leads on gets a thick dashed ring in the competitors' colour (the path's
+    amber wins when they are on the highlighted path).
+    """
+    border = style.PATH_COLOUR if on_path else style.DOMINATED_BORDER if dominated else colour.border
+    ring = {"shapeProperties": {"borderDashes": list(style.DOMINATED_DASHES)}} if dominated and not on_path else {}
     return {
+        **ring,
         "color": {
             "background": colour.background,
             "border": border,
             "highlight": {"background": colour.background, "border": "#000000"},
             "hover": {"background": colour.background, "border": "#000000"},
         },
-        "borderWidth": style.PATH_BORDER_WIDTH if on_path else 2,
+        "borderWidth": style.PATH_BORDER_WIDTH if on_path else style.DOMINATED_BORDER_WIDTH if dominated else 2,
         "borderWidthSelected": style.PATH_BORDER_WIDTH if on_path else 4,
         "font": {
             "color": colour.font,
@@ -304,8 +369,31 @@ def _arrows(enabled: bool) -> dict[str, Any]:
     return {"to": {"enabled": enabled, "scaleFactor": 0.6}}
 
 
-def vis_options() -> dict[str, Any]:
-    """vis-network options: a seeded, stabilised force layout that the page freezes afterwards."""
+def vis_options(*, positioned: bool = False) -> dict[str, Any]:
+    """vis-network options: a seeded, stabilised force layout that the page freezes afterwards.
+
+    A ``positioned`` map (positions computed on the server) is drawn with physics off, edges hidden
+    while dragging, and labels drawn only once they are large enough on screen to read, so they appear
+    as the user zooms in.
+    """
+    if positioned:
+        return {
+            "autoResize": True,
+            "height": "100%",
+            "width": "100%",
+            "layout": {"improvedLayout": False},
+            "physics": {"enabled": False},
+            "interaction": {
+                "hover": True,
+                "tooltipDelay": 150,
+                "hideEdgesOnDrag": True,
+                "navigationButtons": False,
+                "keyboard": False,
+                "multiselect": False,
+            },
+            "nodes": {"font": {"face": FONT_FACE}, "scaling": {"label": {"drawThreshold": style.LABEL_DRAW_THRESHOLD}}},
+            "edges": {"smooth": {"enabled": False}, "selectionWidth": 2, "hoverWidth": 1},
+        }
     return {
         "autoResize": True,
         "height": "100%",

@@ -26,6 +26,8 @@ VIS_JS: Final = "vis-network.min.js"
 VIS_CSS: Final = "vis-network.css"
 BOOT_JS: Final = "powermap-boot.js"
 APP_JS: Final = "powermap-map.js"
+PATHS_JS: Final = "powermap-paths.js"
+PANELS_JS: Final = "powermap-panels.js"
 #: Font stack for canvas labels and the page: system fonts first, then the common CJK families.
 FONT_FACE: Final = (
     'system-ui, -apple-system, "Segoe UI", "Noto Sans CJK SC", "PingFang SC", "Microsoft YaHei", '

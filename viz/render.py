@@ -34,20 +34,109 @@ then the page switches physics off, so the map is the same on every projector an
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Final
+from datetime import datetime
+from typing import Any, Final
 
 from markupsafe import Markup
 
-from powermap.model import AccountMap
-from viz import style
-from viz.network import PATH_EDGE_KIND, build_network, checked_path, node_id, path_name, path_node_id, vis_options
-from viz.page import APP_JS, BOOT_JS, VIS_CSS, VIS_JS, assets, content_security_policy, inline, render_template
-from viz.text import clean, script_json, unit
+from powermap.graph import build_graph, ties
+from powermap.model import AccountMap, DecisionRole
+from viz import layout, style
+from viz.network import (
+    PATH_EDGE_KIND,
+    Drawing,
+    build_network,
+    checked_path,
+    node_id,
+    path_name,
+    path_node_id,
+    vis_options,
+)
+from viz.page import (
+    APP_JS,
+    BOOT_JS,
+    PANELS_JS,
+    PATHS_JS,
+    VIS_CSS,
+    VIS_JS,
+    assets,
+    content_security_policy,
+    inline,
+    render_template,
+)
+from viz.panels import dominated, panel_report
+from viz.text import clean, script_json
 
-__all__ = ["DATA_ELEMENT_ID", "PATH_EDGE_KIND", "node_id", "render_map"]
+__all__ = ["DATA_ELEMENT_ID", "PATH_EDGE_KIND", "map_data", "node_id", "render_map"]
 
 #: Id of the ``<script type="application/json">`` element holding the network data.
 DATA_ELEMENT_ID: Final = "powermap-data"
+#: The page's scripts, in order (each allowed by its hash in the CSP).
+SCRIPTS: Final = (BOOT_JS, VIS_JS, PATHS_JS, APP_JS, PANELS_JS)
+
+
+def map_data(
+    account_map: AccountMap,
+    powers: Mapping[str, float],
+    *,
+    highlight_path: Sequence[str] = (),
+    as_of: datetime | None = None,
+    overview_above: int = layout.OVERVIEW_ABOVE,
+    overview_size: int = layout.OVERVIEW_SIZE,
+) -> dict[str, Any]:
+    """Everything the page's scripts draw: nodes, edges, options, the panels' report, the ties.
+
+    The offline file embeds it; the web app serves it as JSON. A map with more than
+    :data:`viz.layout.PHYSICS_MAX` stakeholders gets server-side positions (physics off); one with
+    more than :data:`viz.layout.OVERVIEW_ABOVE` is an overview of the most powerful
+    (``data["overview"]`` says how many are drawn of how many).
+    """
+    path = checked_path(account_map, highlight_path)
+    graph = build_graph(account_map)
+    shown = layout.overview_selection(account_map, powers, above=overview_above, size=overview_size)
+    positioned = layout.needs_positions(account_map)
+    drawing = Drawing(
+        path=path,
+        positions=layout.positions(account_map, powers, shown) if positioned else None,
+        shown=shown,
+        dominated=dominated(graph),
+    )
+    nodes, edges = build_network(account_map, powers, drawing=drawing, graph=graph)
+    report = panel_report(graph)
+    names = {s.id: s.name for s in account_map.stakeholders}
+    mentioned = {gap["stakeholder"] for gap in report["gaps"]} | {
+        dm["stakeholder"] for dm in report["forecast"]["decision_makers"]
+    }
+    for rec in report["recommendations"]:
+        mentioned |= {rec["target"], *rec["path"][1:]}
+    return {
+        "account": {
+            "id": account_map.account.id,
+            "name": account_map.account.name,
+            "industry": account_map.account.industry,
+        },
+        "asOf": as_of.isoformat(timespec="seconds") if as_of is not None else None,
+        "counts": {
+            "stakeholders": len(account_map.stakeholders),
+            "team": len(account_map.team),
+            "competitors": len(account_map.competitors),
+        },
+        "overview": None if shown is None else {"shown": len(shown), "total": len(account_map.stakeholders)},
+        "nodes": nodes,
+        "edges": edges,
+        "options": vis_options(positioned=positioned),
+        "path": [path_node_id(index, raw) for index, raw in enumerate(path)],
+        "report": report,
+        "graph": {
+            "stakeholders": sorted(names),
+            "ties": sorted(
+                (min(a, b), max(a, b), float(attrs["strength"])) for a, b, attrs in ties(graph).edges(data=True)
+            ),
+            "ours": sorted((r.source, r.target, r.strength) for r in account_map.relationships),
+        },
+        # Names of people the panels mention who are not drawn (an overview leaves them out).
+        "hidden": sorted([raw, names[raw]] for raw in mentioned if shown is not None and raw not in shown),
+    }
 
 
 def render_map(
@@ -56,27 +145,33 @@ def render_map(
     *,
     highlight_path: Sequence[str] = (),
     title: str | None = None,
+    as_of: datetime | None = None,
+    overview_above: int = layout.OVERVIEW_ABOVE,
+    overview_size: int = layout.OVERVIEW_SIZE,
 ) -> str:
-    """Return one self-contained HTML document (str) of the account's power map.
+    """Return one self-contained HTML document (str) of the account's power map and its panels.
 
     ``powers`` maps stakeholder ids to power in [0, 1] (see :mod:`powermap.analysis.power`); a
     stakeholder missing from it is drawn with power 0. ``highlight_path`` is an introduction path
     ``[member_id, stakeholder_id, ..., target_id]``: its nodes get a thick amber border and the lines
     between consecutive ones turn thick and amber. A path naming an unknown member or stakeholder is
-    refused with :class:`ValueError`.
+    refused with :class:`ValueError`. ``as_of`` is the time of the data, shown in the header. A map
+    of more than ``overview_above`` stakeholders is an overview of the ``overview_size`` most powerful.
+
+    Beside the map the page shows the forecast, coverage, introduction paths to a chosen target,
+    recommendations, the power ranking, competitor gaps and the legend; all read-only.
 
     The output depends only on the arguments: rendering twice gives the same string.
     """
+    data = map_data(
+        account_map,
+        powers,
+        highlight_path=highlight_path,
+        as_of=as_of,
+        overview_above=overview_above,
+        overview_size=overview_size,
+    )
     path = checked_path(account_map, highlight_path)
-    nodes, edges = build_network(account_map, powers, path)
-    payload = {
-        "account": {"id": account_map.account.id, "name": account_map.account.name},
-        "nodes": nodes,
-        "edges": edges,
-        "options": vis_options(),
-        "path": [path_node_id(index, raw) for index, raw in enumerate(path)],
-    }
-    scripts = (assets()[BOOT_JS], assets()[VIS_JS], assets()[APP_JS])
     heading = title if title is not None else f"{account_map.account.name} — power map"
     return render_template(
         "map.html",
@@ -84,30 +179,24 @@ def render_map(
         heading=clean(heading),
         account=account_map.account,
         show_account=title is not None,
+        as_of=data["asOf"],
+        overview=data["overview"],
         counts=(len(account_map.stakeholders), len(account_map.team), len(account_map.competitors)),
-        stance_legend=[(style.STANCE_LABELS[stance], colour) for stance, colour in style.STANCE_COLOURS.items()],
-        edge_legend=list(style.EDGE_STYLES.values()),
-        style=style,
         path_names=[clean(path_name(account_map, index, raw)) for index, raw in enumerate(path)],
-        top_power=_top_power(account_map, powers),
-        csp=content_security_policy(scripts),
+        csp=content_security_policy([assets()[name] for name in SCRIPTS]),
         vis_css=inline(VIS_CSS),
-        boot_js=inline(BOOT_JS),
-        vis_js=inline(VIS_JS),
-        app_js=inline(APP_JS),
-        data_json=Markup(script_json(payload)),  # noqa: S704 - script_json escapes every <, > and &
+        scripts=[inline(name) for name in SCRIPTS],
+        data_json=Markup(script_json(data)),  # noqa: S704 - script_json escapes every <, > and &
         data_element_id=DATA_ELEMENT_ID,
+        **legend_context(),
     )
 
 
-def _top_power(account_map: AccountMap, powers: Mapping[str, float], count: int = 5) -> list[dict[str, str]]:
-    ranked = sorted(account_map.stakeholders, key=lambda s: (-unit(powers.get(s.id, 0.0)), s.id))[:count]
-    return [
-        {
-            "name": clean(s.name),
-            "power": f"{unit(powers.get(s.id, 0.0)):.2f}",
-            "colour": style.STANCE_COLOURS[s.stance].background,
-            "stance": style.STANCE_LABELS[s.stance],
-        }
-        for s in ranked
-    ]
+def legend_context() -> dict[str, Any]:
+    """What the legend and the filters need (the same in the offline file and the web app)."""
+    return {
+        "stance_legend": [(style.STANCE_LABELS[stance], colour) for stance, colour in style.STANCE_COLOURS.items()],
+        "edge_legend": list(style.EDGE_STYLES.values()),
+        "style": style,
+        "decision_roles": [(role.value, role.value.replace("_", " ")) for role in DecisionRole],
+    }

@@ -73,3 +73,11 @@ EDGE_STYLES: Final[dict[EdgeKind, EdgeStyle]] = {
 PATH_COLOUR: Final = "#ffb300"
 PATH_WIDTH: Final = 8.0
 PATH_BORDER_WIDTH: Final = 6
+
+#: A stakeholder a competitor leads on: a thick dashed ring in the competitors' colour.
+DOMINATED_BORDER: Final = "#8e24aa"
+DOMINATED_BORDER_WIDTH: Final = 5
+DOMINATED_DASHES: Final = (6, 4)
+
+#: On big maps a label is drawn only when it is at least this many screen pixels high.
+LABEL_DRAW_THRESHOLD: Final = 9

@@ -15,7 +15,8 @@ Why it is monotone, as the contract demands: own lean rises with stance and with
 leans are ``(I - A W)^-1 (I - A)`` times own leans, a matrix with no negative entry (a convergent
 Neumann series of non-negative matrices); power does not depend on stances or relationships. So
 improving any stance or relationship can never lower the index. The fixed point is found by
-iterating the blend, which contracts because every share ``S / (1 + S)`` is below 1.
+iterating the blend, which contracts because every share ``S / (1 + S)`` is below 1; an iteration
+that exhausts its budget raises :class:`~powermap.errors.NotConvergedError` instead of answering.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from typing import TypedDict
 import networkx as nx
 
 from powermap.analysis.power import power as compute_power
+from powermap.errors import NotConvergedError
 from powermap.graph import our_strength, strongest_competitor
 from powermap.model import DecisionRole, Stance
 
@@ -113,6 +115,7 @@ def propagate(
     """
     plan = plan or influence_plan(graph, powers)
     leans = dict(own)  # nobody sways those outside the plan: their own lean is final
+    change = float("inf")
     for _ in range(max_iterations):
         change = 0.0
         for node, (keep, sources) in plan.blend.items():
@@ -120,8 +123,8 @@ def propagate(
             change = max(change, abs(value - leans[node]))
             leans[node] = value  # Gauss-Seidel: later nodes already see this value
         if change <= tolerance:
-            break
-    return leans
+            return leans
+    raise NotConvergedError("the decision forecast", max_iterations, change, tolerance)
 
 
 def sensitivities(
@@ -148,6 +151,7 @@ def sensitivities(
     plan = plan or influence_plan(graph, powers)
     share = index_shares(graph, powers)
     y = {s: share.get(s, 0.0) for s in graph}
+    change = float("inf")
     for _ in range(max_iterations):
         change = 0.0
         for source, swayed in plan.sways.items():
@@ -155,8 +159,8 @@ def sensitivities(
             change = max(change, abs(value - y[source]))
             y[source] = value
         if change <= tolerance:
-            break
-    return {s: (plan.blend[s][0] if s in plan.blend else 1.0) * y[s] for s in graph}
+            return {s: (plan.blend[s][0] if s in plan.blend else 1.0) * y[s] for s in graph}
+    raise NotConvergedError("the forecast's sensitivities", max_iterations, change, tolerance)
 
 
 def decision_makers(graph: nx.DiGraph[str]) -> list[str]:

@@ -14,7 +14,8 @@ Power is then standing plus half of the headroom that reach fills:
 ``power = standing + (1 - standing) * REACH_SHARE * reach``. Power appears on both sides (a person's
 reach depends on the power of those they sway), so it is the least fixed point of that equation,
 found by iterating from standing. Every step can only raise a value and all values stay in [0, 1],
-so the iteration converges; it stops when no value moves by more than 1e-12.
+so the iteration converges; it stops when no value moves by more than 1e-12, and raises
+:class:`~powermap.errors.NotConvergedError` rather than return a value that has not settled.
 
 Reporting lines do not add power here: a boss's authority is already in their influence and role,
 and an aide's proximity to the boss is drawn as an influence line when it matters.
@@ -26,6 +27,7 @@ import math
 
 import networkx as nx
 
+from powermap.errors import NotConvergedError
 from powermap.model import DecisionRole
 
 ROLE_WEIGHT: dict[DecisionRole, float] = {
@@ -70,6 +72,7 @@ def power(graph: nx.DiGraph[str], *, tolerance: float = 1e-12, max_iterations: i
         for node in graph
     }
     current = dict(base)
+    change = float("inf")
     for _ in range(max_iterations):
         updated = {}
         for node, own in base.items():
@@ -78,8 +81,8 @@ def power(graph: nx.DiGraph[str], *, tolerance: float = 1e-12, max_iterations: i
         change = max((abs(updated[n] - current[n]) for n in updated), default=0.0)
         current = updated
         if change <= tolerance:
-            break
-    return current
+            return current
+    raise NotConvergedError("power", max_iterations, change, tolerance)
 
 
 def ranking(powers: dict[str, float]) -> list[tuple[str, float]]:

@@ -8,14 +8,16 @@ Commands live in one module per topic and register on :data:`powermap.cli.app.ap
 from __future__ import annotations
 
 import os
+import re
 import sys
+from typing import Any
 
 import typer
 
-from powermap.cli import activities, analysis, demo, history, maps  # noqa: F401  (importing registers the commands)
+from powermap.cli import activities, analysis, demo, history, maps, personal, whatif  # noqa: F401  (importing registers the commands)
 from powermap.cli.app import app
-from powermap.cli.common import EXIT_FAILURE, EXIT_INVALID, EXIT_NOT_FOUND, EXIT_OK, err
-from powermap.errors import InvalidInputError, NotFoundError, PowermapError, StoreError
+from powermap.cli.common import EXIT_FAILURE, EXIT_INVALID, EXIT_NOT_FOUND, EXIT_OK, err, print_json
+from powermap.errors import InvalidInputError, InvalidMapError, NotFoundError, PowermapError, StoreError
 
 __all__ = ["app", "exit_code_for", "main", "run"]
 
@@ -31,6 +33,15 @@ def exit_code_for(error: PowermapError) -> int:
     return EXIT_FAILURE
 
 
+def error_json(error: PowermapError, code: int) -> dict[str, Any]:
+    """An error for machines: its kind, the exit code, the message and every problem (values still cut)."""
+    kind = re.sub(r"(?<!^)(?=[A-Z])", "_", type(error).__name__.removesuffix("Error")).lower()
+    body: dict[str, Any] = {"type": kind, "exit_code": code, "message": str(error).split("\n", 1)[0]}
+    if isinstance(error, InvalidMapError):
+        body["problems"] = [{"path": p.path, "item": p.item, "message": p.message} for p in error.problems]
+    return {"error": body}
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; returns the exit code instead of raising, so no traceback ever reaches a user."""
     command = typer.main.get_command(app)
@@ -41,8 +52,12 @@ def main(argv: list[str] | None = None) -> int:
     except SystemExit as done:
         return done.code if isinstance(done.code, int) else (EXIT_OK if done.code is None else EXIT_FAILURE)
     except PowermapError as error:
+        # The readable message always goes to stderr (bounded); with --json, stdout carries the error
+        # for machines too, with every problem of a refused map.
         prefix = "store error" if isinstance(error, StoreError) else "error"
         err.print(f"powermap: {prefix}: {error}", markup=False)
+        if "--json" in (sys.argv[1:] if argv is None else argv):
+            print_json(error_json(error, exit_code_for(error)))
         return exit_code_for(error)
     except KeyboardInterrupt:
         err.print("powermap: interrupted")

@@ -16,12 +16,21 @@ from powermap.cli.common import (
     AsOfOption,
     JsonOption,
     StoreOption,
+    err,
     open_service,
     out,
     print_json,
     write_text,
 )
+from powermap.cli.path_options import (
+    AvoidOption,
+    AvoidStanceOption,
+    DisjointOption,
+    MaxHopsOption,
+    path_constraints,
+)
 from powermap.service import PowermapService
+from powermap.settings import get_settings
 
 
 @app.command("analyze")
@@ -47,13 +56,18 @@ def paths_command(
     to: Annotated[str, typer.Option("--to", help="Target stakeholder id.", show_default=False)],
     member: Annotated[str | None, typer.Option("--from", help="Only paths starting at this team member.")] = None,
     k: Annotated[int, typer.Option("-k", min=1, max=100, help="How many paths.")] = 3,
+    avoid: AvoidOption = None,
+    avoid_stance: AvoidStanceOption = None,
+    max_hops: MaxHopsOption = None,
+    disjoint: DisjointOption = False,
     store: StoreOption = None,
     as_json: JsonOption = False,
     as_of: AsOfOption = None,
 ) -> None:
-    """The best introduction paths from our team to a stakeholder, best first."""
+    """The best introduction paths from our team to a stakeholder, best first (optionally constrained)."""
+    constraints = path_constraints(avoid, avoid_stance, max_hops)
     with open_service(store) as service:
-        report = service.paths(account, to, member=member, k=k, as_of=as_of)
+        report = service.paths(account, to, member=member, k=k, constraints=constraints, disjoint=disjoint, as_of=as_of)
     if as_json:
         print_json(report)
         return
@@ -105,8 +119,27 @@ def write_map(
 ) -> None:
     from viz import render_map
 
+    settings = get_settings()
+    above, shown = settings.map_overview_above, settings.map_overview_size
     analysis = service.analysis(account, path_to=highlight, as_of=as_of)
-    write_text(output, render_map(analysis.account_map, analysis.powers, highlight_path=analysis.highlight_path))
+    size = len(analysis.account_map.stakeholders)
+    if size > above:
+        err.print(
+            f"warning: account {account!r} has {size} stakeholders, more than a map can show readably "
+            f"({above}, POWERMAP_MAP_OVERVIEW_ABOVE); drawing an overview of the {min(shown, size)} most "
+            "powerful, with our team and the competitors (the panels cover everyone)",
+            markup=False,
+        )
+    data_time = next((s.updated_at for s in service.accounts() if s.id == account), None)
+    page = render_map(
+        analysis.account_map,
+        analysis.powers,
+        highlight_path=analysis.highlight_path,
+        as_of=data_time,
+        overview_above=above,
+        overview_size=shown,
+    )
+    write_text(output, page)
 
 
 def print_analysis(report: dict[str, Any], names: dict[str, str], *, top: int | None = None) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -13,7 +14,7 @@ import yaml
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from powermap.errors import InvalidInputError
+from powermap.errors import InvalidInputError, clip
 from powermap.service import PowermapService
 from powermap.settings import get_settings
 from powermap.store import ProgressCallback, open_store
@@ -64,23 +65,43 @@ def write_text(path: Path, text: str) -> None:
 
 
 def read_document(path: Path) -> Any:
-    """Read a JSON or YAML account-map file (by suffix; anything but .yaml/.yml is read as JSON)."""
+    """Read a JSON or YAML account-map file; ``-`` reads standard input.
+
+    A ``.yaml``/``.yml`` file is YAML and a ``.json`` file JSON; any other name (and standard input) is
+    read as JSON when it is JSON and as YAML otherwise, so ``map.txt`` or a pipe may hold either.
+    """
+    from_stdin = str(path) == "-"
+    where = "standard input" if from_stdin else repr(str(path))
     try:
-        text = path.read_text(encoding="utf-8")
+        raw = sys.stdin.buffer.read() if from_stdin else path.read_bytes()
+        text = raw.decode("utf-8")
     except OSError as error:
-        raise InvalidInputError(f"cannot read {str(path)!r}: {error.strerror or error}") from error
+        raise InvalidInputError(f"cannot read {where}: {error.strerror or error}") from error
     except UnicodeDecodeError as error:
-        raise InvalidInputError(f"{str(path)!r} is not UTF-8 text: {error}") from error
+        raise InvalidInputError(f"{where} is not UTF-8 text (byte {error.start})") from error
+    suffix = "" if from_stdin else path.suffix.lower()
+    if suffix in {".yaml", ".yml"}:
+        return _parse_yaml(text, where, "YAML")
     try:
-        if path.suffix.lower() in {".yaml", ".yml"}:
-            return yaml.safe_load(text)
         return json.loads(text)
     except json.JSONDecodeError as error:
-        raise InvalidInputError(
-            f"{str(path)!r} is not valid JSON: line {error.lineno} column {error.colno}: {error.msg}"
-        ) from error
+        looks_like_json = text.lstrip()[:1] in {"{", "["}
+        if suffix == ".json" or looks_like_json:
+            raise InvalidInputError(
+                f"{where} is not valid JSON: line {error.lineno} column {error.colno}: {error.msg}"
+            ) from error
+    return _parse_yaml(text, where, "JSON or YAML")
+
+
+def _parse_yaml(text: str, where: str, expected: str) -> Any:
+    try:
+        return yaml.safe_load(text)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark
+        at = f"line {mark.line + 1} column {mark.column + 1}: " if mark is not None else ""
+        raise InvalidInputError(f"{where} is not valid {expected}: {at}{error.problem or error}") from error
     except yaml.YAMLError as error:
-        raise InvalidInputError(f"{str(path)!r} is not valid YAML: {error}") from error
+        raise InvalidInputError(f"{where} is not valid {expected}: {clip(str(error))}") from error
 
 
 @contextmanager

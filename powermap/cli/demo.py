@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from importlib import resources
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.markup import escape
@@ -13,9 +13,37 @@ from rich.markup import escape
 from powermap.cli.analysis import print_analysis, print_recommendations, write_map
 from powermap.cli.app import app
 from powermap.cli.common import StoreOption, open_service, out
+from powermap.errors import ConflictError
+from powermap.service import PowermapService
 from powermap.store import redact
 
 SAMPLE_ACCOUNT = "acme"
+#: The line the demo adds to the sample's notes. The demo only ever replaces an account that carries it,
+#: so a user's own account with the same id is never touched (and deleting the line adopts the sample).
+SAMPLE_MARKER = "[powermap demo sample: `powermap demo` reloads this account; delete this line to keep it as your own]"
+
+
+def sample_document() -> dict[str, Any]:
+    """The bundled sample account, marked as the demo's own."""
+    sample = resources.files("powermap").joinpath("samples", f"{SAMPLE_ACCOUNT}.json")
+    document: dict[str, Any] = json.loads(sample.read_text("utf-8"))
+    notes = document["account"].get("notes", "")
+    document["account"]["notes"] = f"{notes}\n\n{SAMPLE_MARKER}" if notes else SAMPLE_MARKER
+    return document
+
+
+def ensure_demo_may_load(service: PowermapService) -> None:
+    """Refuse when the store holds an account with the sample's id that the demo did not load itself."""
+    existing = next((a for a in service.accounts() if a.id == SAMPLE_ACCOUNT), None)
+    if existing is None:
+        return
+    if SAMPLE_MARKER in service.export_map(SAMPLE_ACCOUNT)["account"].get("notes", ""):
+        return
+    raise ConflictError(
+        f"{redact(service.store.url)} already holds an account {SAMPLE_ACCOUNT!r} ({existing.name}, "
+        f"{existing.stakeholders} stakeholders) that the demo did not load; the demo never replaces it. "
+        "Run the demo on a store of its own: powermap demo --store sqlite:///powermap-demo.db"
+    )
 
 
 @app.command("demo")
@@ -25,10 +53,14 @@ def demo_command(
     ),
     store: StoreOption = None,
 ) -> None:
-    """Load the bundled sample account, show what powermap tells about it, and write its map."""
-    sample = resources.files("powermap").joinpath("samples", f"{SAMPLE_ACCOUNT}.json")
-    document = json.loads(sample.read_text("utf-8"))
+    """Load the bundled sample account, show what powermap tells about it, and write its map.
+
+    The demo never replaces an account it did not load itself: when the store already holds a
+    different account with the sample's id, it stops and says so.
+    """
+    document = sample_document()
     with open_service(store) as service:
+        ensure_demo_may_load(service)
         result = service.import_map(document)
         out.rule(f"[bold]{escape(document['account']['name'])}[/bold]")
         out.print(f"sample account {SAMPLE_ACCOUNT!r} loaded into {redact(service.store.url)}: ", markup=False, end="")

@@ -33,7 +33,13 @@ from powermap.store import redact
 
 @app.command("import")
 def import_command(
-    file: Annotated[Path, typer.Argument(help="Account map, JSON or YAML (format powermap/v1).", show_default=False)],
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help="Account map, JSON or YAML (format powermap/v1); - reads standard input.",
+            show_default=False,
+        ),
+    ],
     store: StoreOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -50,18 +56,24 @@ def import_command(
                 "changed": result.changed,
                 "changes": result.changes,
             }
+            | ({"previously_erased": list(result.previously_erased)} if result.previously_erased else {})
         )
-        return
-    counts = ", ".join(f"{n} {name}" for name, n in result.counts.items() if n)
-    if not result.changed:
+    elif not result.changed:
         out.print(
             f"account {escape(repr(result.account))} already holds this map: nothing changed "
             f"(still revision {result.revision})"
         )
-        return
-    out.print(f"imported account {escape(repr(result.account))} (revision {result.revision}): {counts}")
-    if not result.created:
-        out.print(f"  changed against the map it replaced: {describe_changes(result.changes)}", markup=False)
+    else:
+        counts = ", ".join(f"{n} {name}" for name, n in result.counts.items() if n)
+        out.print(f"imported account {escape(repr(result.account))} (revision {result.revision}): {counts}")
+        if not result.created:
+            out.print(f"  changed against the map it replaced: {describe_changes(result.changes)}", markup=False)
+    if result.previously_erased:
+        err.print(
+            f"note: {', '.join(map(repr, result.previously_erased))} had been erased from this account before "
+            "(a personal-data request): make sure they agreed to be recorded again (docs/personal-data.md)",
+            markup=False,
+        )
 
 
 @app.command("export")

@@ -7,13 +7,14 @@ lines; every problem carries its field path and the id of the offending item (a 
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from pydantic import ValidationError
 
-from powermap.errors import InvalidMapError, Problem
+from powermap.errors import CLIP_AT, InvalidMapError, Problem, clip
 from powermap.model.contract import LIST_BY_NAME, LISTS, AccountMap
 
 
@@ -59,11 +60,12 @@ def item_label(list_name: str, item: Any) -> str | None:
         return None
     if list_name in _EDGE_FIELDS:
         source_field, target_field = _EDGE_FIELDS[list_name]
-        return f"{source_field} {item.get(source_field)!r} to {item.get(target_field)!r}"
+        return f"{source_field} {clip(item.get(source_field))} to {clip(item.get(target_field))}"
     item_id = item.get("id")
-    return None if item_id is None else repr(item_id)
+    return None if item_id is None else clip(item_id)
 
 
+_CYCLE_SHOWN = 12
 _EDGE_FIELDS: dict[str, tuple[str, str]] = {spec.name: (spec.key[0], spec.key[1]) for spec in LISTS if spec.is_line}
 _LIST_NAMES = tuple(spec.name for spec in LISTS)
 
@@ -93,19 +95,72 @@ def item_problems(error: ValidationError, list_name: str, item: Any, noun: str) 
 def _format_loc(loc: Iterable[str | int]) -> str:
     path = ""
     for part in loc:
-        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
+        name = str(part) if len(str(part)) <= CLIP_AT else f"{str(part)[: CLIP_AT - 1]}…"
+        path += f"[{part}]" if isinstance(part, int) else (f".{name}" if path else name)
     return path
 
 
+#: What each kind of shape error means, in the words of the format rather than of Python.
+_PLAIN = {
+    "string_type": "must be text",
+    "float_type": "must be a number",
+    "float_parsing": "must be a number",
+    "finite_number": "must be a finite number",
+    "int_type": "must be a whole number",
+    "bool_type": "must be true or false",
+    "list_type": "must be a list",
+    "tuple_type": "must be a list",
+    "dict_type": "must be an object",
+    "model_type": "must be an object",
+    "model_attributes_type": "must be an object",
+    "date_type": "must be a date like 2026-10-01",
+    "date_parsing": "must be a date like 2026-10-01",
+    "date_from_datetime_parsing": "must be a date like 2026-10-01",
+    "date_from_datetime_inexact": "must be a date like 2026-10-01 (no time of day)",
+}
+#: Values YAML reads as something other than text when unquoted (``id: no`` is the boolean false).
+_YAML_TYPED = (bool, int, float, dt.date, dt.datetime)
+
+
 def _plain_message(detail: Any) -> str:
-    message = str(detail["msg"])
-    if detail["type"] == "extra_forbidden":
+    """One problem in plain words, echoing the offending value (cut) and, for YAML traps, a hint."""
+    kind = detail["type"]
+    context = detail.get("ctx") or {}
+    if kind == "extra_forbidden":
         return "is not a field of the powermap/v1 format"
-    if detail["type"] in {"missing"}:
+    if kind == "missing":
         return "is required"
-    if "input" in detail and detail["type"] not in {"model_type", "dict_type"}:
-        message += f" (got {detail['input']!r})"
+    if kind == "enum":
+        message = f"must be one of {context.get('expected', '')}"
+    elif kind == "literal_error":
+        message = f"must be {context.get('expected', '')}"
+    elif kind in {"less_than_equal", "less_than"}:
+        message = f"must be at most {context.get('le', context.get('lt'))}"
+    elif kind in {"greater_than_equal", "greater_than"}:
+        message = f"must be at least {context.get('ge', context.get('gt'))}"
+    elif kind == "string_too_short":
+        message = "must not be empty"
+    elif kind == "string_too_long":
+        message = f"must be at most {context.get('max_length')} characters"
+    else:
+        message = _PLAIN.get(kind) or str(detail["msg"]).replace("Input should be", "must be")
+    value = detail.get("input")
+    if "input" in detail and kind not in {"model_type", "dict_type", "model_attributes_type"}:
+        shown = f"{len(value)} characters" if kind == "string_too_long" and isinstance(value, str) else clip(value)
+        message += f" (got {shown})"
+    if kind in {"string_type", "enum"} and (value is None or isinstance(value, _YAML_TYPED)):
+        message += f"; {_yaml_hint(value)}"
     return message
+
+
+def _yaml_hint(value: Any) -> str:
+    """What YAML made of an unquoted word, and how to keep it as text."""
+    if value is None:
+        return "YAML reads an empty value, null or ~ as nothing: write the text in quotes, or leave the field out"
+    if isinstance(value, bool):
+        return "YAML reads an unquoted no, yes, on, off, true or false as true/false: write it in quotes, e.g. id: 'no'"
+    what = "a date" if isinstance(value, dt.date | dt.datetime) else "a number"
+    return f"YAML reads an unquoted {clip(value)} as {what}: write it in quotes, e.g. '{clip(value)}'"
 
 
 def _reference_problems(document: Mapping[str, Any]) -> list[Problem]:
@@ -128,7 +183,7 @@ def _reference_problems(document: Mapping[str, Any]) -> list[Problem]:
             if isinstance(item_id, str) and counts[item_id] > 1 and item_id not in reported:
                 reported.add(item_id)
                 problems.append(
-                    Problem(f"{spec.name}[{index}].id", repr(item_id), f"id is used {counts[item_id]} times")
+                    Problem(f"{spec.name}[{index}].id", clip(item_id), f"id is used {counts[item_id]} times")
                 )
 
     for spec in LISTS:
@@ -150,12 +205,12 @@ def _dangling(
     noun = LIST_BY_NAME[target_list].noun
     if LIST_BY_NAME[list_name].is_line:
         if isinstance(value, str) and value not in ids[target_list]:
-            return [Problem(f"{list_name}[{index}].{field}", label, f"no {noun} has id {value!r}")]
+            return [Problem(f"{list_name}[{index}].{field}", label, f"no {noun} has id {clip(value)}")]
         return []
     if not isinstance(value, list | tuple):
         return []
     return [
-        Problem(f"{list_name}[{index}].{field}[{position}]", label, f"no {noun} has id {one!r}")
+        Problem(f"{list_name}[{index}].{field}[{position}]", label, f"no {noun} has id {clip(one)}")
         for position, one in enumerate(value)
         if isinstance(one, str) and one not in ids[target_list]
     ]
@@ -187,8 +242,10 @@ def _reporting_cycle_problems(document: Mapping[str, Any]) -> list[Problem]:
     cycle = _find_cycle(manager_of)
     if not cycle:
         return []
-    chain = " -> ".join(repr(node) for node in [*cycle, cycle[0]])
-    return [Problem("reports_to", repr(cycle[0]), f"reporting lines form a cycle: {chain}")]
+    shown = [clip(node) for node in [*cycle, cycle[0]]]
+    if len(shown) > _CYCLE_SHOWN:
+        shown = [*shown[: _CYCLE_SHOWN - 1], f"… ({len(cycle)} people)", shown[-1]]
+    return [Problem("reports_to", clip(cycle[0]), f"reporting lines form a cycle: {' -> '.join(shown)}")]
 
 
 def _find_cycle(successors: Mapping[str, list[str]]) -> list[str]:

@@ -27,6 +27,7 @@ from powermap.service.activities import ActivitiesService
 from powermap.service.analyses import DIGITS, AnalysesService, Analysis
 from powermap.service.core import ServiceCore
 from powermap.service.edits import EditsService
+from powermap.service.erase import ErasureService
 from powermap.service.history import HistoryService
 from powermap.service.keys import KeysService
 from powermap.service.maps import ImportResult, MapsService
@@ -41,6 +42,7 @@ class PowermapService(
     ActivitiesService,
     AnalysesService,
     EditsService,
+    ErasureService,
     HistoryService,
     KeysService,
     MapsService,

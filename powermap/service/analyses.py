@@ -9,7 +9,7 @@ from typing import Any
 from powermap.analysis.coverage import Gap, competitor_gaps, coverage
 from powermap.analysis.fading import fading_relationships
 from powermap.analysis.forecast import Forecast, decision_forecast
-from powermap.analysis.paths import IntroPath, introduction_paths
+from powermap.analysis.paths import NO_CONSTRAINTS, IntroPath, PathConstraints, disjoint_paths, introduction_paths
 from powermap.analysis.power import power, ranking
 from powermap.analysis.recommend import Recommendation, recommend
 from powermap.graph import build_graph
@@ -21,8 +21,12 @@ from powermap.settings import get_settings
 DIGITS = 6
 
 
-def _r(value: float) -> float:
+def rounded(value: float) -> float:
+    """A number of analysis output, rounded to :data:`DIGITS` places."""
     return round(value, DIGITS)
+
+
+_r = rounded
 
 
 @dataclass(frozen=True)
@@ -32,6 +36,33 @@ class Analysis:
     account_map: AccountMap
     powers: dict[str, float]
     highlight_path: list[str]
+
+
+def analysis_report(account_map: AccountMap, *, today: dt.date | None = None) -> dict[str, Any]:
+    """``analyze --json`` of a map in hand: power, coverage, gaps, forecast and fading relationships.
+
+    What-if reuses it on copies. ``today`` is the day fading is judged on (default: today, UTC).
+    """
+    account_id = account_map.account.id
+    graph = build_graph(account_map)
+    powers = power(graph)
+    forecast: Forecast = decision_forecast(graph, powers)
+    gaps: list[Gap] = competitor_gaps(graph)
+    return {
+        "account": account_id,
+        "power": {s: _r(p) for s, p in ranking(powers)},
+        "coverage": _r(coverage(graph, powers)),
+        "gaps": [{**gap, "ours": _r(gap["ours"]), "theirs": _r(gap["theirs"]), "gap": _r(gap["gap"])} for gap in gaps],
+        "forecast": {
+            **forecast,
+            "support_index": _r(forecast["support_index"]),
+            "decision_makers": [
+                {**dm, "power": _r(dm["power"]), "own_lean": _r(dm["own_lean"]), "lean": _r(dm["lean"])}
+                for dm in forecast["decision_makers"]
+            ],
+        },
+        "fading": fading_relationships(graph, today or dt.datetime.now(dt.UTC).date(), days=get_settings().fading_days),
+    }
 
 
 class AnalysesService(ServiceCore):
@@ -59,37 +90,26 @@ class AnalysesService(ServiceCore):
         return self._analyze(account_map, today=today), {s.id: s.name for s in account_map.stakeholders}
 
     def _analyze(self, account_map: AccountMap, *, today: dt.date | None = None) -> dict[str, Any]:
-        account_id = account_map.account.id
-        graph = build_graph(account_map)
-        powers = power(graph)
-        forecast: Forecast = decision_forecast(graph, powers)
-        gaps: list[Gap] = competitor_gaps(graph)
-        return {
-            "account": account_id,
-            "power": {s: _r(p) for s, p in ranking(powers)},
-            "coverage": _r(coverage(graph, powers)),
-            "gaps": [
-                {**gap, "ours": _r(gap["ours"]), "theirs": _r(gap["theirs"]), "gap": _r(gap["gap"])} for gap in gaps
-            ],
-            "forecast": {
-                **forecast,
-                "support_index": _r(forecast["support_index"]),
-                "decision_makers": [
-                    {**dm, "power": _r(dm["power"]), "own_lean": _r(dm["own_lean"]), "lean": _r(dm["lean"])}
-                    for dm in forecast["decision_makers"]
-                ],
-            },
-            "fading": fading_relationships(
-                graph, today or dt.datetime.now(dt.UTC).date(), days=get_settings().fading_days
-            ),
-        }
+        return analysis_report(account_map, today=today)
 
     def paths(
-        self, account_id: str, target: str, *, member: str | None = None, k: int = 3, as_of: str | None = None
+        self,
+        account_id: str,
+        target: str,
+        *,
+        member: str | None = None,
+        k: int = 3,
+        constraints: PathConstraints = NO_CONSTRAINTS,
+        disjoint: bool = False,
+        as_of: str | None = None,
     ) -> dict[str, Any]:
-        """The k best introduction paths to a stakeholder, best first."""
+        """The k best introduction paths to a stakeholder that meet ``constraints``, best first.
+
+        With ``disjoint``, each path after the first shares no intermediary with those before it.
+        """
         graph = build_graph(self._read_map(account_id, as_of))
-        found: list[IntroPath] = introduction_paths(graph, target, k=k, member=member)
+        search = disjoint_paths if disjoint else introduction_paths
+        found: list[IntroPath] = search(graph, target, k=k, member=member, constraints=constraints)
         return {
             "account": account_id,
             "target": target,

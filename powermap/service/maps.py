@@ -9,6 +9,7 @@ from powermap.errors import AccountNotFoundError, ConflictError
 from powermap.model import EDGE_LISTS, NODE_LISTS, parse_account_map
 from powermap.model.diff import MapDiff
 from powermap.service.core import EDIT_ATTEMPTS, ServiceCore, back_off
+from powermap.service.erase import previously_erased
 from powermap.store.base import AccountSummary, Change, ProgressCallback
 from powermap.store.history import delta_between
 
@@ -24,6 +25,8 @@ class ImportResult:
     changes: dict[str, dict[str, int]] = field(default_factory=dict)
     #: True when the account did not exist before.
     created: bool = False
+    #: Stakeholders of this import once erased from this account (docs/personal-data.md): check consent.
+    previously_erased: tuple[str, ...] = ()
 
 
 class MapsService(ServiceCore):
@@ -47,7 +50,14 @@ class MapsService(ServiceCore):
                 snapshot = None
             before = snapshot.account_map.to_document() if snapshot is not None else None
             if snapshot is not None and before == after:
-                return ImportResult(account_id, snapshot.revision, counts, changed=False, changes=MapDiff().counts())
+                return ImportResult(
+                    account_id,
+                    snapshot.revision,
+                    counts,
+                    changed=False,
+                    changes=MapDiff().counts(),
+                    previously_erased=previously_erased(self.store, account_map),
+                )
             delta, diff = delta_between(before, after)
             try:
                 revision = self.store.put_map(
@@ -62,7 +72,14 @@ class MapsService(ServiceCore):
                 back_off(attempt)
                 continue
             self._keep_checkpoint(account_id, revision, account_map, delta)
-            return ImportResult(account_id, revision, counts, changes=diff.counts(), created=snapshot is None)
+            return ImportResult(
+                account_id,
+                revision,
+                counts,
+                changes=diff.counts(),
+                created=snapshot is None,
+                previously_erased=previously_erased(self.store, account_map),
+            )
         raise AssertionError("unreachable")  # pragma: no cover
 
     def export_map(self, account_id: str, *, as_of: str | None = None) -> dict[str, Any]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from powermap.errors import StoreError
+from powermap.errors import StoreURLError
 from powermap.settings import Settings, get_settings
 from powermap.store.base import AccountSummary, Change, ProgressCallback, Snapshot, Store
 
@@ -26,7 +26,7 @@ def open_store(url: str | None = None, settings: Settings | None = None) -> Stor
         from powermap.store.neo4j import Neo4jStore
 
         return Neo4jStore(url, settings=settings)
-    raise StoreError(
+    raise StoreURLError(
         f"unknown store URL {redact(url)!r}: use sqlite:///path/to/file.db, bolt://host:7687 or neo4j://host:7687"
     )
 

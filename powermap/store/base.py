@@ -76,6 +76,30 @@ class Change:
     history: Delta | None = None
 
 
+@dataclass(frozen=True)
+class Erasure:
+    """That someone was erased from an account: when, by whom, and a salted fingerprint of their id.
+
+    The fingerprint (see :mod:`powermap.service.erase`) names nobody; it only lets a later import of
+    the same id into the same account be flagged.
+    """
+
+    account: str
+    revision: int
+    at: dt.datetime
+    actor: str
+    fingerprint: str
+
+
+def subject_names(subject: str, node_id: str) -> bool:
+    """Whether a change's ``subject`` (an id, or a line's ``source->target``) names this id.
+
+    >>> subject_names("ceo", "ceo"), subject_names("cto->ceo", "ceo"), subject_names("ceo2", "ceo")
+    (True, True, False)
+    """
+    return subject == node_id or subject.startswith(f"{node_id}->") or subject.endswith(f"->{node_id}")
+
+
 class Store(ABC):
     """An account-map store: whole maps atomically, fine-grained edits guarded by revision."""
 
@@ -183,6 +207,30 @@ class Store(ABC):
     @abstractmethod
     def prune_history(self, account_id: str, keep_from: int) -> int:
         """Drop history before revision ``keep_from`` (a checkpoint must already be kept there); returns rows gone."""
+
+    # -- personal data (issue 11): erasure and retention ----------------------------------------------
+
+    @abstractmethod
+    def erase_stakeholder(
+        self, account_id: str, stakeholder_id: str, change: Change, *, fingerprint: str, expected_revision: int
+    ) -> int:
+        """Forget a stakeholder everywhere in one account, in one transaction; returns the new revision.
+
+        The live map loses the person, every line touching them and their id in activities (and any
+        item whose reference names them, per :func:`powermap.model.erasure.forget_item`); every
+        recorded change of the account's history stops naming them; one change (``change``, which
+        names nobody) and one :class:`Erasure` are recorded. Afterwards no readable copy of their data
+        is left in the store's files (SQLite: secure delete, rebuild and WAL truncation). Raises
+        :class:`StakeholderNotFoundError` when the live map has no such stakeholder.
+        """
+
+    @abstractmethod
+    def erasure_salt(self) -> bytes:
+        """This store's random salt for erasure fingerprints, created on first use and kept in the store."""
+
+    @abstractmethod
+    def erasures(self, account_id: str) -> list[Erasure]:
+        """The erasures recorded for an account, oldest first."""
 
     @abstractmethod
     def close(self) -> None:

@@ -20,12 +20,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from powermap.errors import HistoryNotKeptError, InvalidInputError
 from powermap.model.contract import AccountMap
 from powermap.model.diff import ACCOUNT, Entry, MapDiff, apply_diff, diff_documents, diff_maps, list_names
+from powermap.model.erasure import forget_in_entry, forget_item
 
 
 @dataclass(frozen=True)
@@ -138,6 +139,19 @@ def chunked(entries: Iterable[Entry], *, checkpoint: bool) -> list[dict[str, Any
     if current:
         chunks.append({"checkpoint": checkpoint, "seq": len(chunks), "entries": current})
     return chunks
+
+
+def forget_entry(entry: Entry, stakeholder_id: str, *, checkpoint: bool) -> Entry | None:
+    """A history entry with a stakeholder forgotten (:mod:`powermap.model.erasure`); None when it goes.
+
+    A checkpoint entry (an item of the whole map) stays unless the item itself goes; a delta entry goes
+    when nothing but the stakeholder made its two sides differ.
+    """
+    if checkpoint:
+        kept = None if entry.after is None else forget_item(entry.list, entry.after, stakeholder_id)
+        return None if kept is None else replace(entry, after=kept)
+    forgotten = forget_in_entry(entry.list, entry.before, entry.after, stakeholder_id)
+    return None if forgotten is None else replace(entry, before=forgotten[0], after=forgotten[1])
 
 
 def unchunked(texts: Iterable[str]) -> list[Entry]:

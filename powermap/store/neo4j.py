@@ -19,6 +19,7 @@ from __future__ import annotations
 import atexit
 import datetime as dt
 import logging
+import secrets
 import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
@@ -51,13 +52,22 @@ from powermap.settings import Settings, get_settings
 from powermap.store.base import (
     AccountSummary,
     Change,
+    Erasure,
     ProgressCallback,
     Snapshot,
     Store,
     not_found_for_edge,
     not_found_for_node,
 )
-from powermap.store.history import CHUNK_ENTRIES, ChangeRecord, Delta, HistoryRows, chunked, unchunked
+from powermap.store.history import (
+    CHUNK_ENTRIES,
+    ChangeRecord,
+    Delta,
+    HistoryRows,
+    chunked,
+    forget_entry,
+    unchunked,
+)
 from powermap.store.queries import (
     IMPORT_EDGES,
     IMPORT_NODES,
@@ -111,6 +121,20 @@ def _put_edge(tx: ManagedTransaction, scope: str, account_id: str, edge: Edge) -
 
 def _put_activity(tx: ManagedTransaction, scope: str, account_id: str, activity: Activity) -> None:
     tx.run(cypher(Q.PUT_ACTIVITY), scope=scope, account=account_id, props=_node_props(activity)).consume()
+
+
+def _forget_in_history_chunks(tx: ManagedTransaction, account_id: str, stakeholder_id: str) -> None:
+    """Forget the stakeholder in every delta and checkpoint of the account (same rule as the live map)."""
+    rows = []
+    for record in tx.run(cypher(Q.ACCOUNT_HISTORY_CHUNKS), account=account_id):
+        entries = unchunked(record["entries"])
+        kept = [
+            e for e in (forget_entry(e, stakeholder_id, checkpoint=bool(record["checkpoint"])) for e in entries) if e
+        ]
+        if kept != entries:
+            rows.append({"chunk": record["chunk"], "entries": [e.dumps() for e in kept]})
+    if rows:
+        tx.run(cypher(Q.REWRITE_HISTORY_CHUNKS), rows=rows).consume()
 
 
 def _record_history(
@@ -572,6 +596,48 @@ class Neo4jStore(Store):
             total += deleted
             if deleted < DELETE_BATCH:
                 return total
+
+    # -- personal data (issue 11) ----------------------------------------------------------------------
+
+    def erase_stakeholder(
+        self, account_id: str, stakeholder_id: str, change: Change, *, fingerprint: str, expected_revision: int
+    ) -> int:
+        def apply(tx: ManagedTransaction, _: str) -> None:
+            removed = tx.run(cypher(Q.ERASE_STAKEHOLDER), account=account_id, id=stakeholder_id).single(strict=True)
+            if not removed["removed"]:
+                raise not_found_for_node(NodeKind.STAKEHOLDER, stakeholder_id, account_id)
+            tx.run(cypher(Q.FORGET_IN_CHANGES), account=account_id, id=stakeholder_id).consume()
+            _forget_in_history_chunks(tx, account_id, stakeholder_id)
+            revision = expected_revision + 1
+            tx.run(
+                cypher(Q.RECORD_ERASURE),
+                account=account_id,
+                revision=revision,
+                now=_now(),
+                actor=change.actor,
+                fingerprint=fingerprint,
+            ).consume()
+
+        return self._edit(account_id, change, expected_revision, apply)
+
+    def erasure_salt(self) -> bytes:
+        salt = self._write(
+            lambda tx: str(tx.run(cypher(Q.ERASURE_SALT), salt=secrets.token_hex(32)).single(strict=True)["salt"])
+        )
+        return bytes.fromhex(salt)
+
+    def erasures(self, account_id: str) -> list[Erasure]:
+        records = self._read(lambda tx: list(tx.run(cypher(Q.LIST_ERASURES), account=account_id)))
+        return [
+            Erasure(
+                account_id,
+                int(r["revision"]),
+                dt.datetime.fromisoformat(r["at"]),
+                str(r["actor"]),
+                str(r["fingerprint"]),
+            )
+            for r in records
+        ]
 
     def close(self) -> None:
         self._driver.close()

@@ -77,6 +77,16 @@ class Q(StrEnum):
     MARK_CHECKPOINT = "mark_checkpoint"
     DROP_CHECKPOINT = "drop_checkpoint"
     PRUNE_HISTORY_BATCH = "prune_history_batch"
+    ACCOUNT_HISTORY_CHUNKS = "account_history_chunks"
+    REWRITE_HISTORY_CHUNKS = "rewrite_history_chunks"
+    # personal data (issue 11)
+    SCHEMA_META_KEY = "schema_meta_key"
+    SCHEMA_ERASURE_INDEX = "schema_erasure_index"
+    ERASE_STAKEHOLDER = "erase_stakeholder"
+    FORGET_IN_CHANGES = "forget_in_changes"
+    RECORD_ERASURE = "record_erasure"
+    LIST_ERASURES = "list_erasures"
+    ERASURE_SALT = "erasure_salt"
 
 
 SCHEMA = tuple(q for q in Q if q.value.startswith("schema_"))

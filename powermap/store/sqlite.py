@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import secrets
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator, Sequence
@@ -25,6 +26,7 @@ from powermap.errors import (
     ConflictError,
     StoreError,
     StoreUnavailableError,
+    StoreURLError,
 )
 from powermap.model import (
     EDGE_LISTS,
@@ -41,13 +43,15 @@ from powermap.model.diff import Entry
 from powermap.store.base import (
     AccountSummary,
     Change,
+    Erasure,
     ProgressCallback,
     Snapshot,
     Store,
     not_found_for_edge,
     not_found_for_node,
+    subject_names,
 )
-from powermap.store.history import ChangeRecord, HistoryRows
+from powermap.store.history import ChangeRecord, HistoryRows, forget_entry
 
 SCHEMA_VERSION = 1
 _PROGRESS_BATCH = 5_000
@@ -116,6 +120,17 @@ CREATE TABLE IF NOT EXISTS history_items (
     after TEXT,
     PRIMARY KEY (account_id, revision, checkpoint, seq)
 );
+-- Erasures of people (issue 11): who erased someone from an account and when, with a salted
+-- fingerprint of the erased id and never the id itself.
+CREATE TABLE IF NOT EXISTS erasures (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    account_id TEXT NOT NULL,
+    revision INTEGER NOT NULL,
+    at TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    fingerprint TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS erasures_by_account ON erasures (account_id, fingerprint);
 """
 
 
@@ -127,7 +142,7 @@ def path_from_url(url: str) -> str:
     """
     prefix = "sqlite:///"
     if not url.startswith(prefix) or len(url) == len(prefix):
-        raise StoreError(f"a SQLite store URL looks like sqlite:///path/to/file.db, not {url!r}")
+        raise StoreURLError(f"a SQLite store URL looks like sqlite:///path/to/file.db, not {url!r}")
     return url[len(prefix) :]
 
 
@@ -153,6 +168,9 @@ class SQLiteStore(Store):
             self._conn.execute("PRAGMA journal_mode = WAL")
             self._conn.execute("PRAGMA synchronous = NORMAL")
             self._conn.execute("PRAGMA foreign_keys = ON")
+            # Deleted rows are overwritten with zeros, not left in free pages: what powermap deletes
+            # (an erased person above all) cannot be read back from the file (docs/personal-data.md).
+            self._conn.execute("PRAGMA secure_delete = ON")
         except sqlite3.Error as error:
             raise StoreError(f"cannot open the SQLite store {path!r}: {error}") from error
         self._lock = threading.RLock()
@@ -411,28 +429,30 @@ class SQLiteStore(Store):
     def remove_node(
         self, account_id: str, kind: NodeKind, node_id: str, change: Change, *, expected_revision: int
     ) -> int:
-        def apply(conn: sqlite3.Connection) -> None:
-            removed = conn.execute(
-                "DELETE FROM nodes WHERE account_id = ? AND kind = ? AND id = ?", (account_id, kind.value, node_id)
-            ).rowcount
-            if not removed:
-                raise not_found_for_node(kind, node_id, account_id)
-            for edge_kind in EdgeKind:
-                if edge_kind.source_kind == kind:
-                    conn.execute(
-                        "DELETE FROM edges WHERE account_id = ? AND kind = ? AND source = ?",
-                        (account_id, edge_kind.value, node_id),
-                    )
-                if edge_kind.target_kind == kind:
-                    conn.execute(
-                        "DELETE FROM edges WHERE account_id = ? AND kind = ? AND target = ?",
-                        (account_id, edge_kind.value, node_id),
-                    )
-            field = {NodeKind.MEMBER: "members", NodeKind.STAKEHOLDER: "stakeholders"}.get(kind)
-            if field is not None:
-                self._drop_from_activities(conn, account_id, field, node_id)
+        return self._edit(
+            account_id, change, expected_revision, lambda conn: self._remove_node_rows(conn, account_id, kind, node_id)
+        )
 
-        return self._edit(account_id, change, expected_revision, apply)
+    def _remove_node_rows(self, conn: sqlite3.Connection, account_id: str, kind: NodeKind, node_id: str) -> None:
+        removed = conn.execute(
+            "DELETE FROM nodes WHERE account_id = ? AND kind = ? AND id = ?", (account_id, kind.value, node_id)
+        ).rowcount
+        if not removed:
+            raise not_found_for_node(kind, node_id, account_id)
+        for edge_kind in EdgeKind:
+            if edge_kind.source_kind == kind:
+                conn.execute(
+                    "DELETE FROM edges WHERE account_id = ? AND kind = ? AND source = ?",
+                    (account_id, edge_kind.value, node_id),
+                )
+            if edge_kind.target_kind == kind:
+                conn.execute(
+                    "DELETE FROM edges WHERE account_id = ? AND kind = ? AND target = ?",
+                    (account_id, edge_kind.value, node_id),
+                )
+        field = {NodeKind.MEMBER: "members", NodeKind.STAKEHOLDER: "stakeholders"}.get(kind)
+        if field is not None:
+            self._drop_from_activities(conn, account_id, field, node_id)
 
     @staticmethod
     def _drop_from_activities(conn: sqlite3.Connection, account_id: str, field: str, node_id: str) -> None:
@@ -597,9 +617,96 @@ class SQLiteStore(Store):
             ).rowcount
         return int(gone)
 
+    # -- personal data (issue 11) ----------------------------------------------------------------------
+
+    def erase_stakeholder(
+        self, account_id: str, stakeholder_id: str, change: Change, *, fingerprint: str, expected_revision: int
+    ) -> int:
+        def apply(conn: sqlite3.Connection) -> None:
+            self._remove_node_rows(conn, account_id, NodeKind.STAKEHOLDER, stakeholder_id)
+            self._forget_in_history(conn, account_id, stakeholder_id)
+            (revision,) = conn.execute("SELECT revision FROM accounts WHERE id = ?", (account_id,)).fetchone()
+            conn.execute(
+                "INSERT INTO erasures (account_id, revision, at, actor, fingerprint) VALUES (?, ?, ?, ?, ?)",
+                (account_id, int(revision) + 1, _now(), change.actor, fingerprint),
+            )
+
+        revision = self._edit(account_id, change, expected_revision, apply)
+        self.scrub_files()
+        return revision
+
+    @staticmethod
+    def _forget_in_history(conn: sqlite3.Connection, account_id: str, stakeholder_id: str) -> None:
+        """Make every recorded change of the account stop naming the stakeholder."""
+        rows = conn.execute("SELECT seq, subject FROM changes WHERE account_id = ?", (account_id,)).fetchall()
+        for seq, subject in rows:
+            if subject_names(subject, stakeholder_id):
+                conn.execute("UPDATE changes SET subject = '' WHERE seq = ?", (seq,))
+        _forget_in_history_items(conn, account_id, stakeholder_id)
+
+    def scrub_files(self) -> None:
+        """Leave no readable copy of deleted data in the file or its WAL: rebuild, then truncate the WAL.
+
+        ``secure_delete`` zeroes what a delete frees, but an index's inner pages may still hold a copy
+        of a deleted key, and rows freed before ``secure_delete`` was on stay in free pages; ``VACUUM``
+        rewrites the database from its live rows only. The WAL then holds the old pages until a
+        checkpoint copies them back and ``TRUNCATE`` empties it. A reader that keeps the WAL busy makes
+        the checkpoint fail; that is reported, never hidden.
+        """
+        with self._lock:
+            try:
+                self._conn.execute("VACUUM")
+                busy, _, _ = self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+            except sqlite3.OperationalError as error:
+                raise StoreUnavailableError(
+                    f"the data is deleted, but the SQLite file could not be rewritten yet ({error}); "
+                    "run `powermap db prune` when no other process uses the store"
+                ) from error
+            if busy:
+                raise StoreUnavailableError(
+                    "the data is deleted, but another process is reading the SQLite store, so its WAL could not "
+                    "be emptied yet; run `powermap db prune` when no other process uses the store"
+                )
+
+    def erasure_salt(self) -> bytes:
+        with self._transaction(write=True) as conn:
+            conn.execute("INSERT OR IGNORE INTO meta (key, value) VALUES ('erasure_salt', ?)", (secrets.token_hex(32),))
+            (value,) = conn.execute("SELECT value FROM meta WHERE key = 'erasure_salt'").fetchone()
+        return bytes.fromhex(value)
+
+    def erasures(self, account_id: str) -> list[Erasure]:
+        with self._transaction(write=False) as conn:
+            rows = conn.execute(
+                "SELECT revision, at, actor, fingerprint FROM erasures WHERE account_id = ? ORDER BY seq",
+                (account_id,),
+            ).fetchall()
+        return [Erasure(account_id, int(r), dt.datetime.fromisoformat(at), actor, f) for r, at, actor, f in rows]
+
     def close(self) -> None:
         with self._lock:
             self._conn.close()
+
+
+def _forget_in_history_items(conn: sqlite3.Connection, account_id: str, stakeholder_id: str) -> None:
+    """Forget the stakeholder in every delta and checkpoint of the account (same rule as the live map)."""
+    rows = conn.execute(
+        "SELECT revision, checkpoint, seq, list, key, before, after FROM history_items WHERE account_id = ?",
+        (account_id,),
+    ).fetchall()
+    for revision, checkpoint, seq, name, key, before, after in rows:
+        where = (account_id, revision, checkpoint, seq)
+        entry = _entry(name, key, before, after)
+        forgotten = forget_entry(entry, stakeholder_id, checkpoint=bool(checkpoint))
+        if forgotten is None:
+            conn.execute(
+                "DELETE FROM history_items WHERE account_id = ? AND revision = ? AND checkpoint = ? AND seq = ?", where
+            )
+        elif forgotten != entry:
+            conn.execute(
+                "UPDATE history_items SET before = ?, after = ? "
+                "WHERE account_id = ? AND revision = ? AND checkpoint = ? AND seq = ?",
+                (_json_or_null(forgotten.before), _json_or_null(forgotten.after), *where),
+            )
 
 
 def _insert_items(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import json
 import uuid
 from typing import Any
 
@@ -212,3 +213,45 @@ def test_pruning_keeps_the_map_in_force_at_the_cutoff_and_drops_what_is_older(
     # an edit after pruning still reads back through the kept checkpoint
     service.update_account(account, {"name": "E"})
     assert service.export_map(account, as_of="4") == seen[4]
+
+
+def test_an_erased_stakeholder_is_gone_from_every_earlier_state_diff_and_history(
+    service: PowermapService, prefix: str, often_checkpointed: None
+) -> None:
+    account = prefix + "erase"
+    document = with_id(tiny_document(), account)
+    document["stakeholders"].append(
+        {
+            "id": "gone",
+            "name": "Secret Person",
+            "title": "Chief Secret",
+            "level": "senior",
+            "influence": 0.4,
+            "notes": "private note",
+        }
+    )
+    document["influences"] = [*document.get("influences", []), {"from": "gone", "to": "ceo", "weight": 0.4}]
+    service.import_map(document)
+    team = service.export_map(account)["team"]
+    service.put_edge(account, EdgeKind.RELATIONSHIP, {"member": team[0]["id"], "stakeholder": "gone", "strength": 0.6})
+    gone = next(s for s in service.export_map(account)["stakeholders"] if s["id"] == "gone")
+    service.put_node(account, NodeKind.STAKEHOLDER, {**gone, "stance": "opponent"})
+    service.put_activity(account, {"id": "a9", "type": "meal", "date": "2026-10-01", "stakeholders": ["gone", "ceo"]})
+    service.update_account(account, {"name": "Renamed"})
+    service.erase_stakeholder(account, "gone")
+
+    latest = service.store.read(account).revision
+    for revision in range(1, latest + 1):
+        past = service.export_map(account, as_of=str(revision))
+        text = json.dumps(past, ensure_ascii=False)
+        assert "gone" not in text
+        assert "Secret Person" not in text
+        assert "private note" not in text
+        assert normalized(past) == past  # still a valid map
+        diff = json.dumps(service.diff(account, from_when="1", to_when=str(revision)), ensure_ascii=False)
+        assert "gone" not in diff
+        assert "Secret Person" not in diff
+    assert "gone" not in json.dumps(service.history(account), ensure_ascii=False)
+    # what stays is the rest of every earlier state: the rename is still there to see
+    assert service.export_map(account, as_of=str(latest - 1))["account"]["name"] == "Renamed"
+    assert service.export_map(account, as_of="1")["account"]["name"] != "Renamed"

@@ -333,7 +333,7 @@ def test_injected_markup_in_names_never_runs(tmp_path: Path, proxy: RecordingPro
     assert dom.title == f"{account_map.account.name} — power map", "the title is the name as text"
     assert "img" not in dom.tags
     assert "svg" not in dom.tags
-    assert dom.tags.count("script") == 5, "only the page's own scripts (and the probe) are elements"
+    assert dom.tags.count("script") == 7, "only the page's own scripts (and the probe) are elements"
     assert dom.attr("probe-done") == "1"
     assert dom.attr("probe-title-is-element") == "true", "tooltips are DOM elements built from text"
     assert dom.attr("probe-tooltip-shown") == "visible", "the hover showed the tooltip"

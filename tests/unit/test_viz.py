@@ -186,7 +186,7 @@ def test_page_policy_forbids_any_fetch_and_allows_only_its_own_scripts(acme_page
     assert "connect-src" not in directives
     assert "http" not in policies[0]
     executable = [text for attrs, text in page.scripts if attrs.get("type") is None]
-    assert len(executable) == 3, "boot, vis-network, map"
+    assert len(executable) == 5, "boot, vis-network, paths, map, panels"
     for text in executable:
         digest = base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii")
         assert f"'sha256-{digest}'" in directives["script-src"]
@@ -394,8 +394,8 @@ def test_hostile_names_cannot_close_the_script_or_run(acme: AccountMap) -> None:
     assert "<svg onload" not in page
     assert "<img src=x" not in page
     parsed = parse_page(page)
-    assert [tag for tag, _ in parsed.elements].count("script") == 4
-    assert len(re.findall(r"</script\s*>", page, re.IGNORECASE)) == 4, "only our own scripts close"
+    assert [tag for tag, _ in parsed.elements].count("script") == 6
+    assert len(re.findall(r"</script\s*>", page, re.IGNORECASE)) == 6, "only our own scripts close"
     assert "<!--" not in page
     assert {tag for tag, _ in parsed.elements} <= {
         "html",
@@ -417,6 +417,8 @@ def test_hostile_names_cannot_close_the_script_or_run(acme: AccountMap) -> None:
         "li",
         "ol",
         "p",
+        "select",
+        "option",
     }
     assert parsed.text["title"] == "</title><script>alert('t')</script>"
 
@@ -438,10 +440,16 @@ def test_hostile_names_cannot_close_the_script_or_run(acme: AccountMap) -> None:
 
 def test_the_map_script_never_writes_html() -> None:
     folder = resources.files("viz").joinpath("assets")
-    for name in ("powermap-map.js", "powermap-boot.js"):
+    ours = [
+        entry.name for entry in folder.iterdir() if entry.name.startswith("powermap-") and entry.name.endswith(".js")
+    ]
+    assert {"powermap-map.js", "powermap-boot.js", "powermap-panels.js", "powermap-paths.js"} <= set(ours)
+    for name in ours:
         code = folder.joinpath(name).read_text(encoding="utf-8")
-        assert not re.search(r"\.(innerHTML|outerHTML)\s*=|insertAdjacentHTML|document\.write|\beval\(", code)
-        assert "textContent" in code or name == "powermap-boot.js"
+        assert not re.search(
+            r"\.(innerHTML|outerHTML)\s*=|insertAdjacentHTML|document\.write|\beval\(|new Function", code
+        )
+        assert "textContent" in code or name in {"powermap-boot.js", "powermap-paths.js"}
 
 
 def test_chinese_text_is_kept(acme: AccountMap, acme_page: str) -> None:

@@ -1,19 +1,22 @@
-/* powermap war-room map: draws the network from the page's JSON data with vis-network.
+/* powermap war-room map: draws the network from the map's data with vis-network.
 
    User text (names, titles, notes) is data: it is read with JSON.parse, drawn as canvas labels, and
    put in tooltips only through textContent. This script never assigns innerHTML.
 
-   When the layout has stabilised, physics is switched off so the map stops moving on the projector;
-   <body> then carries data-frozen-by (what stopped it) and, once that layout is drawn,
-   data-stabilized="1". data-ready="1" is set once this script ran to the end; data-nodes and
+   window.PowermapMap.create(container, data) draws one map and returns its handle (network, nodes,
+   edges, highlightPath, clearHighlight, setFilters, ...). The offline file calls it on the JSON in
+   <script id="powermap-data">; the web app calls it on data fetched from the server.
+
+   A small map is laid out by a seeded force layout and frozen once stable; a big one arrives with
+   positions and physics off. <body> then carries data-frozen-by (what stopped it) and, once that
+   layout is drawn, data-stabilized="1". data-ready="1" is set once the map is built; data-nodes and
    data-edges give the counts in the network. */
 (function () {
   "use strict";
   var body = document.body;
   var FADED = "rgba(200,200,200,0.35)";
   var FADED_TEXT = "rgba(120,120,120,0.45)";
-
-  var data = JSON.parse(document.getElementById("powermap-data").textContent);
+  var PATH = "#ffb300";
 
   // A tooltip is plain text: its first line is the heading, each further line a row.
   function tooltipElement(text) {
@@ -31,126 +34,226 @@
     return value === undefined ? undefined : JSON.parse(JSON.stringify(value));
   }
 
-  var originalNodes = {};
-  var originalEdges = {};
-  data.nodes.forEach(function (node) {
-    originalNodes[node.id] = { color: clone(node.color), font: clone(node.font) };
-    if (typeof node.title === "string") {
-      node.title = tooltipElement(node.title);
-    }
-  });
-  data.edges.forEach(function (edge) {
-    originalEdges[edge.id] = { color: clone(edge.color) };
-    if (typeof edge.title === "string") {
-      edge.title = tooltipElement(edge.title);
-    }
-  });
-
-  var nodes = new vis.DataSet(data.nodes);
-  var edges = new vis.DataSet(data.edges);
-  var container = document.getElementById("pm-network");
-  var network = new vis.Network(container, { nodes: nodes, edges: edges }, data.options);
-  window.powermap = { network: network, nodes: nodes, edges: edges };
-  body.setAttribute("data-nodes", String(nodes.length));
-  body.setAttribute("data-edges", String(edges.length));
-
-  // Freeze the layout once stabilised (or after a while, whatever happens first).
-  var frozen = false;
-  function freeze(reason) {
-    if (frozen) {
-      return;
-    }
-    frozen = true;
-    network.setOptions({ physics: { enabled: false } });
-    network.fit({ animation: false });
-    body.setAttribute("data-frozen-by", reason);
-    // Announce it once the frozen layout has been drawn (hit-testing uses the drawn shapes).
-    network.once("afterDrawing", function () { body.setAttribute("data-stabilized", "1"); });
-    network.redraw();
-  }
-  network.once("stabilizationIterationsDone", function () { freeze("stabilization"); });
-  network.once("stabilized", function () { freeze("stabilized"); });
-  if (nodes.length === 0) {
-    freeze("empty");
-  }
-  window.setTimeout(function () { freeze("timeout"); }, 8000);
-
-  // Click a node: it and its neighbours stay, the rest fades. Click the background: all back.
-  function restoreAll() {
-    nodes.update(nodes.getIds().map(function (id) {
-      return { id: id, color: clone(originalNodes[id].color), font: clone(originalNodes[id].font) };
-    }));
-    edges.update(edges.getIds().map(function (id) {
-      return { id: id, color: clone(originalEdges[id].color) };
-    }));
-  }
-  function spotlight(id) {
-    var keep = {};
-    keep[id] = true;
-    network.getConnectedNodes(id).forEach(function (other) { keep[other] = true; });
-    var keepEdges = {};
-    network.getConnectedEdges(id).forEach(function (edgeId) { keepEdges[edgeId] = true; });
-    nodes.update(nodes.getIds().map(function (nodeId) {
-      if (keep[nodeId]) {
-        return { id: nodeId, color: clone(originalNodes[nodeId].color), font: clone(originalNodes[nodeId].font) };
-      }
-      return { id: nodeId, color: { background: FADED, border: FADED }, font: { color: FADED_TEXT, strokeWidth: 0 } };
-    }));
-    edges.update(edges.getIds().map(function (edgeId) {
-      if (keepEdges[edgeId]) {
-        return { id: edgeId, color: clone(originalEdges[edgeId].color) };
-      }
-      return { id: edgeId, color: { color: FADED, highlight: FADED, hover: FADED, inherit: false, opacity: 1 } };
-    }));
-  }
-  network.on("click", function (params) {
-    if (params.nodes.length > 0) {
-      spotlight(params.nodes[0]);
-    } else {
-      restoreAll();
-    }
-  });
-
-  // Search by name or title: matches are selected; Enter zooms to the first and spotlights it.
-  var search = document.getElementById("pm-search");
-  var searchStatus = document.getElementById("pm-search-status");
-  function matches() {
-    var query = search.value.trim().toLowerCase();
-    if (!query) {
-      return [];
-    }
-    return nodes.getIds({
-      filter: function (node) {
-        return (String(node.name) + " " + String(node.subtitle || "")).toLowerCase().indexOf(query) >= 0;
+  function create(container, data) {
+    var originalNodes = {};
+    var originalEdges = {};
+    data.nodes.forEach(function (node) {
+      originalNodes[node.id] = { color: clone(node.color), font: clone(node.font), borderWidth: node.borderWidth };
+      if (typeof node.title === "string") {
+        node.title = tooltipElement(node.title);
       }
     });
+    data.edges.forEach(function (edge) {
+      originalEdges[edge.id] = { color: clone(edge.color), width: edge.width, hidden: edge.hidden === true };
+      if (typeof edge.title === "string") {
+        edge.title = tooltipElement(edge.title);
+      }
+    });
+
+    var nodes = new vis.DataSet(data.nodes);
+    var edges = new vis.DataSet(data.edges);
+    var network = new vis.Network(container, { nodes: nodes, edges: edges }, data.options);
+    body.setAttribute("data-nodes", String(nodes.length));
+    body.setAttribute("data-edges", String(edges.length));
+
+    // Freeze the layout once stabilised (or after a while, whatever happens first).
+    var frozen = false;
+    function freeze(reason) {
+      if (frozen) {
+        return;
+      }
+      frozen = true;
+      network.setOptions({ physics: { enabled: false } });
+      network.fit({ animation: false });
+      body.setAttribute("data-frozen-by", reason);
+      // Announce it once the frozen layout has been drawn (hit-testing uses the drawn shapes).
+      network.once("afterDrawing", function () { body.setAttribute("data-stabilized", "1"); });
+      network.redraw();
+    }
+    if (data.options.physics && data.options.physics.enabled === false) {
+      freeze("positions");
+    } else {
+      network.once("stabilizationIterationsDone", function () { freeze("stabilization"); });
+      network.once("stabilized", function () { freeze("stabilized"); });
+      if (nodes.length === 0) {
+        freeze("empty");
+      }
+      window.setTimeout(function () { freeze("timeout"); }, 8000);
+    }
+
+    function fadedNode(id) {
+      return { id: id, color: { background: FADED, border: FADED }, font: { color: FADED_TEXT, strokeWidth: 0 } };
+    }
+    function fadedEdge(id) {
+      return { id: id, color: { color: FADED, highlight: FADED, hover: FADED, inherit: false, opacity: 1 } };
+    }
+    function restoreAll() {
+      nodes.update(nodes.getIds().map(function (id) {
+        var o = originalNodes[id];
+        return { id: id, color: clone(o.color), font: clone(o.font), borderWidth: o.borderWidth };
+      }));
+      edges.update(edges.getIds().map(function (id) {
+        var o = originalEdges[id];
+        return { id: id, color: clone(o.color), width: o.width, hidden: o.hidden };
+      }));
+    }
+    // Click a node: it and its neighbours stay, the rest fades. Click the background: all back.
+    function spotlight(id) {
+      var keep = {};
+      keep[id] = true;
+      network.getConnectedNodes(id).forEach(function (other) { keep[other] = true; });
+      var keepEdges = {};
+      network.getConnectedEdges(id).forEach(function (edgeId) { keepEdges[edgeId] = true; });
+      nodes.update(nodes.getIds().map(function (nodeId) {
+        if (keep[nodeId]) {
+          return { id: nodeId, color: clone(originalNodes[nodeId].color), font: clone(originalNodes[nodeId].font) };
+        }
+        return fadedNode(nodeId);
+      }));
+      edges.update(edges.getIds().map(function (edgeId) {
+        return keepEdges[edgeId]
+          ? { id: edgeId, color: clone(originalEdges[edgeId].color), hidden: false }
+          : fadedEdge(edgeId);
+      }));
+    }
+    // An introduction path (vis node ids, member first): its nodes ringed amber, one line per step
+    // amber and thick, the rest faded. Returns how many steps had a line to mark.
+    function highlightPath(ids) {
+      var onPath = {};
+      ids.forEach(function (id) { onPath[id] = true; });
+      var steps = {};
+      for (var i = 0; i + 1 < ids.length; i += 1) {
+        steps[ids[i] + "\u0000" + ids[i + 1]] = true;
+        steps[ids[i + 1] + "\u0000" + ids[i]] = true;
+      }
+      var marked = 0;
+      nodes.update(nodes.getIds().map(function (id) {
+        if (!onPath[id]) {
+          return fadedNode(id);
+        }
+        var colour = clone(originalNodes[id].color);
+        colour.border = PATH;
+        return { id: id, color: colour, font: clone(originalNodes[id].font), borderWidth: 6 };
+      }));
+      var seen = {};
+      edges.update(edges.get().map(function (edge) {
+        var key = edge.from + "\u0000" + edge.to;
+        if (steps[key] && !seen[key] && edge.kind !== "competitor_relationship") {
+          seen[key] = true;
+          seen[edge.to + "\u0000" + edge.from] = true;
+          marked += 1;
+          return { id: edge.id, color: { color: PATH, highlight: PATH, hover: PATH, inherit: false, opacity: 1 },
+                   width: 8, hidden: false };
+        }
+        return fadedEdge(edge.id);
+      }));
+      var visible = ids.filter(function (id) { return nodes.get(id); });
+      if (visible.length > 0) {
+        network.fit({ nodes: visible, animation: { duration: 300 } });
+      }
+      return marked;
+    }
+
+    // Filters: a node is shown when it passes every one. Department and decision role apply to
+    // stakeholders only; side picks the kind of node or the stakeholder's stance toward us.
+    var SIDES = {
+      all: function () { return true; },
+      stakeholders: function (n) { return n.kind === "stakeholder"; },
+      team: function (n) { return n.kind === "member"; },
+      competitors: function (n) { return n.kind === "competitor"; },
+      "with-us": function (n) { return n.stance === "champion" || n.stance === "supporter"; },
+      "against-us": function (n) { return n.stance === "skeptic" || n.stance === "opponent"; },
+      "competitor-ahead": function (n) { return n.dominated === true; }
+    };
+    function setFilters(filters) {
+      var side = SIDES[filters.side || "all"] || SIDES.all;
+      var shown = 0;
+      nodes.update(nodes.get().map(function (n) {
+        var person = n.kind === "stakeholder";
+        var ok = side(n) &&
+          (!filters.department || !person || n.department === filters.department) &&
+          (!filters.role || !person || n.role === filters.role);
+        if (ok) { shown += 1; }
+        return { id: n.id, hidden: !ok };
+      }));
+      body.setAttribute("data-shown", String(shown));
+      return shown;
+    }
+
+    network.on("click", function (params) {
+      if (params.nodes.length > 0) {
+        spotlight(params.nodes[0]);
+      } else {
+        restoreAll();
+      }
+    });
+
+    return {
+      network: network,
+      nodes: nodes,
+      edges: edges,
+      data: data,
+      spotlight: spotlight,
+      restoreAll: restoreAll,
+      highlightPath: highlightPath,
+      setFilters: setFilters,
+      destroy: function () { network.destroy(); }
+    };
   }
-  if (search && searchStatus) {
+
+  // Search by name or title: matches are selected; Enter zooms to the first and spotlights it.
+  function bindSearch(getMap, search, searchStatus) {
+    function matches() {
+      var query = search.value.trim().toLowerCase();
+      if (!query) {
+        return [];
+      }
+      return getMap().nodes.getIds({
+        filter: function (node) {
+          return (String(node.name) + " " + String(node.subtitle || "")).toLowerCase().indexOf(query) >= 0;
+        }
+      });
+    }
     search.addEventListener("input", function () {
+      var map = getMap();
       var found = matches();
-      restoreAll();
-      network.selectNodes(found, false);
+      map.restoreAll();
+      map.network.selectNodes(found, false);
       searchStatus.textContent = search.value.trim()
         ? found.length + (found.length === 1 ? " match" : " matches")
         : "";
     });
     search.addEventListener("keydown", function (event) {
+      var map = getMap();
       if (event.key === "Enter") {
         var found = matches();
         if (found.length > 0) {
-          network.selectNodes([found[0]], false);
-          spotlight(found[0]);
-          network.focus(found[0], { scale: 1.3, animation: { duration: 400 } });
+          map.network.selectNodes([found[0]], false);
+          map.spotlight(found[0]);
+          map.network.focus(found[0], { scale: 1.3, animation: { duration: 400 } });
         }
       } else if (event.key === "Escape") {
         search.value = "";
         searchStatus.textContent = "";
-        network.unselectAll();
-        restoreAll();
-        network.fit({ animation: { duration: 400 } });
+        map.network.unselectAll();
+        map.restoreAll();
+        map.network.fit({ animation: { duration: 400 } });
       }
     });
   }
 
-  body.setAttribute("data-ready", "1");
+  window.PowermapMap = { create: create, bindSearch: bindSearch, tooltipElement: tooltipElement };
+
+  var dataElement = document.getElementById("powermap-data");
+  if (dataElement) {
+    var data = JSON.parse(dataElement.textContent);
+    var map = create(document.getElementById("pm-network"), data);
+    window.powermap = map;
+    var search = document.getElementById("pm-search");
+    var searchStatus = document.getElementById("pm-search-status");
+    if (search && searchStatus) {
+      bindSearch(function () { return window.powermap; }, search, searchStatus);
+    }
+    body.setAttribute("data-ready", "1");
+  }
 })();

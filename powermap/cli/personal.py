@@ -1,0 +1,102 @@
+"""Commands on personal data (issue 11): ``person`` (what we hold about someone) and ``erase`` (forget them)."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated, Any
+
+import typer
+
+from powermap.cli.app import app
+from powermap.cli.common import AccountArg, JsonOption, StoreOption, err, open_service, out, print_json
+from powermap.errors import InvalidInputError
+
+StakeholderOption = Annotated[
+    str, typer.Option("--stakeholder", "-s", help="The stakeholder's id.", show_default=False)
+]
+YesOption = Annotated[
+    bool, typer.Option("--yes", "-y", help="Do not ask for confirmation (needed without a terminal).")
+]
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+@app.command("person")
+def person_command(
+    account: AccountArg, stakeholder: StakeholderOption, store: StoreOption = None, as_json: JsonOption = False
+) -> None:
+    """Everything the account holds about one stakeholder (a subject-access export)."""
+    with open_service(store) as service:
+        about = service.person(account, stakeholder)
+    if as_json:
+        print_json(about)
+        return
+    person = about["stakeholder"]
+    out.print(f"{person['name']} ({person['id']}) in account {account!r}:", markup=False)
+    for field, value in person.items():
+        out.print(f"  {field}: {value}", markup=False)
+    for name, items in about["items"].items():
+        out.print(f"  named in {_plural(len(items), name.rstrip('s') + ' item')} of {name}", markup=False)
+    _print_mentions(about["mentions"])
+    if about["history"]:
+        out.print(f"  named by {_plural(len(about['history']), 'recorded change')} of the history", markup=False)
+    if about["erased_before"]:
+        out.print(f"  note: someone with this id was erased from this account before ({about['erased_before']}x)")
+
+
+def _print_mentions(mentions: list[dict[str, Any]]) -> None:
+    for mention in mentions:
+        out.print(
+            f"  their name appears in {mention['list']} {mention['item']!r}, field {mention['field']}"
+            " (free text: an erasure does not rewrite it; edit it first)",
+            markup=False,
+        )
+
+
+@app.command("erase")
+def erase_command(
+    account: AccountArg,
+    stakeholder: StakeholderOption,
+    yes: YesOption = False,
+    store: StoreOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Erase a stakeholder from the account's map and its whole history; this cannot be undone."""
+    with open_service(store) as service:
+        about = service.person(account, stakeholder)
+        name = about["stakeholder"]["name"]
+        if not yes:
+            if not sys.stdin.isatty():
+                raise InvalidInputError("erasing cannot be undone: confirm with --yes (there is no terminal to ask on)")
+            question = (
+                f"Erase {name} ({stakeholder}) from account {account!r}, its lines, activities and whole history? "
+                "This cannot be undone"
+            )
+            if not typer.confirm(question, default=False):
+                err.print("nothing erased", markup=False)
+                raise typer.Exit(1)
+        result = service.erase_stakeholder(account, stakeholder)
+    if as_json:
+        print_json(
+            {
+                "account": result.account,
+                "stakeholder": stakeholder,
+                "revision": result.revision,
+                "dropped": result.dropped,
+                "changed": result.changed,
+            }
+        )
+        return
+    dropped = ", ".join(
+        _plural(n, f"item of {name_}") for name_, n in result.dropped.items() if name_ != "stakeholders"
+    )
+    changed = ", ".join(_plural(n, f"item of {name_}") for name_, n in result.changed.items())
+    out.print(
+        f"erased {name} ({stakeholder}) from account {account!r} (revision {result.revision}) and from its history"
+        + (f"; removed {dropped}" if dropped else "")
+        + (f"; their id taken out of {changed}" if changed else ""),
+        markup=False,
+    )
+    _print_mentions(about["mentions"])

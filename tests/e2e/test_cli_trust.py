@@ -1,0 +1,207 @@
+"""End to end: the CLI never touches what the user did not name, and its errors stay readable and bounded.
+
+Runs the installed console script in a subprocess against a SQLite file in the test's directory
+(helpers shared with ``test_cli.py``).
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.e2e.test_cli import CLI, POWERMAP, as_json, base_env, fails, minimal, ok, run, sample
+from tests.e2e.test_cli import cli as cli  # noqa: PLC0414  (the fixture, re-exported for this module)
+
+
+def put(cli: CLI, name: str, text: str) -> Path:
+    """Write a file in the test's directory exactly as given."""
+    path = cli.cwd / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def run_with_input(cli: CLI, *args: str, stdin: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(POWERMAP), *args],
+        cwd=cli.cwd,
+        env=base_env(cli.store),
+        input=stdin,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=120,
+        check=False,
+    )
+
+
+# -- the demo never replaces a user's own account -------------------------------------------------------------
+
+
+def users_own_acme() -> dict[str, Any]:
+    document = minimal()
+    document["account"] = {"id": "acme", "name": "ACME Group", "industry": "automotive", "notes": "our real account"}
+    return document
+
+
+def test_the_demo_refuses_to_replace_a_users_own_account_with_the_samples_id(cli: CLI) -> None:
+    cli.seed(users_own_acme())
+    before = ok(cli("export", "acme")).stdout
+    revision = cli.accounts()[0]["revision"]
+
+    message = fails(cli("demo"), 1)
+
+    assert "'acme'" in message
+    assert "ACME Group" in message
+    assert "never replaces" in message
+    assert "--store" in message
+    assert ok(cli("export", "acme")).stdout == before
+    assert cli.accounts()[0]["revision"] == revision
+    assert not (cli.cwd / "powermap-demo.html").exists()
+
+
+def test_the_demo_reloads_its_own_sample_but_not_once_the_user_adopted_it(cli: CLI) -> None:
+    ok(cli("demo"))
+    exported = as_json(cli("export", "acme"))
+    assert "powermap demo" in exported["account"]["notes"]  # the marker the demo recognises
+    ok(cli("demo"))  # its own sample: reloaded
+
+    # Deleting the marker line adopts the account: the demo leaves it alone from then on.
+    exported["account"]["notes"] = "ours now"
+    ok(cli("import", cli.write("adopted.json", exported)))
+    fails(cli("demo"), 1)
+    assert as_json(cli("export", "acme"))["account"]["notes"] == "ours now"
+
+
+def test_the_demo_on_a_store_of_its_own_leaves_the_users_store_alone(cli: CLI) -> None:
+    cli.seed(users_own_acme())
+    other = f"sqlite:///{cli.cwd / 'demo.db'}"
+    ok(run("demo", "--store", other, cwd=cli.cwd, env=base_env(cli.store)))
+    assert as_json(cli("export", "acme"))["account"]["notes"] == "our real account"
+
+
+# -- bounded, readable errors ----------------------------------------------------------------------------------
+
+
+def test_a_huge_bad_value_is_echoed_cut_with_its_length(cli: CLI) -> None:
+    document = sample()
+    huge = "x" * 5_000_000
+    document["stakeholders"][0]["level"] = huge
+
+    message = fails(cli("import", cli.write("huge.json", document)), 2)
+
+    assert len(message) < 2_000
+    assert f"({len(huge) + 2} characters)" in message  # the quoted value's length
+    assert "stakeholders[0].level" in message
+
+
+def test_thousands_of_bad_rows_list_fifty_problems_and_how_many_more(cli: CLI) -> None:
+    document = minimal()
+    document["influences"] = [{"from": "ceo", "to": f"ghost{i}", "weight": 0.5} for i in range(3_000)]
+    path = cli.write("many.json", document)
+
+    message = fails(cli("import", path), 2)
+
+    lines = message.rstrip("\n").split("\n")
+    assert lines[0] == "powermap: error: the account map has 3000 problems:"
+    assert len(lines) == 1 + 50 + 1
+    assert "ghost49'" in lines[50]
+    assert lines[-1].strip().startswith("and 2950 more problems")
+
+    machine = run("import", path, "--json", cwd=cli.cwd, env=base_env(cli.store))
+    assert machine.returncode == 2
+    error = json.loads(machine.stdout)["error"]
+    assert error["type"] == "invalid_map"
+    assert error["exit_code"] == 2
+    assert len(error["problems"]) == 3_000
+    assert error["problems"][2999] == {
+        "path": "influences[2999].to",
+        "item": "from 'ceo' to 'ghost2999'",
+        "message": "no stakeholder has id 'ghost2999'",
+    }
+    assert cli.accounts() == []
+
+
+def test_problems_are_told_in_the_formats_words_not_pythons(cli: CLI) -> None:
+    document = minimal()
+    document["activities"] = [{"id": "a1", "type": "meal", "date": "2026-01-02", "members": {"li": 1}}]
+    document["stakeholders"][0]["name"] = ["Chen"]
+    document["stakeholders"][1]["influence"] = "high"
+
+    message = fails(cli("import", cli.write("odd.json", document)), 2)
+
+    assert "activities[0].members ('a1'): must be a list" in message
+    assert "stakeholders[0].name ('ceo'): must be text" in message
+    assert "stakeholders[1].influence ('cto'): must be a number (got 'high')" in message
+    for python_word in ("tuple", "dictionary", "Input should", "instance of", "True", "None"):
+        assert python_word not in message
+
+
+YAML_TRAP = """\
+account: {id: no, name: Norway Oil}
+team: [{id: li, name: Li, role: AR}]
+stakeholders:
+  - {id: ceo, name: Chen, level: executive, influence: 0.9, title: 2026-01-02}
+"""
+
+
+def test_yaml_words_read_as_booleans_dates_or_numbers_get_a_hint_to_quote_them(cli: CLI) -> None:
+    message = fails(cli("import", put(cli, "trap.yaml", YAML_TRAP)), 2)
+
+    assert "account.id: must be text (got false)" in message
+    assert "write it in quotes, e.g. id: 'no'" in message
+    assert "stakeholders[0].title ('ceo'): must be text (got 2026-01-02)" in message
+    assert "as a date" in message
+
+    ok(cli("import", put(cli, "fixed.yaml", YAML_TRAP.replace("id: no", "id: 'no'").replace("2026-01-02", "CEO"))))
+    assert [a["id"] for a in cli.accounts()] == ["no"]
+
+
+@pytest.mark.parametrize("name", ["map.txt", "map", "account.conf"])
+def test_a_yaml_file_without_a_yaml_extension_is_read_as_yaml(cli: CLI, name: str) -> None:
+    text = "account: {id: plain, name: Plain}\nstakeholders: [{id: a, name: A, level: staff, influence: 0.2}]\n"
+    imported = as_json(cli("import", put(cli, name, text), "--json"))
+    assert imported["account"] == "plain"
+
+
+def test_a_json_file_without_extension_is_still_json_and_its_syntax_errors_say_json(cli: CLI) -> None:
+    assert as_json(cli("import", put(cli, "mini", json.dumps(minimal())), "--json"))["account"] == "mini"
+    message = fails(cli("import", put(cli, "broken", '{"account": {"id": "x",}\n')), 2)
+    assert "not valid JSON" in message
+    assert "line 1" in message
+
+
+@pytest.mark.parametrize("form", ["json", "yaml"])
+def test_a_dash_reads_the_map_from_standard_input(cli: CLI, form: str) -> None:
+    document = minimal()
+    text = json.dumps(document) if form == "json" else "account: {id: mini, name: Mini Corp}\n"
+    result = run_with_input(cli, "import", "-", "--json", stdin=text)
+    assert json.loads(ok(result).stdout)["account"] == "mini"
+    refused = run_with_input(cli, "import", "-", stdin="account: {id: [1], name: X}\n")
+    assert refused.returncode == 2
+    assert "account.id: must be text" in refused.stderr
+
+
+@pytest.mark.parametrize("url", ["foo://x", "postgres://db/powermap", "sqlite:/x.db"])
+def test_an_unknown_or_malformed_store_url_exits_2_like_other_invalid_input(cli: CLI, url: str) -> None:
+    message = fails(run("accounts", "--store", url, cwd=cli.cwd, env=base_env()), 2)
+    assert "sqlite:///" in message
+    assert list(cli.cwd.iterdir()) == []
+
+
+def test_a_missing_file_and_an_unknown_account_give_json_errors_with_json(cli: CLI) -> None:
+    missing = run("import", "nope.json", "--json", cwd=cli.cwd, env=base_env(cli.store))
+    assert missing.returncode == 2
+    assert json.loads(missing.stdout)["error"]["type"] == "invalid_input"
+    assert "nope.json" in missing.stderr
+    cli.seed(minimal())
+    unknown = run("analyze", "ghost", "--json", cwd=cli.cwd, env=base_env(cli.store))
+    assert unknown.returncode == 3
+    assert json.loads(unknown.stdout)["error"] == {
+        "type": "account_not_found",
+        "exit_code": 3,
+        "message": unknown.stderr.removeprefix("powermap: error: ").rstrip("\n"),
+    }
