@@ -14,6 +14,7 @@ from powermap.analysis.power import power, ranking
 from powermap.analysis.recommend import Recommendation, recommend
 from powermap.graph import build_graph
 from powermap.model import AccountMap
+from powermap.service.asof import day_of
 from powermap.service.core import ServiceCore
 from powermap.settings import get_settings
 
@@ -78,16 +79,22 @@ class AnalysesService(ServiceCore):
     def analyze(self, account_id: str, *, as_of: str | None = None, today: dt.date | None = None) -> dict[str, Any]:
         """Power, coverage, competitor gaps, decision forecast and fading relationships of an account.
 
-        ``as_of`` answers for a past moment; ``today`` is the day fading is judged on (default: today, UTC).
+        ``as_of`` answers for a past moment (fading judged on that day); ``today`` is the day fading is
+        judged on (default: today, UTC, or the day of ``as_of``).
         """
-        return self._analyze(self._read_map(account_id, as_of), today=today)
+        return self._analyze(self._read_map(account_id, as_of), today=today or self._day(account_id, as_of))
 
     def analyze_with_names(
         self, account_id: str, *, as_of: str | None = None, today: dt.date | None = None
     ) -> tuple[dict[str, Any], dict[str, str]]:
         """:meth:`analyze` and the stakeholders' display names, from one read of the map (for people)."""
         account_map = self._read_map(account_id, as_of)
-        return self._analyze(account_map, today=today), {s.id: s.name for s in account_map.stakeholders}
+        report = self._analyze(account_map, today=today or self._day(account_id, as_of))
+        return report, {s.id: s.name for s in account_map.stakeholders}
+
+    def _day(self, account_id: str, as_of: str | None) -> dt.date | None:
+        """The day fading is judged on: that of the moment asked about (None: today)."""
+        return None if as_of is None else day_of(self.store, account_id, as_of)
 
     def _analyze(self, account_map: AccountMap, *, today: dt.date | None = None) -> dict[str, Any]:
         return analysis_report(account_map, today=today)

@@ -54,3 +54,13 @@ def read_as_of(store: Store, account_id: str, when: str | int | dt.datetime) -> 
     document = rebuild(account_id, revision, store.history_rows(account_id, revision))
     # Rebuilt from what the stores kept of validated maps: trusted, like a store's own read.
     return AccountMap.model_validate(document), revision
+
+
+def day_of(store: Store, account_id: str, when: str | int | dt.datetime) -> dt.date:
+    """The day (UTC) WHEN stands for: the day of a time, or of the change that made a revision."""
+    value = parse_when(when) if isinstance(when, str) else when
+    if isinstance(value, dt.datetime):
+        return value.astimezone(dt.UTC).date()
+    revision = resolve_revision(store, account_id, value)
+    change = store.list_changes(account_id, limit=1, before_revision=revision + 1)
+    return change[0].at.astimezone(dt.UTC).date() if change else dt.datetime.now(dt.UTC).date()
