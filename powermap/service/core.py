@@ -11,7 +11,7 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import ValidationError
 
@@ -22,6 +22,7 @@ from powermap.settings import get_settings
 from powermap.store.base import Store
 from powermap.store.history import Delta, checkpoint_entries, edit_delta
 
+_T = TypeVar("_T")
 EDIT_ATTEMPTS = 40
 EDIT_BACKOFF_CAP_S = 0.25
 _NOUNS = {
@@ -61,22 +62,18 @@ class ServiceCore:
         write: Callable[[AccountMap, int, Delta], int],
     ) -> AccountMap:
         """Apply ``mutate`` to a fresh snapshot's document and ``write`` it, with the delta history keeps."""
-        for attempt in range(EDIT_ATTEMPTS):
+
+        def attempt() -> AccountMap:
             snapshot = self.store.read(account_id)
             document = snapshot.account_map.to_document()
             mutate(document)
             account_map = parse_account_map(document)
             delta = edit_delta(snapshot.account_map, account_map)
-            try:
-                revision = write(account_map, snapshot.revision, delta)
-            except ConflictError:
-                if attempt == EDIT_ATTEMPTS - 1:
-                    raise
-                back_off(attempt)
-                continue
+            revision = write(account_map, snapshot.revision, delta)
             self._keep_checkpoint(account_id, revision, account_map, delta)
             return account_map
-        raise AssertionError("unreachable")  # pragma: no cover
+
+        return retrying(attempt)
 
     def _keep_checkpoint(self, account_id: str, revision: int, account_map: AccountMap, delta: Delta) -> None:
         """After a write: keep the whole map when the changes since the last checkpoint outgrow it.
@@ -96,6 +93,18 @@ class ServiceCore:
         if as_of is None:
             return self.store.get_map(account_id)
         return read_as_of(self.store, account_id, as_of)[0]
+
+
+def retrying(attempt: Callable[[], _T]) -> _T:
+    """Run ``attempt`` (read a fresh snapshot, write against its revision) until no one wrote first."""
+    for number in range(EDIT_ATTEMPTS):
+        try:
+            return attempt()
+        except ConflictError:
+            if number == EDIT_ATTEMPTS - 1:
+                raise
+            back_off(number)
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def back_off(attempt: int) -> None:

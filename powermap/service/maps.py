@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from powermap.errors import AccountNotFoundError, ConflictError
+from powermap.errors import AccountNotFoundError
 from powermap.model import EDGE_LISTS, NODE_LISTS, parse_account_map
 from powermap.model.diff import MapDiff
-from powermap.service.core import EDIT_ATTEMPTS, ServiceCore, back_off
+from powermap.service.core import ServiceCore, retrying
 from powermap.service.erase import previously_erased
 from powermap.store.base import AccountSummary, Change, ProgressCallback
 from powermap.store.history import delta_between
@@ -43,11 +43,13 @@ class MapsService(ServiceCore):
         after = account_map.to_document()
         counts = {name: len(getattr(account_map, name)) for name in (*NODE_LISTS.values(), *EDGE_LISTS.values())}
         counts["activities"] = len(account_map.activities)
-        for attempt in range(EDIT_ATTEMPTS):
+
+        def attempt() -> ImportResult:
             try:
                 snapshot = self.store.read(account_id)
             except AccountNotFoundError:
                 snapshot = None
+            erased = previously_erased(self.store, account_map)
             before = snapshot.account_map.to_document() if snapshot is not None else None
             if snapshot is not None and before == after:
                 return ImportResult(
@@ -56,21 +58,15 @@ class MapsService(ServiceCore):
                     counts,
                     changed=False,
                     changes=MapDiff().counts(),
-                    previously_erased=previously_erased(self.store, account_map),
+                    previously_erased=erased,
                 )
             delta, diff = delta_between(before, after)
-            try:
-                revision = self.store.put_map(
-                    account_map,
-                    Change(self.actor, "import", account_id, history=delta),
-                    on_progress=on_progress,
-                    expected_revision=snapshot.revision if snapshot is not None else 0,
-                )
-            except ConflictError:
-                if attempt == EDIT_ATTEMPTS - 1:
-                    raise
-                back_off(attempt)
-                continue
+            revision = self.store.put_map(
+                account_map,
+                Change(self.actor, "import", account_id, history=delta),
+                on_progress=on_progress,
+                expected_revision=snapshot.revision if snapshot is not None else 0,
+            )
             self._keep_checkpoint(account_id, revision, account_map, delta)
             return ImportResult(
                 account_id,
@@ -78,9 +74,10 @@ class MapsService(ServiceCore):
                 counts,
                 changes=diff.counts(),
                 created=snapshot is None,
-                previously_erased=previously_erased(self.store, account_map),
+                previously_erased=erased,
             )
-        raise AssertionError("unreachable")  # pragma: no cover
+
+        return retrying(attempt)
 
     def export_map(self, account_id: str, *, as_of: str | None = None) -> dict[str, Any]:
         return self._read_map(account_id, as_of).to_document()
