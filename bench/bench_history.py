@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.synthetic import synthetic_document
+from powermap.model import parse_account_map
 from powermap.service import PowermapService
 from powermap.settings import Settings
 from powermap.store import Change, open_store
@@ -112,6 +113,18 @@ def bench_store(url: str, size: int, steps: int, repeat: int, seed: int) -> dict
                 figures[f"as_of_{label}_revision"] = revision
                 figures[f"as_of_{label}_s"] = seconds
                 figures[f"as_of_{label}_ratio"] = seconds / present_s
+            # What keeping history costs an import of a new account: the store's write alone, without
+            # a delta, against the service's import (which also keeps the first checkpoint).
+            bare_id, kept_id = f"{account}-bare", f"{account}-kept"
+            plain = parse_account_map({**exported[1], "account": {**exported[1]["account"], "id": bare_id}})
+            start = time.perf_counter()
+            store.put_map(plain, Change("bench", "import", bare_id))
+            figures["import_without_history_s"] = time.perf_counter() - start
+            start = time.perf_counter()
+            service.import_map({**exported[1], "account": {**exported[1]["account"], "id": kept_id}})
+            figures["import_with_history_s"] = time.perf_counter() - start
+            for extra in (bare_id, kept_id):
+                store.delete_account(extra, Change("bench", "cleanup"))
             return figures
         finally:
             store.delete_account(account, Change("bench", "cleanup"))
@@ -156,7 +169,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     for r in rows:
         print(
             f"{r['store']}: first import {r['first_import_s']:.2f} s, replacing import (read + diff + write) "
-            f"{r['replacing_import_s']:.2f} s",
+            f"{r['replacing_import_s']:.2f} s; new account: store write without history "
+            f"{r['import_without_history_s']:.2f} s, service import with history {r['import_with_history_s']:.2f} s",
             file=sys.stderr,
         )
     return 0
