@@ -121,8 +121,58 @@ class ActivityNotFoundError(NotFoundError):
     noun = "activity"
 
 
+class KeyNotFoundError(NotFoundError):
+    noun = "API key"
+
+
 class ConflictError(PowermapError):
-    """The request is well-formed but clashes with what is stored (say, an id already taken)."""
+    """The request is well-formed but clashes with what is stored (HTTP 409)."""
+
+
+class IdTakenError(ConflictError):
+    """A create named an id (or, for a line, two ends) that already exists: nothing was written."""
+
+    def __init__(self, noun: str, item_id: str, account_id: str | None = None) -> None:
+        self.noun = noun
+        self.item_id = item_id
+        self.account_id = account_id
+        where = f" in account {account_id!r}" if account_id is not None else ""
+        super().__init__(f"a {noun} with id {item_id!r} already exists{where}")
+
+
+class PreconditionFailedError(PowermapError):
+    """The caller named what it saw (a revision or a version) and the store holds something newer (HTTP 412).
+
+    Never retried silently: the caller reads again, looks, and decides.
+    """
+
+
+class StaleRevisionError(PreconditionFailedError):
+    """The account moved past the revision the caller (or the service's own snapshot) expected."""
+
+    def __init__(self, account_id: str, expected: int, actual: int) -> None:
+        self.account_id = account_id
+        self.expected = expected
+        self.actual = actual
+        super().__init__(
+            f"account {account_id!r} changed meanwhile (revision {actual}, expected {expected});"
+            " read it again and retry"
+        )
+
+
+class StaleVersionError(PreconditionFailedError):
+    """One item changed since the caller read it: its version is not the one the caller named."""
+
+    def __init__(self, noun: str, item_id: str, account_id: str, expected: str, actual: str) -> None:
+        self.noun = noun
+        self.item_id = item_id
+        self.account_id = account_id
+        self.expected = expected
+        self.actual = actual
+        super().__init__(
+            f"{noun} {item_id!r} in account {account_id!r} changed meanwhile (version {actual}, expected {expected});"
+            " read it again and retry"
+        )
 
 
 class NotConvergedError(PowermapError):

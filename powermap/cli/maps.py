@@ -42,11 +42,25 @@ def import_command(
     ],
     store: StoreOption = None,
     as_json: JsonOption = False,
+    if_revision: Annotated[
+        int | None,
+        typer.Option(
+            "--if-revision",
+            min=0,
+            help="Replace only if the account is still at this revision (0: only if it does not exist yet).",
+        ),
+    ] = None,
 ) -> None:
     """Import an account map, replacing that account's map atomically."""
     document = read_document(file)
     with open_service(store) as service, progress("importing", enabled=not as_json) as on_progress:
-        result = service.import_map(document, on_progress=on_progress)
+        if if_revision is None:
+            result = service.import_map(document, on_progress=on_progress)
+        elif if_revision == 0:
+            result = service.create_account(document, on_progress=on_progress)
+        else:
+            account = document.get("account", {}).get("id") if isinstance(document, dict) else None
+            result = service.replace_map(str(account), document, if_revision=if_revision, on_progress=on_progress)
     if as_json:
         print_json(
             {

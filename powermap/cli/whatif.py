@@ -6,6 +6,8 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.table import Table
+from rich.text import Text
 
 from powermap.cli.app import app
 from powermap.cli.common import AccountArg, JsonOption, StoreOption, open_service, out, print_json, read_document
@@ -47,3 +49,40 @@ def print_whatif(report: dict[str, Any]) -> None:
         was = leans.get(dm["stakeholder"])
         change = "new" if was is None else f"{dm['lean'] - was:+.3f}"
         out.print(f"  decision maker {dm['stakeholder']}: leans {dm['lean']:+.3f} ({change})", markup=False)
+
+
+@app.command("dependency")
+def dependency_command(account: AccountArg, store: StoreOption = None, as_json: JsonOption = False) -> None:
+    """Single-champion risk: what the account loses if each of our people, or each of theirs, leaves."""
+    with open_service(store) as service:
+        report = service.dependency(account)
+    if as_json:
+        print_json(report)
+        return
+    print_dependency(report)
+
+
+def print_dependency(report: dict[str, Any], *, top: int = 10) -> None:
+    out.print(
+        f"account {report['account']}: coverage {report['coverage']:.0%}, support index "
+        f"{report['support_index']:+.3f}, reach {report['reach']:.0%} (share of the account's power some "
+        "introduction path of ours reaches)",
+        markup=False,
+    )
+    if report["hangs_on_one_person"]:
+        people = ", ".join(f"{p['name']} ({p['kind']} {p['id']})" for p in report["hangs_on"])
+        out.print(f"WARNING: the account hangs on one person: {people}", markup=False)
+    else:
+        out.print("no single departure costs half our coverage or reach", markup=False)
+    out.print(f"({report['rule']})", markup=False)
+    for kind, title in (("member", "If one of our team left"), ("stakeholder", "If one of theirs left")):
+        table = Table(kind, "name", "coverage lost", "support lost", "reach lost", title=title, title_justify="left")
+        for row in report[f"{kind}s"][:top]:
+            table.add_row(
+                Text(row[kind]),
+                Text(row["name"]),
+                f"{row['coverage_drop'] * 100:.1f} pts",
+                f"{row['support_drop']:+.3f}",
+                f"{row['reach_drop'] * 100:.1f} pts",
+            )
+        out.print(table)

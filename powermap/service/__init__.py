@@ -5,7 +5,9 @@ The service is one facade, :class:`PowermapService`, composed of topic classes, 
 - :mod:`~powermap.service.core` -- :class:`ServiceCore`: the store, the actor and the shared plumbing
   (the edit loop, item checks). Every topic class subclasses it, so all topics share one state.
 - :mod:`~powermap.service.maps` -- whole maps: import, export, accounts, delete.
-- :mod:`~powermap.service.edits` -- fine-grained edits of the account record, nodes, lines, activities.
+- :mod:`~powermap.service.reads` -- the map and each item with its revision and version.
+- :mod:`~powermap.service.edits` -- fine-grained edits of the account record, nodes, lines, activities,
+  each with the precondition the caller saw (:mod:`~powermap.service.versions` says what those are).
 - :mod:`~powermap.service.analyses` -- power, coverage, forecast, paths, recommendations.
 - :mod:`~powermap.service.history`, :mod:`~powermap.service.keys`, :mod:`~powermap.service.roadmap`,
   :mod:`~powermap.service.voices`, :mod:`~powermap.service.whatif` -- reserved topics, already composed
@@ -26,26 +28,41 @@ from __future__ import annotations
 from powermap.service.activities import ActivitiesService
 from powermap.service.analyses import DIGITS, AnalysesService, Analysis
 from powermap.service.core import ServiceCore
+from powermap.service.dependency import DependencyService
 from powermap.service.edits import EditsService
 from powermap.service.erase import ErasureService
 from powermap.service.history import HistoryService
 from powermap.service.keys import KeysService
 from powermap.service.maps import ImportResult, MapsService
+from powermap.service.reads import ReadsService
 from powermap.service.roadmap import RoadmapService
+from powermap.service.versions import Item, Listing, Versioned, item_version
 from powermap.service.voices import VoicesService
 from powermap.service.whatif import WhatIfService
 
-__all__ = ["DIGITS", "Analysis", "ImportResult", "PowermapService", "ServiceCore"]
+__all__ = [
+    "DIGITS",
+    "Analysis",
+    "ImportResult",
+    "Item",
+    "Listing",
+    "PowermapService",
+    "ServiceCore",
+    "Versioned",
+    "item_version",
+]
 
 
 class PowermapService(
     ActivitiesService,
     AnalysesService,
+    DependencyService,
     EditsService,
     ErasureService,
     HistoryService,
     KeysService,
     MapsService,
+    ReadsService,
     RoadmapService,
     VoicesService,
     WhatIfService,

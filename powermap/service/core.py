@@ -3,7 +3,8 @@
 Edits follow one pattern: read a snapshot, apply the edit to its document, validate the whole
 document against the contract (so an edit is refused with the same messages as an import), then hand
 the store the fine-grained write together with the snapshot's revision. If someone else wrote in
-between, the store refuses and the edit is tried again on a fresh snapshot.
+between, the store refuses; the edit is then tried again on a fresh snapshot, unless the caller named
+the revision it saw, in which case it is refused (:class:`~powermap.errors.StaleRevisionError`).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import Any, TypeVar
 
 from pydantic import ValidationError
 
-from powermap.errors import ConflictError, InvalidMapError, Problem
+from powermap.errors import InvalidMapError, Problem, StaleRevisionError
 from powermap.model import EDGE_MODELS, AccountMap, EdgeKind, item_problems, parse_account_map
 from powermap.service.asof import read_as_of
 from powermap.settings import get_settings
@@ -26,6 +27,7 @@ _T = TypeVar("_T")
 EDIT_ATTEMPTS = 40
 EDIT_BACKOFF_CAP_S = 0.25
 _NOUNS = {
+    "account": "account",
     "stakeholders": "stakeholder",
     "team": "member",
     "competitors": "competitor",
@@ -60,20 +62,31 @@ class ServiceCore:
         account_id: str,
         mutate: Callable[[dict[str, Any]], None],
         write: Callable[[AccountMap, int, Delta], int],
-    ) -> AccountMap:
-        """Apply ``mutate`` to a fresh snapshot's document and ``write`` it, with the delta history keeps."""
+        *,
+        if_revision: int | None = None,
+    ) -> tuple[AccountMap, int]:
+        """Apply ``mutate`` to a fresh snapshot's document, validate it whole, ``write`` it; (map, new revision).
 
-        def attempt() -> AccountMap:
+        ``write`` also gets the delta history keeps (see :mod:`powermap.store.history`). With
+        ``if_revision`` (the revision the caller saw), a snapshot at any other revision, or a write that
+        finds the account moved on, is refused with :class:`StaleRevisionError`. Without it, a write
+        that lost the race is tried again on a fresh snapshot (``mutate`` runs again there, so
+        item-version checks inside it are re-made against what is stored now).
+        """
+
+        def attempt() -> tuple[AccountMap, int]:
             snapshot = self.store.read(account_id)
+            if if_revision is not None and snapshot.revision != if_revision:
+                raise StaleRevisionError(account_id, if_revision, snapshot.revision)
             document = snapshot.account_map.to_document()
             mutate(document)
             account_map = parse_account_map(document)
             delta = edit_delta(snapshot.account_map, account_map)
             revision = write(account_map, snapshot.revision, delta)
             self._keep_checkpoint(account_id, revision, account_map, delta)
-            return account_map
+            return account_map, revision
 
-        return retrying(attempt)
+        return retrying(attempt, retry=if_revision is None)
 
     def _keep_checkpoint(self, account_id: str, revision: int, account_map: AccountMap, delta: Delta) -> None:
         """After a write: keep the whole map when the changes since the last checkpoint outgrow it.
@@ -95,13 +108,21 @@ class ServiceCore:
         return read_as_of(self.store, account_id, as_of)[0]
 
 
-def retrying(attempt: Callable[[], _T]) -> _T:
-    """Run ``attempt`` (read a fresh snapshot, write against its revision) until no one wrote first."""
+def retrying(
+    attempt: Callable[[], _T],
+    *,
+    retry: bool = True,
+    lost_race: tuple[type[Exception], ...] = (StaleRevisionError,),
+) -> _T:
+    """Run ``attempt`` (read a fresh snapshot, write against its revision) until no one wrote first.
+
+    Without ``retry`` (the caller named the revision it saw) a lost race is the caller's answer.
+    """
     for number in range(EDIT_ATTEMPTS):
         try:
             return attempt()
-        except ConflictError:
-            if number == EDIT_ATTEMPTS - 1:
+        except lost_race:
+            if not retry or number == EDIT_ATTEMPTS - 1:
                 raise
             back_off(number)
     raise AssertionError("unreachable")  # pragma: no cover

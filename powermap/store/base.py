@@ -3,7 +3,7 @@
 Stores are deliberately simple writers: they check nothing of the contract. The service validates a
 change against a snapshot of the map and passes the snapshot's revision as ``expected_revision``;
 the store applies the change only if the account is still at that revision (else
-:class:`~powermap.errors.ConflictError`), in the same transaction, and moves the revision on by one.
+:class:`~powermap.errors.StaleRevisionError`), in the same transaction, and moves the revision on by one.
 That one rule keeps concurrent writers from ever interleaving into a map that breaks the contract.
 """
 
@@ -16,14 +16,18 @@ from dataclasses import dataclass
 from types import TracebackType
 
 from powermap.errors import (
+    AccountNotFoundError,
     CompetitorNotFoundError,
     EdgeNotFoundError,
+    IdTakenError,
     MemberNotFoundError,
     NotFoundError,
     StakeholderNotFoundError,
+    StaleRevisionError,
 )
 from powermap.model import Account, AccountMap, Activity, Edge, EdgeKind, Node, NodeKind
 from powermap.model.diff import Entry
+from powermap.model.keys import ApiKey
 from powermap.store.history import ChangeRecord, Delta, HistoryRows
 
 _NOT_FOUND: dict[NodeKind, type[NotFoundError]] = {
@@ -39,6 +43,20 @@ def not_found_for_node(kind: NodeKind, node_id: str, account_id: str) -> NotFoun
 
 def not_found_for_edge(kind: EdgeKind, source: str, target: str, account_id: str) -> NotFoundError:
     return EdgeNotFoundError(f"{kind.value} {source!r} -> {target!r}", account_id)
+
+
+def check_replace(account_id: str, current: int | None, expected: int | None) -> None:
+    """Refuse a whole-map write whose ``expected_revision`` (see :meth:`Store.put_map`) does not hold.
+
+    ``current`` is the stored revision, None when the account does not exist.
+    """
+    if expected is None or current == expected or (expected == 0 and current is None):
+        return
+    if expected == 0 and current is not None:
+        raise IdTakenError("account", account_id)
+    if current is None:
+        raise AccountNotFoundError(account_id)
+    raise StaleRevisionError(account_id, expected, current)
 
 
 #: Called with (rows written, rows in all) while a long write is under way.
@@ -120,10 +138,15 @@ class Store(ABC):
     ) -> int:
         """Create or replace one account's whole map atomically; returns the new revision.
 
-        With ``expected_revision`` the write happens only if the account is still at that revision
-        (0: only if it does not exist), else :class:`~powermap.errors.ConflictError`. A re-created
-        account goes on from the last revision its change log recorded: revisions never repeat.
+        ``expected_revision``: None writes whatever is stored; 0 creates only (an existing account is
+        :class:`~powermap.errors.IdTakenError`); n > 0 replaces only revision n (else
+        :class:`~powermap.errors.StaleRevisionError`, or :class:`AccountNotFoundError` when absent).
+        A re-created account goes on from the last revision its change log recorded: revisions never repeat.
         """
+
+    @abstractmethod
+    def revision(self, account_id: str) -> int:
+        """The account's current revision, cheaply (no map read); :class:`AccountNotFoundError` when absent."""
 
     @abstractmethod
     def read(self, account_id: str) -> Snapshot:
@@ -134,8 +157,11 @@ class Store(ABC):
         """Every account, by id."""
 
     @abstractmethod
-    def delete_account(self, account_id: str, change: Change) -> None:
-        """Remove an account and everything in it; :class:`AccountNotFoundError` when absent."""
+    def delete_account(self, account_id: str, change: Change, *, expected_revision: int | None = None) -> None:
+        """Remove an account and everything in it; :class:`AccountNotFoundError` when absent.
+
+        With ``expected_revision``, only if the account is still at it (else :class:`StaleRevisionError`).
+        """
 
     @abstractmethod
     def update_account(self, account: Account, change: Change, *, expected_revision: int) -> int:
@@ -231,6 +257,28 @@ class Store(ABC):
     @abstractmethod
     def erasures(self, account_id: str) -> list[Erasure]:
         """The erasures recorded for an account, oldest first."""
+
+    @abstractmethod
+    def ping(self) -> None:
+        """Check the store answers (cheaply); :class:`StoreError` when it does not."""
+
+    # -- API keys (who may call the HTTP API); tokens are stored hashed ---------------------------
+
+    @abstractmethod
+    def add_key(self, key: ApiKey) -> None:
+        """Store a new key; :class:`ConflictError` when its name is taken."""
+
+    @abstractmethod
+    def find_key(self, token_hash: str) -> ApiKey | None:
+        """The key whose token hashes to ``token_hash``, if any."""
+
+    @abstractmethod
+    def list_keys(self) -> list[ApiKey]:
+        """Every key, by name."""
+
+    @abstractmethod
+    def revoke_key(self, name: str) -> None:
+        """Delete a key; :class:`KeyNotFoundError` when there is none of that name."""
 
     @abstractmethod
     def close(self) -> None:

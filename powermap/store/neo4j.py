@@ -33,6 +33,8 @@ from powermap.errors import (
     AccountNotFoundError,
     ActivityNotFoundError,
     ConflictError,
+    KeyNotFoundError,
+    StaleRevisionError,
     StoreError,
     StoreUnavailableError,
 )
@@ -48,6 +50,7 @@ from powermap.model import (
     NodeKind,
 )
 from powermap.model.diff import Entry
+from powermap.model.keys import ApiKey
 from powermap.settings import Settings, get_settings
 from powermap.store.base import (
     AccountSummary,
@@ -56,6 +59,7 @@ from powermap.store.base import (
     ProgressCallback,
     Snapshot,
     Store,
+    check_replace,
     not_found_for_edge,
     not_found_for_node,
 )
@@ -231,10 +235,7 @@ class Neo4jStore(Store):
                 raise AccountNotFoundError(account_id)
             previous, scope = int(record["previous"]), str(record["scope"])
             if expected_revision is not None and previous != expected_revision:
-                raise ConflictError(
-                    f"account {account_id!r} changed meanwhile (revision {previous}, expected {expected_revision});"
-                    " read it again and retry"
-                )
+                raise StaleRevisionError(account_id, expected_revision, int(previous))
             apply(tx, scope)
             tx.run(
                 cypher(Q.RECORD_CHANGE),
@@ -294,6 +295,8 @@ class Neo4jStore(Store):
         expected_revision: int | None = None,
     ) -> int:
         account_id = account_map.account.id
+        if expected_revision is not None:  # fail fast, before staging; checked again, atomically, at the swap
+            check_replace(account_id, self._revision_or_none(account_id), expected_revision)
         scope = uuid.uuid4().hex
         batches: list[tuple[Q, list[dict[str, Any]]]] = []
         for kind in NodeKind:
@@ -334,12 +337,6 @@ class Neo4jStore(Store):
 
             def swap(tx: ManagedTransaction) -> tuple[int, str | None]:
                 check = tx.run(cypher(Q.CHECK_IMPORT), account=account_id).single(strict=True)
-                current = 0 if check["revision"] is None else int(check["revision"])
-                if expected_revision is not None and current != expected_revision:
-                    raise ConflictError(
-                        f"account {account_id!r} changed meanwhile (revision {current}, expected {expected_revision});"
-                        " read it again and retry"
-                    )
                 record = tx.run(
                     cypher(Q.SWAP_SCOPE),
                     account=account_id,
@@ -353,11 +350,13 @@ class Neo4jStore(Store):
                 ).single()
                 if record is None:
                     raise StoreError(f"the import of {account_id!r} was abandoned and collected before it finished")
-                revision = int(record["revision"])
+                revision, previous = int(record["revision"]), record["previous"]
+                # The swap locked the account: a broken precondition rolls this transaction back.
+                check_replace(account_id, None if previous is None else revision - 1, expected_revision)
                 if delta is not None:
                     tx.run(cypher(Q.COMMIT_HISTORY), scope=scope, revision=revision).consume()
                     _record_history(tx, account_id, revision, delta, [])
-                return revision, record["previous"]
+                return revision, previous
 
             revision, previous = self._write(swap)
         except BaseException:
@@ -409,11 +408,23 @@ class Neo4jStore(Store):
             for r in records
         ]
 
-    def delete_account(self, account_id: str, change: Change) -> None:
+    def _revision_or_none(self, account_id: str) -> int | None:
+        record = self._read(lambda tx: tx.run(cypher(Q.ACCOUNT_REVISION), account=account_id).single())
+        return None if record is None else int(record["revision"])
+
+    def revision(self, account_id: str) -> int:
+        revision = self._revision_or_none(account_id)
+        if revision is None:
+            raise AccountNotFoundError(account_id)
+        return revision
+
+    def delete_account(self, account_id: str, change: Change, *, expected_revision: int | None = None) -> None:
         def work(tx: ManagedTransaction) -> str:
             record = tx.run(cypher(Q.DELETE_ACCOUNT), account=account_id).single()
             if record is None:
                 raise AccountNotFoundError(account_id)
+            if expected_revision is not None and int(record["revision"]) != expected_revision:
+                raise StaleRevisionError(account_id, expected_revision, int(record["revision"]))
             tx.run(
                 cypher(Q.RECORD_CHANGE),
                 account=account_id,
@@ -597,6 +608,43 @@ class Neo4jStore(Store):
             if deleted < DELETE_BATCH:
                 return total
 
+    def ping(self) -> None:
+        with self._translate():
+            self._driver.verify_connectivity()
+
+    # -- API keys --------------------------------------------------------------------------------
+
+    def add_key(self, key: ApiKey) -> None:
+        created = self._write(
+            lambda tx: bool(
+                tx.run(
+                    cypher(Q.ADD_API_KEY),
+                    name=key.name,
+                    role=key.role.value,
+                    all_accounts=key.accounts is None,
+                    accounts=list(key.accounts or ()),
+                    token_hash=key.token_hash,
+                    created_at=key.created_at.isoformat(),
+                ).single(strict=True)["created"]
+            )
+        )
+        if not created:
+            raise ConflictError(f"an API key named {key.name!r} already exists")
+
+    def find_key(self, token_hash: str) -> ApiKey | None:
+        record = self._read(lambda tx: tx.run(cypher(Q.FIND_API_KEY), token_hash=token_hash).single())
+        return None if record is None else _key(record)
+
+    def list_keys(self) -> list[ApiKey]:
+        return [_key(r) for r in self._read(lambda tx: list(tx.run(cypher(Q.LIST_API_KEYS))))]
+
+    def revoke_key(self, name: str) -> None:
+        removed = self._write(
+            lambda tx: int(tx.run(cypher(Q.REVOKE_API_KEY), name=name).single(strict=True)["removed"])
+        )
+        if not removed:
+            raise KeyNotFoundError(name)
+
     # -- personal data (issue 11) ----------------------------------------------------------------------
 
     def erase_stakeholder(
@@ -642,3 +690,13 @@ class Neo4jStore(Store):
     def close(self) -> None:
         self._driver.close()
         atexit.unregister(self._driver.close)
+
+
+def _key(record: Mapping[str, Any]) -> ApiKey:
+    return ApiKey(
+        name=record["name"],
+        role=record["role"],
+        accounts=None if record["all_accounts"] else tuple(record["accounts"]),
+        token_hash=record["token_hash"],
+        created_at=dt.datetime.fromisoformat(record["created_at"]),
+    )

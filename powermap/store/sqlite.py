@@ -24,6 +24,8 @@ from powermap.errors import (
     AccountNotFoundError,
     ActivityNotFoundError,
     ConflictError,
+    KeyNotFoundError,
+    StaleRevisionError,
     StoreError,
     StoreUnavailableError,
     StoreURLError,
@@ -40,6 +42,7 @@ from powermap.model import (
     NodeKind,
 )
 from powermap.model.diff import Entry
+from powermap.model.keys import ApiKey
 from powermap.store.base import (
     AccountSummary,
     Change,
@@ -47,6 +50,7 @@ from powermap.store.base import (
     ProgressCallback,
     Snapshot,
     Store,
+    check_replace,
     not_found_for_edge,
     not_found_for_node,
     subject_names,
@@ -119,6 +123,14 @@ CREATE TABLE IF NOT EXISTS history_items (
     before TEXT,
     after TEXT,
     PRIMARY KEY (account_id, revision, checkpoint, seq)
+);
+-- API keys: the token's hash only; accounts is a JSON list, or NULL for every account.
+CREATE TABLE IF NOT EXISTS api_keys (
+    name TEXT PRIMARY KEY,
+    role TEXT NOT NULL,
+    accounts TEXT,
+    token_hash TEXT NOT NULL UNIQUE,
+    created_at TEXT NOT NULL
 );
 -- Erasures of people (issue 11): who erased someone from an account and when, with a salted
 -- fingerprint of the erased id and never the id itself.
@@ -209,10 +221,7 @@ class SQLiteStore(Store):
             if row is None:
                 raise AccountNotFoundError(account_id)
             if expected_revision is not None and row[0] != expected_revision:
-                raise ConflictError(
-                    f"account {account_id!r} changed meanwhile (revision {row[0]}, expected {expected_revision});"
-                    " read it again and retry"
-                )
+                raise StaleRevisionError(account_id, expected_revision, int(row[0]))
             apply(conn)
             revision: int = row[0] + 1
             now = _now()
@@ -293,16 +302,12 @@ class SQLiteStore(Store):
         done = 0
         with self._transaction(write=True) as conn:
             row = conn.execute("SELECT revision, created_at FROM accounts WHERE id = ?", (account_id,)).fetchone()
-            current = 0 if row is None else int(row[0])
-            if expected_revision is not None and current != expected_revision:
-                raise ConflictError(
-                    f"account {account_id!r} changed meanwhile (revision {current}, expected {expected_revision});"
-                    " read it again and retry"
-                )
+            check_replace(account_id, None if row is None else int(row[0]), expected_revision)
             if row is None:  # a re-created account goes on from its last recorded revision: revisions never repeat
                 last = conn.execute("SELECT MAX(revision) FROM changes WHERE account_id = ?", (account_id,)).fetchone()
-                current = int(last[0] or 0)
-            revision = current + 1
+                revision = int(last[0] or 0) + 1
+            else:
+                revision = int(row[0]) + 1
             now = _now()
             created = now if row is None else row[1]
             if row is not None:
@@ -370,11 +375,20 @@ class SQLiteStore(Store):
             )
         return summaries
 
-    def delete_account(self, account_id: str, change: Change) -> None:
+    def revision(self, account_id: str) -> int:
+        with self._transaction(write=False) as conn:
+            row = conn.execute("SELECT revision FROM accounts WHERE id = ?", (account_id,)).fetchone()
+        if row is None:
+            raise AccountNotFoundError(account_id)
+        return int(row[0])
+
+    def delete_account(self, account_id: str, change: Change, *, expected_revision: int | None = None) -> None:
         with self._transaction(write=True) as conn:
             row = conn.execute("SELECT revision FROM accounts WHERE id = ?", (account_id,)).fetchone()
             if row is None:
                 raise AccountNotFoundError(account_id)
+            if expected_revision is not None and int(row[0]) != expected_revision:
+                raise StaleRevisionError(account_id, expected_revision, int(row[0]))
             conn.execute("DELETE FROM accounts WHERE id = ?", (account_id,))
             # The map's history goes with it (the change log stays: who deleted it, and when).
             conn.execute("DELETE FROM history_items WHERE account_id = ?", (account_id,))
@@ -617,6 +631,42 @@ class SQLiteStore(Store):
             ).rowcount
         return int(gone)
 
+    def ping(self) -> None:
+        with self._transaction(write=False) as conn:
+            conn.execute("SELECT 1 FROM meta LIMIT 1").fetchall()
+
+    # -- API keys --------------------------------------------------------------------------------
+
+    def add_key(self, key: ApiKey) -> None:
+        accounts = None if key.accounts is None else json.dumps(list(key.accounts), ensure_ascii=False)
+        with self._transaction(write=True) as conn:
+            try:
+                conn.execute(
+                    "INSERT INTO api_keys (name, role, accounts, token_hash, created_at) VALUES (?, ?, ?, ?, ?)",
+                    (key.name, key.role.value, accounts, key.token_hash, key.created_at.isoformat()),
+                )
+            except sqlite3.IntegrityError as error:
+                raise ConflictError(f"an API key named {key.name!r} already exists") from error
+
+    def find_key(self, token_hash: str) -> ApiKey | None:
+        with self._transaction(write=False) as conn:
+            row = conn.execute(
+                "SELECT name, role, accounts, token_hash, created_at FROM api_keys WHERE token_hash = ?", (token_hash,)
+            ).fetchone()
+        return None if row is None else _key(row)
+
+    def list_keys(self) -> list[ApiKey]:
+        with self._transaction(write=False) as conn:
+            rows = conn.execute(
+                "SELECT name, role, accounts, token_hash, created_at FROM api_keys ORDER BY name"
+            ).fetchall()
+        return [_key(row) for row in rows]
+
+    def revoke_key(self, name: str) -> None:
+        with self._transaction(write=True) as conn:
+            if not conn.execute("DELETE FROM api_keys WHERE name = ?", (name,)).rowcount:
+                raise KeyNotFoundError(name)
+
     # -- personal data (issue 11) ----------------------------------------------------------------------
 
     def erase_stakeholder(
@@ -745,4 +795,15 @@ def _entry(name: str, key: str, before: str | None, after: str | None) -> Entry:
         tuple(json.loads(key)),
         None if before is None else json.loads(before),
         None if after is None else json.loads(after),
+    )
+
+
+def _key(row: Sequence[Any]) -> ApiKey:
+    name, role, accounts, token_hash, created_at = row
+    return ApiKey(
+        name=name,
+        role=role,
+        accounts=None if accounts is None else tuple(json.loads(accounts)),
+        token_hash=token_hash,
+        created_at=dt.datetime.fromisoformat(created_at),
     )

@@ -12,11 +12,11 @@ from hypothesis import HealthCheck, given, settings
 from powermap.errors import (
     AccountNotFoundError,
     ActivityNotFoundError,
-    ConflictError,
     EdgeNotFoundError,
     InvalidMapError,
     MemberNotFoundError,
     StakeholderNotFoundError,
+    StaleRevisionError,
 )
 from powermap.model import EdgeKind, NodeKind, Stakeholder, parse_account_map
 from powermap.service import PowermapService
@@ -250,7 +250,7 @@ def test_a_write_against_a_stale_revision_is_refused(store: Store, prefix: str) 
     store.put_map(parse_account_map(with_id(tiny_document(), account)), CHANGE)
     node = parse_account_map(tiny_document()).stakeholders[0]
     assert store.put_node(account, node, CHANGE, expected_revision=1) == 2
-    with pytest.raises(ConflictError):
+    with pytest.raises(StaleRevisionError):
         store.put_node(account, node, CHANGE, expected_revision=1)
     assert store.read(account).revision == 2
 

@@ -1,0 +1,18 @@
+"""``powermap import --if-revision``: a re-import that names the revision it saw refuses a stale one."""
+
+from __future__ import annotations
+
+from tests.e2e.test_cli import CLI, as_json, cli, fails, ok, sample
+
+__all__ = ["cli"]
+
+
+def test_import_if_revision_replaces_only_the_revision_it_names(cli: CLI) -> None:
+    source = cli.write("acme.json", sample())
+    ok(cli("import", source, "--if-revision", "0"))
+    message = fails(cli("import", source, "--if-revision", "0"), 1)
+    assert "already exists" in message
+    assert as_json(cli("import", source, "--if-revision", "1", "--json"))["revision"] == 2
+    stale = fails(cli("import", source, "--if-revision", "1"), 1)
+    assert "changed meanwhile (revision 2, expected 1)" in stale
+    assert [a["revision"] for a in cli.accounts()] == [2]
