@@ -35,14 +35,28 @@ class ForecastReport(Report):
     decision_makers: list[DecisionMakerLeanReport]
 
 
+class FadingReport(Report):
+    """One of our relationships nobody has touched for longer than the fading window."""
+
+    member: str
+    stakeholder: str
+    strength: float
+    last_contact: str = Field(description="YYYY-MM-DD")
+    days_since_contact: int
+
+
 class AnalysisReport(Report):
-    """``powermap analyze --json``: power ranking (most powerful first), coverage, gaps, forecast."""
+    """``powermap analyze --json``: power ranking (most powerful first), coverage, gaps, forecast, fading."""
 
     account: str
     power: dict[str, float] = Field(description="Stakeholder id -> power (0-1), most powerful first")
     coverage: float
     gaps: list[GapReport]
     forecast: ForecastReport
+    fading: list[FadingReport] = Field(
+        default_factory=list,
+        description="Relationships with no contact for over POWERMAP_FADING_DAYS (90) days, oldest contact first",
+    )
 
 
 class PathReport(Report):

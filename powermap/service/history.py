@@ -11,6 +11,7 @@ import datetime as dt
 from typing import Any
 
 from powermap.errors import AccountNotFoundError, InvalidInputError
+from powermap.model import AccountMap
 from powermap.model.diff import diff_maps
 from powermap.service.asof import current_revision, read_as_of, resolve_revision
 from powermap.service.core import ServiceCore
@@ -72,6 +73,10 @@ class HistoryService(ServiceCore):
         self.store.write_checkpoint(account_id, boundary, checkpoint_entries(kept.to_document()))
         deleted = self.store.prune_history(account_id, boundary)
         return {"account": account_id, "kept_from": boundary, "deleted": deleted}
+
+    def map_as_of(self, account_id: str, when: str) -> tuple[AccountMap, int]:
+        """The account's map as it was at WHEN, and the revision that was."""
+        return read_as_of(self.store, account_id, when)
 
     def revision_of(self, account_id: str, when: str) -> int:
         """The revision WHEN names (a number, or the revision in force at an ISO 8601 time)."""
