@@ -25,7 +25,16 @@ from typing import Any
 
 from powermap.errors import HistoryNotKeptError, InvalidInputError
 from powermap.model.contract import AccountMap
-from powermap.model.diff import ACCOUNT, Entry, MapDiff, apply_diff, diff_documents, diff_maps, list_names
+from powermap.model.diff import (
+    ACCOUNT,
+    Entry,
+    MapDiff,
+    apply_diff,
+    apply_diffs,
+    diff_documents,
+    diff_maps,
+    list_names,
+)
 from powermap.model.erasure import forget_in_entry, forget_item
 
 
@@ -82,9 +91,17 @@ def _lists_only(document: dict[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in document.items() if key == ACCOUNT or key in list_names()}
 
 
+#: Stands for the earlier side of a delta entry where a store skipped reading it: rebuilding a map only
+#: needs to know that the item was there (changed or removed), not what it was.
+WAS_THERE: dict[str, Any] = {}
+
+
 @dataclass(frozen=True)
 class HistoryRows:
-    """What a store fetched to rebuild one revision: a checkpoint and the deltas after it, in order."""
+    """What a store fetched to rebuild one revision: a checkpoint and the deltas after it, in order.
+
+    A delta entry's ``before`` may be :data:`WAS_THERE` (only its presence counts here).
+    """
 
     checkpoint_revision: int
     checkpoint: Sequence[Entry]
@@ -104,9 +121,7 @@ def rebuild(account_id: str, revision: int, rows: HistoryRows | None) -> dict[st
     missing = set(range(rows.checkpoint_revision + 1, revision + 1)) - set(rows.heads)
     if missing:
         raise HistoryNotKeptError(account_id, revision, detail=f"revision {min(missing)} recorded no history")
-    document = apply_diff(None, rows.checkpoint)
-    for _, entries in rows.deltas:
-        document = apply_diff(document, entries)
+    document = apply_diffs(None, [rows.checkpoint, *(entries for _, entries in rows.deltas)])
     if document is None or ACCOUNT not in document:
         raise HistoryNotKeptError(account_id, revision)
     document = {"format": "powermap/v1", **document}

@@ -55,7 +55,7 @@ from powermap.store.base import (
     not_found_for_node,
     subject_names,
 )
-from powermap.store.history import ChangeRecord, HistoryRows, forget_entry
+from powermap.store.history import WAS_THERE, ChangeRecord, HistoryRows, forget_entry
 
 SCHEMA_VERSION = 1
 _PROGRESS_BATCH = 5_000
@@ -577,12 +577,14 @@ class SQLiteStore(Store):
                 )
             ]
             deltas: dict[int, list[Entry]] = {}
-            for rev, name, key, before, after in conn.execute(
-                "SELECT revision, list, key, before, after FROM history_items "
+            # Rebuilding needs only whether an item was there before, not what it was: skip parsing it.
+            for rev, name, key, had, after in conn.execute(
+                "SELECT revision, list, key, before IS NOT NULL, after FROM history_items "
                 "WHERE account_id = ? AND checkpoint = 0 AND revision > ? AND revision <= ? ORDER BY revision, seq",
                 (account_id, checkpoint, revision),
             ):
-                deltas.setdefault(int(rev), []).append(_entry(name, key, before, after))
+                entry = Entry(name, tuple(json.loads(key)), WAS_THERE if had else None, _loads_or_none(after))
+                deltas.setdefault(int(rev), []).append(entry)
             heads = [
                 int(r)
                 for (r,) in conn.execute(
@@ -789,13 +791,12 @@ def _json_or_null(value: Any) -> str | None:
     return None if value is None else _json(value)
 
 
+def _loads_or_none(text: str | None) -> Any:
+    return None if text is None else json.loads(text)
+
+
 def _entry(name: str, key: str, before: str | None, after: str | None) -> Entry:
-    return Entry(
-        name,
-        tuple(json.loads(key)),
-        None if before is None else json.loads(before),
-        None if after is None else json.loads(after),
-    )
+    return Entry(name, tuple(json.loads(key)), _loads_or_none(before), _loads_or_none(after))
 
 
 def _key(row: Sequence[Any]) -> ApiKey:

@@ -103,7 +103,7 @@ def test_history_lists_every_change_newest_first_with_who_when_and_what(service:
     report = service.history(account)
     assert report["account"] == account
     assert [(c["revision"], c["actor"], c["operation"], c["subject"]) for c in report["changes"]] == [
-        (3, "tester", "remove reports_to", "cto->ceo"),
+        (3, "tester", "remove reporting line", "cto->ceo"),
         (2, "tester", "put stakeholder", "coo"),
         (1, "tester", "import", account),
     ]

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import copy
+import itertools
 from typing import Any
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from powermap.model import LISTS, parse_account_map
-from powermap.model.diff import apply_diff, diff_documents, diff_maps, item_key
+from powermap.model.diff import apply_diff, apply_diffs, diff_documents, diff_maps, item_key
 from tests.factories import normalized, random_documents
 
 
@@ -33,7 +34,7 @@ def test_a_diff_applied_to_the_earlier_map_yields_the_later_one(first: dict[str,
 
 @st.composite
 def edited(draw: st.DrawFn) -> tuple[dict[str, Any], dict[str, Any]]:
-    """A map and the map a few fine-grained edits make of it (replace in place, append, remove)."""
+    """A map and the map a few fine-grained edits make of it (replace in place, append new, remove)."""
     before = normalized(draw(random_documents()))
     after = copy.deepcopy(before)
     for _ in range(draw(st.integers(0, 5))):
@@ -44,7 +45,8 @@ def edited(draw: st.DrawFn) -> tuple[dict[str, Any], dict[str, Any]]:
         elif action == "drop_line" and after["relationships"]:
             after["relationships"].pop(draw(st.integers(0, len(after["relationships"]) - 1)))
         elif action == "add_line":
-            ends = {(r["member"], r["stakeholder"]) for r in after["relationships"]}
+            # a pair never seen before: a line removed and put back is at the end, which one diff cannot say
+            ends = {(r["member"], r["stakeholder"]) for r in after["relationships"] + before["relationships"]}
             free = [
                 (m["id"], s["id"])
                 for m in after["team"]
@@ -95,3 +97,39 @@ def test_a_diff_names_items_by_id_and_lines_by_their_ends() -> None:
         },
     }
     assert not diff_documents(after, after)
+
+
+@st.composite
+def edit_chains(draw: st.DrawFn) -> list[dict[str, Any]]:
+    """Maps one fine-grained edit apart each (a line removed may come back later, at the end)."""
+    states = [normalized(draw(random_documents()))]
+    for _ in range(draw(st.integers(1, 8))):
+        state = copy.deepcopy(states[-1])
+        lines = state["relationships"]
+        action = draw(st.sampled_from(["drop", "add", "strength"]))
+        if action == "drop" and lines:
+            lines.pop(draw(st.integers(0, len(lines) - 1)))
+        elif action == "strength" and lines:
+            lines[draw(st.integers(0, len(lines) - 1))]["strength"] = draw(st.sampled_from([0.1, 0.9]))
+        else:
+            ends = {(r["member"], r["stakeholder"]) for r in lines}
+            free = [(m["id"], s["id"]) for m in state["team"] for s in state["stakeholders"]]
+            free = [pair for pair in free if pair not in ends]
+            if free:
+                member, stakeholder = draw(st.sampled_from(free))
+                lines.append({"member": member, "stakeholder": stakeholder, "strength": 0.3, "last_contact": None})
+        states.append(state)
+    return states
+
+
+@settings(max_examples=80, deadline=None)
+@given(edit_chains())
+def test_diffs_applied_in_one_pass_equal_the_diffs_applied_one_by_one(states: list[dict[str, Any]]) -> None:
+    diffs = [diff_documents(a, b) for a, b in itertools.pairwise(states)]
+    for diff, (earlier, later) in zip(diffs, itertools.pairwise(states), strict=True):
+        assert apply_diff(earlier, diff) == later
+    assert apply_diffs(states[0], [d.entries for d in diffs]) == states[-1]
+    rebuilt = apply_diffs(None, [diff_documents(None, states[0]).entries, *(d.entries for d in diffs)])
+    assert rebuilt is not None
+    non_empty = {key: value for key, value in rebuilt.items() if value != []}
+    assert non_empty == {key: value for key, value in states[-1].items() if key != "format" and value != []}
