@@ -1,6 +1,6 @@
-// An account's change log, newest first (below a revision when $before is given).
+// An account's recorded writes, newest first, a page at a time (revisions below $before when given).
 MATCH (c:Change {account: $account})
 WHERE $before IS NULL OR c.revision < $before
 RETURN c.revision AS revision, c.at AS at, c.actor AS actor, c.operation AS operation, c.subject AS subject
-ORDER BY c.revision DESC, c.at DESC
+ORDER BY c.at DESC, c.revision DESC
 LIMIT $limit

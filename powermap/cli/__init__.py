@@ -17,11 +17,13 @@ import typer
 from powermap.cli import (  # noqa: F401  (importing registers the commands)
     activities,
     analysis,
+    db,
     demo,
     history,
     keys,
     maps,
     personal,
+    reference,
     serve,
     whatif,
 )

@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
@@ -29,7 +28,8 @@ from powermap.cli.path_options import (
     MaxHopsOption,
     path_constraints,
 )
-from powermap.service import PowermapService
+from powermap.cli.readable import DECIDES, MEANING, member_label, path_text, stakeholder_label
+from powermap.service import Directory, PowermapService
 from powermap.settings import get_settings
 
 
@@ -37,23 +37,26 @@ from powermap.settings import get_settings
 def analyze_command(
     account: AccountArg, store: StoreOption = None, as_json: JsonOption = False, as_of: AsOfOption = None
 ) -> None:
-    """Power ranking, coverage, competitor gaps and the decision forecast."""
+    """Power ranking, coverage, competitor gaps, the decision forecast and fading relationships."""
     with open_service(store) as service:
-        names: dict[str, str] = {}
+        report = service.analyze(account, as_of=as_of)
         if as_json:
-            report = service.analyze(account, as_of=as_of)
-        else:
-            report, names = service.analyze_with_names(account, as_of=as_of)
-    if as_json:
-        print_json(report)
-        return
-    print_analysis(report, names)
+            print_json(report)
+            return
+        directory = service.directory(account, as_of=as_of)
+    print_analysis(report, directory)
+
+
+StakeholderToOption = Annotated[
+    str,
+    typer.Option("--to", help="Target stakeholder: an id, or a name that fits one person.", show_default=False),
+]
 
 
 @app.command("paths")
 def paths_command(
     account: AccountArg,
-    to: Annotated[str, typer.Option("--to", help="Target stakeholder id.", show_default=False)],
+    to: StakeholderToOption,
     member: Annotated[str | None, typer.Option("--from", help="Only paths starting at this team member.")] = None,
     k: Annotated[int, typer.Option("-k", min=1, max=100, help="How many paths.")] = 3,
     avoid: AvoidOption = None,
@@ -67,14 +70,15 @@ def paths_command(
     """The best introduction paths from our team to a stakeholder, best first (optionally constrained)."""
     constraints = path_constraints(avoid, avoid_stance, max_hops)
     with open_service(store) as service:
-        report = service.paths(account, to, member=member, k=k, constraints=constraints, disjoint=disjoint, as_of=as_of)
-    if as_json:
-        print_json(report)
-        return
-    if not report["paths"]:
-        out.print(f"no introduction path reaches {to!r}: nobody we know is tied to them", markup=False)
-    for rank, path in enumerate(report["paths"], 1):
-        out.print(f"{rank}. {path['strength']:.3f}  " + " -> ".join(path["nodes"]), markup=False)
+        target = service.resolve_stakeholder(account, to, as_of=as_of)
+        report = service.paths(
+            account, target, member=member, k=k, constraints=constraints, disjoint=disjoint, as_of=as_of
+        )
+        if as_json:
+            print_json(report)
+            return
+        directory = service.directory(account, as_of=as_of)
+    print_paths(report["paths"], directory, target)
 
 
 @app.command("recommend")
@@ -88,10 +92,11 @@ def recommend_command(
     """Ranked activities to run next, each with target, lead, path, reason and expected gain."""
     with open_service(store) as service:
         report = service.recommend(account, limit=limit, as_of=as_of)
-    if as_json:
-        print_json(report)
-        return
-    print_recommendations(report["recommendations"])
+        if as_json:
+            print_json(report)
+            return
+        directory = service.directory(account, as_of=as_of)
+    print_recommendations(report["recommendations"], directory)
 
 
 @app.command("map")
@@ -100,15 +105,23 @@ def map_command(
     output: Annotated[Path, typer.Option("-o", "--output", help="HTML file to write.", show_default=False)],
     highlight: Annotated[
         str | None,
-        typer.Option("--highlight-path-to", help="Highlight the best introduction path to this stakeholder."),
+        typer.Option(
+            "--highlight-path-to",
+            help="Highlight the best introduction path to this stakeholder (an id, or a name that fits one person).",
+        ),
     ] = None,
     store: StoreOption = None,
+    as_json: JsonOption = False,
     as_of: AsOfOption = None,
 ) -> None:
     """Write the account's interactive power map: one HTML file that works offline."""
     with open_service(store) as service:
-        write_map(service, account, output, highlight, as_of=as_of)
-    out.print(f"wrote {output}", markup=False)
+        target = service.resolve_stakeholder(account, highlight, as_of=as_of) if highlight is not None else None
+        path = write_map(service, account, output, target, as_of=as_of)
+    if as_json:
+        print_json({"account": account, "wrote": str(output), "highlight_path": path})
+    else:
+        out.print(f"wrote {output}", markup=False)
 
 
 # -- presentation ----------------------------------------------------------------------------------------
@@ -116,7 +129,8 @@ def map_command(
 
 def write_map(
     service: PowermapService, account: str, output: Path, highlight: str | None, *, as_of: str | None = None
-) -> None:
+) -> list[str]:
+    """Write the map's HTML file (as of a past moment when given); returns the highlighted path's nodes."""
     from viz import render_map
 
     settings = get_settings()
@@ -130,7 +144,10 @@ def write_map(
             "powerful, with our team and the competitors (the panels cover everyone)",
             markup=False,
         )
-    data_time = next((s.updated_at for s in service.accounts() if s.id == account), None)
+    if as_of is None:
+        data_time = next((s.updated_at for s in service.accounts() if s.id == account), None)
+    else:
+        data_time = service.time_as_of(account, as_of)
     page = render_map(
         analysis.account_map,
         analysis.powers,
@@ -140,24 +157,40 @@ def write_map(
         overview_size=shown,
     )
     write_text(output, page)
+    return list(analysis.highlight_path)
 
 
-def print_analysis(report: dict[str, Any], names: dict[str, str], *, top: int | None = None) -> None:
+def legend(*keys: str) -> None:
+    """One dim line per number shown, saying what it means."""
+    for key in keys:
+        out.print(Text(f"  {MEANING[key]}", style="dim"))
+
+
+def print_analysis(report: dict[str, Any], directory: Directory, *, top: int | None = None) -> None:
     forecast = report["forecast"]
-    table = Table("stakeholder", "name", "power", title="Who holds the power", title_justify="left")
-    for stakeholder, value in list(report["power"].items())[:top]:
-        table.add_row(Text(stakeholder), Text(names.get(stakeholder, "")), f"{value:.3f}")
+    table = Table("#", "stakeholder", "title", "id", "power", title="Who holds the power", title_justify="left")
+    for rank, (stakeholder, value) in enumerate(list(report["power"].items())[:top], 1):
+        person = directory.stakeholder(stakeholder)
+        name = f"{person.name} {DECIDES}" if person.decides else person.name
+        table.add_row(str(rank), Text(name), Text(person.title), Text(stakeholder), f"{value:.3f}")
     out.print(table)
-    out.print(f"coverage: {report['coverage']:.0%} of the account's power is held by people we are close to")
+    legend("power", "marks")
+    out.print(f"coverage: {report['coverage']:.0%}", markup=False)
+    legend("coverage")
     out.print(f"decision forecast: support index {forecast['support_index']:+.3f} ({forecast['outlook']})")
+    legend("support")
     for dm in forecast["decision_makers"]:
         out.print(
-            f"  {escape(dm['stakeholder'])}: leans {dm['lean']:+.3f} "
-            f"(own view {dm['own_lean']:+.3f}, power {dm['power']:.2f})"
+            f"  {stakeholder_label(directory.stakeholder(dm['stakeholder']))}: leans {dm['lean']:+.3f} "
+            f"(own view {dm['own_lean']:+.3f}, power {dm['power']:.2f})",
+            markup=False,
         )
+    if forecast["decision_makers"]:
+        legend("lean")
     if report["gaps"]:
         gaps = Table(
             "stakeholder",
+            "id",
             "competitor",
             "ours",
             "theirs",
@@ -166,41 +199,62 @@ def print_analysis(report: dict[str, Any], names: dict[str, str], *, top: int | 
             title_justify="left",
         )
         for gap in report["gaps"][:top]:
+            person = directory.stakeholder(gap["stakeholder"])
             gaps.add_row(
+                Text(f"{person.name} {DECIDES}" if person.decides else person.name),
                 Text(gap["stakeholder"]),
-                Text(gap["competitor"]),
+                Text(directory.competitors.get(gap["competitor"], gap["competitor"])),
                 f"{gap['ours']:.2f}",
                 f"{gap['theirs']:.2f}",
                 f"{gap['gap']:.2f}",
             )
         out.print(gaps)
-    print_fading(report.get("fading", []), names, top=top)
+        legend("gap")
+    print_fading(report.get("fading", []), directory, top=top)
 
 
-def print_fading(fading: list[dict[str, Any]], names: dict[str, str], *, top: int | None = None) -> None:
+def print_fading(fading: list[dict[str, Any]], directory: Directory, *, top: int | None = None) -> None:
     """Relationships nobody has touched for too long (``fading`` of ``analyze --json``)."""
     if not fading:
         return
-    out.print(f"fading relationships: {len(fading)} of ours had no contact for more than the fading window")
+    out.print(f"fading relationships: {len(fading)} of ours had no contact for longer than the fading window")
     for line in fading[:top]:
-        who = names.get(line["stakeholder"], "")
         out.print(
-            f"  {line['member']} -> {line['stakeholder']}{f' ({who})' if who else ''}: strength "
-            f"{line['strength']:.2f}, last contact {line['last_contact']} ({line['days_since_contact']} days ago)",
+            f"  {member_label(directory.member(line['member']))} -> "
+            f"{stakeholder_label(directory.stakeholder(line['stakeholder']))}: strength {line['strength']:.2f}, "
+            f"last contact {line['last_contact']} ({line['days_since_contact']} days ago)",
             markup=False,
         )
 
 
-def print_recommendations(recommendations: list[dict[str, Any]]) -> None:
+def print_paths(paths: list[dict[str, Any]], directory: Directory, target: str, *, indent: str = "") -> None:
+    person = directory.stakeholder(target)
+    if not paths:
+        out.print(
+            f"{indent}no introduction path reaches {stakeholder_label(person)}: nobody we know is tied to them",
+            markup=False,
+        )
+        return
+    out.print(f"{indent}Best introduction paths to {stakeholder_label(person)}", markup=False)
+    for rank, path in enumerate(paths, 1):
+        out.print(f"{indent}{rank}. {path['strength']:.3f}  {path_text(directory, path['nodes'])}", markup=False)
+    legend("path")
+
+
+def print_recommendations(recommendations: list[dict[str, Any]], directory: Directory) -> None:
     out.print("[bold]What to do next[/bold]")
     if not recommendations:
         out.print("  nothing would move the decision: the map may lack decision makers or influence lines")
+        return
     for rank, rec in enumerate(recommendations, 1):
+        lead = member_label(directory.member(rec["lead"])) if rec.get("lead") else "unassigned"
         out.print(
-            f"  {rank}. [bold]{rec['activity']}[/bold] with {escape(rec['target'])} — "
-            f"lead: {escape(rec['lead'] or 'unassigned')}, "
-            f"expected gain {rec['expected_gain']:+.4f}"
+            f"  {rank}. {rec['activity']} with {stakeholder_label(directory.stakeholder(rec['target']))} — "
+            f"lead: {lead}, expected gain {rec['expected_gain']:+.4f}"
+            + (f", coverage gain {rec['coverage_gain']:+.1%}" if rec.get("coverage_gain") else ""),
+            markup=False,
         )
         out.print(f"     {rec['reason']}", markup=False)
         if len(rec["path"]) > 2:
-            out.print(f"     path: {' -> '.join(rec['path'])}", markup=False)
+            out.print(f"     path: {path_text(directory, rec['path'])}", markup=False)
+    legend("gain", "marks")

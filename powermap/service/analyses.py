@@ -6,6 +6,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+import networkx as nx
+
 from powermap.analysis.coverage import Gap, competitor_gaps, coverage
 from powermap.analysis.fading import fading_relationships
 from powermap.analysis.forecast import Forecast, decision_forecast
@@ -16,6 +18,7 @@ from powermap.graph import build_graph
 from powermap.model import AccountMap
 from powermap.service.asof import day_of
 from powermap.service.core import ServiceCore
+from powermap.service.voices import voice_loop_report
 from powermap.settings import get_settings
 
 #: Digits kept in analysis output: enough to rank, few enough to read.
@@ -39,13 +42,15 @@ class Analysis:
     highlight_path: list[str]
 
 
-def analysis_report(account_map: AccountMap, *, today: dt.date | None = None) -> dict[str, Any]:
-    """``analyze --json`` of a map in hand: power, coverage, gaps, forecast and fading relationships.
+def analysis_report(
+    account_map: AccountMap, graph: nx.DiGraph[str] | None = None, *, today: dt.date | None = None
+) -> dict[str, Any]:
+    """``analyze --json`` of a map in hand: power, coverage, gaps, forecast, fading relationships, voices.
 
     What-if reuses it on copies. ``today`` is the day fading is judged on (default: today, UTC).
     """
     account_id = account_map.account.id
-    graph = build_graph(account_map)
+    graph = graph if graph is not None else build_graph(account_map)
     powers = power(graph)
     forecast: Forecast = decision_forecast(graph, powers)
     gaps: list[Gap] = competitor_gaps(graph)
@@ -63,18 +68,20 @@ def analysis_report(account_map: AccountMap, *, today: dt.date | None = None) ->
             ],
         },
         "fading": fading_relationships(graph, today or dt.datetime.now(dt.UTC).date(), days=get_settings().fading_days),
+        "voice_loop": voice_loop_report(account_map, powers),
     }
 
 
 class AnalysesService(ServiceCore):
-    """Read-only analyses of stored maps."""
+    """Read-only analyses of stored maps, each computed once per revision when the service has a cache."""
 
     def analysis(self, account_id: str, *, path_to: str | None = None, as_of: str | None = None) -> Analysis:
         """The map with its power and, when asked, the best introduction path to one stakeholder."""
-        account_map = self._read_map(account_id, as_of)
-        graph = build_graph(account_map)
-        best = introduction_paths(graph, path_to, k=1) if path_to is not None else []
-        return Analysis(account_map, power(graph), best[0]["nodes"] if best else [])
+        current = self._current(account_id, as_of)
+        graph = current.graph()
+        best = current.memo(("best path", path_to), lambda: introduction_paths(graph, path_to, k=1) if path_to else [])
+        powers = current.memo("power", lambda: power(graph))
+        return Analysis(current.snapshot.account_map, powers, best[0]["nodes"] if best else [])
 
     def analyze(self, account_id: str, *, as_of: str | None = None, today: dt.date | None = None) -> dict[str, Any]:
         """Power, coverage, competitor gaps, decision forecast and fading relationships of an account.
@@ -82,22 +89,26 @@ class AnalysesService(ServiceCore):
         ``as_of`` answers for a past moment (fading judged on that day); ``today`` is the day fading is
         judged on (default: today, UTC, or the day of ``as_of``).
         """
-        return self._analyze(self._read_map(account_id, as_of), today=today or self._day(account_id, as_of))
+        current = self._current(account_id, as_of)
+        day = today or self._day(account_id, as_of)
+        return current.memo(
+            ("analyze", day), lambda: analysis_report(current.snapshot.account_map, current.graph(), today=day)
+        )
 
     def analyze_with_names(
         self, account_id: str, *, as_of: str | None = None, today: dt.date | None = None
     ) -> tuple[dict[str, Any], dict[str, str]]:
         """:meth:`analyze` and the stakeholders' display names, from one read of the map (for people)."""
-        account_map = self._read_map(account_id, as_of)
-        report = self._analyze(account_map, today=today or self._day(account_id, as_of))
-        return report, {s.id: s.name for s in account_map.stakeholders}
+        report = self.analyze(account_id, as_of=as_of, today=today)
+        names = {s.id: s.name for s in self._current(account_id, as_of).snapshot.account_map.stakeholders}
+        return report, names
 
-    def _day(self, account_id: str, as_of: str | None) -> dt.date | None:
-        """The day fading is judged on: that of the moment asked about (None: today)."""
-        return None if as_of is None else day_of(self.store, account_id, as_of)
+    def _day(self, account_id: str, as_of: str | None) -> dt.date:
+        """The day fading is judged on: today (UTC), or that of the moment asked about."""
+        return dt.datetime.now(dt.UTC).date() if as_of is None else day_of(self.store, account_id, as_of)
 
-    def _analyze(self, account_map: AccountMap, *, today: dt.date | None = None) -> dict[str, Any]:
-        return analysis_report(account_map, today=today)
+    def _analyze(self, account_map: AccountMap) -> dict[str, Any]:
+        return analysis_report(account_map)
 
     def paths(
         self,
@@ -114,22 +125,31 @@ class AnalysesService(ServiceCore):
 
         With ``disjoint``, each path after the first shares no intermediary with those before it.
         """
-        graph = build_graph(self._read_map(account_id, as_of))
-        search = disjoint_paths if disjoint else introduction_paths
-        found: list[IntroPath] = search(graph, target, k=k, member=member, constraints=constraints)
-        return {
-            "account": account_id,
-            "target": target,
-            "paths": [{"strength": _r(p["strength"]), "nodes": p["nodes"]} for p in found],
-        }
+        current = self._current(account_id, as_of)
+
+        def compute() -> dict[str, Any]:
+            search = disjoint_paths if disjoint else introduction_paths
+            found: list[IntroPath] = search(current.graph(), target, k=k, member=member, constraints=constraints)
+            return {
+                "account": account_id,
+                "target": target,
+                "paths": [{"strength": _r(p["strength"]), "nodes": p["nodes"]} for p in found],
+            }
+
+        return current.memo(("paths", target, member, k, constraints, disjoint), compute)
 
     def recommend(self, account_id: str, *, limit: int = 10, as_of: str | None = None) -> dict[str, Any]:
         """Ranked activities to run next."""
-        graph = build_graph(self._read_map(account_id, as_of))
-        found: list[Recommendation] = recommend(graph, limit=limit)
-        return {
-            "account": account_id,
-            "recommendations": [
-                {**r, "expected_gain": _r(r["expected_gain"]), "coverage_gain": _r(r["coverage_gain"])} for r in found
-            ],
-        }
+        current = self._current(account_id, as_of)
+
+        def compute() -> dict[str, Any]:
+            found: list[Recommendation] = recommend(current.graph(), limit=limit)
+            return {
+                "account": account_id,
+                "recommendations": [
+                    {**r, "expected_gain": _r(r["expected_gain"]), "coverage_gain": _r(r["coverage_gain"])}
+                    for r in found
+                ],
+            }
+
+        return current.memo(("recommend", limit), compute)

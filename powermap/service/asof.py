@@ -10,18 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from powermap.errors import AccountNotFoundError, HistoryNotKeptError, InvalidInputError
+from powermap.errors import HistoryNotKeptError, InvalidInputError
 from powermap.model import AccountMap
-from powermap.store.base import Store
+from powermap.store.base import Snapshot, Store
 from powermap.store.history import parse_when, rebuild
-
-
-def current_revision(store: Store, account_id: str) -> int:
-    """The account's latest revision, from its change log (cheap: one entry)."""
-    latest = store.list_changes(account_id, limit=1)
-    if not latest:
-        raise AccountNotFoundError(account_id)
-    return latest[0].revision
 
 
 def resolve_revision(
@@ -30,7 +22,7 @@ def resolve_revision(
     """The revision WHEN names: itself when a number, else the revision in force at that moment."""
     value = parse_when(when) if isinstance(when, str) else when
     if current is None:
-        current = current_revision(store, account_id)
+        current = store.revision(account_id)
     if isinstance(value, int):
         if value < 1 or value > current:
             raise InvalidInputError(
@@ -43,17 +35,29 @@ def resolve_revision(
     return revision
 
 
-def read_as_of(store: Store, account_id: str, when: str | int | dt.datetime) -> tuple[AccountMap, int]:
-    """The map as it was at WHEN, and that revision."""
-    current = current_revision(store, account_id)
+def snapshot_as_of(store: Store, account_id: str, when: str | int | dt.datetime) -> Snapshot:
+    """The map as it was at WHEN, with that revision and the time of the change that made it."""
+    current = store.revision(account_id)
     revision = resolve_revision(store, account_id, when, current=current)
     if revision == current:
         snapshot = store.read(account_id)
         if snapshot.revision == revision:
-            return snapshot.account_map, revision
+            return snapshot
     document = rebuild(account_id, revision, store.history_rows(account_id, revision))
     # Rebuilt from what the stores kept of validated maps: trusted, like a store's own read.
-    return AccountMap.model_validate(document), revision
+    return Snapshot(AccountMap.model_validate(document), revision, time_of(store, account_id, revision))
+
+
+def read_as_of(store: Store, account_id: str, when: str | int | dt.datetime) -> tuple[AccountMap, int]:
+    """The map as it was at WHEN, and that revision."""
+    snapshot = snapshot_as_of(store, account_id, when)
+    return snapshot.account_map, snapshot.revision
+
+
+def time_of(store: Store, account_id: str, revision: int) -> dt.datetime:
+    """When the change that made ``revision`` was recorded (now, if the log no longer says)."""
+    change = store.list_changes(account_id, limit=1, before_revision=revision + 1)
+    return change[0].at if change else dt.datetime.now(dt.UTC)
 
 
 def day_of(store: Store, account_id: str, when: str | int | dt.datetime) -> dt.date:
@@ -61,6 +65,4 @@ def day_of(store: Store, account_id: str, when: str | int | dt.datetime) -> dt.d
     value = parse_when(when) if isinstance(when, str) else when
     if isinstance(value, dt.datetime):
         return value.astimezone(dt.UTC).date()
-    revision = resolve_revision(store, account_id, value)
-    change = store.list_changes(account_id, limit=1, before_revision=revision + 1)
-    return change[0].at.astimezone(dt.UTC).date() if change else dt.datetime.now(dt.UTC).date()
+    return time_of(store, account_id, resolve_revision(store, account_id, value)).astimezone(dt.UTC).date()

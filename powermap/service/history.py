@@ -13,9 +13,12 @@ from typing import Any
 from powermap.errors import AccountNotFoundError, InvalidInputError
 from powermap.model import AccountMap
 from powermap.model.diff import diff_maps
-from powermap.service.asof import current_revision, read_as_of, resolve_revision
+from powermap.service.asof import read_as_of, resolve_revision, time_of
 from powermap.service.core import ServiceCore
 from powermap.store.history import checkpoint_entries
+
+#: "No limit" for the change log (the store's query always takes one).
+ALL_CHANGES = 2**31 - 1
 
 
 class HistoryService(ServiceCore):
@@ -25,7 +28,9 @@ class HistoryService(ServiceCore):
         self, account_id: str, *, limit: int | None = None, before_revision: int | None = None
     ) -> dict[str, Any]:
         """``{"account", "changes": [{"revision", "at", "actor", "operation", "subject"}]}``, newest first."""
-        changes = self.store.list_changes(account_id, limit=limit, before_revision=before_revision)
+        changes = self.store.list_changes(
+            account_id, limit=ALL_CHANGES if limit is None else limit, before_revision=before_revision
+        )
         if not changes and before_revision is None:
             raise AccountNotFoundError(account_id)
         return {
@@ -65,7 +70,7 @@ class HistoryService(ServiceCore):
         if older_than_days < 1:
             raise InvalidInputError("--older-than must be at least 1 day")
         moment = (now or dt.datetime.now(dt.UTC)) - dt.timedelta(days=older_than_days)
-        current_revision(self.store, account_id)  # an unknown account is refused, not silently "pruned"
+        self.store.revision(account_id)  # an unknown account is refused, not silently "pruned"
         boundary = self.store.revision_at(account_id, moment)
         if boundary is None or boundary <= 1:
             return {"account": account_id, "kept_from": 1 if boundary else None, "deleted": 0}
@@ -77,6 +82,10 @@ class HistoryService(ServiceCore):
     def map_as_of(self, account_id: str, when: str) -> tuple[AccountMap, int]:
         """The account's map as it was at WHEN, and the revision that was."""
         return read_as_of(self.store, account_id, when)
+
+    def time_as_of(self, account_id: str, when: str) -> dt.datetime:
+        """When the change that made the revision WHEN names was recorded."""
+        return time_of(self.store, account_id, resolve_revision(self.store, account_id, when))
 
     def revision_of(self, account_id: str, when: str) -> int:
         """The revision WHEN names (a number, or the revision in force at an ISO 8601 time)."""

@@ -28,7 +28,7 @@ from powermap.errors import (
 from powermap.model import Account, AccountMap, Activity, Edge, EdgeKind, Node, NodeKind
 from powermap.model.diff import Entry
 from powermap.model.keys import ApiKey
-from powermap.store.history import ChangeRecord, Delta, HistoryRows
+from powermap.store.history import Delta, HistoryRows
 
 _NOT_FOUND: dict[NodeKind, type[NotFoundError]] = {
     NodeKind.STAKEHOLDER: StakeholderNotFoundError,
@@ -95,6 +95,17 @@ class Change:
 
 
 @dataclass(frozen=True)
+class ChangeRecord:
+    """One recorded write of an account: the revision it made, when, who, what and on which item."""
+
+    revision: int
+    at: dt.datetime
+    actor: str
+    operation: str
+    subject: str
+
+
+@dataclass(frozen=True)
 class Erasure:
     """That someone was erased from an account: when, by whom, and a salted fingerprint of their id.
 
@@ -125,7 +136,11 @@ class Store(ABC):
 
     @abstractmethod
     def initialize(self) -> None:
-        """Create schema, constraints and indexes; idempotent."""
+        """Create schema, constraints and indexes; idempotent. An explicit step: constructors do no I/O."""
+
+    def collect_garbage(self) -> int:
+        """Delete what replaced or abandoned writes left behind; returns how many items went (explicit step)."""
+        return 0
 
     @abstractmethod
     def put_map(
@@ -151,6 +166,17 @@ class Store(ABC):
     @abstractmethod
     def read(self, account_id: str) -> Snapshot:
         """The stored map, lists in stored order; :class:`AccountNotFoundError` when absent."""
+
+    @abstractmethod
+    def list_changes(
+        self, account_id: str, *, limit: int = 50, before_revision: int | None = None
+    ) -> list[ChangeRecord]:
+        """The account's recorded writes, newest first: at most ``limit``, only revisions below
+        ``before_revision`` when given (the next page starts below the last revision of this one).
+
+        The log outlives the account (a deleted account's changes stay, so an empty list is not
+        "not found"); an account deleted and created again continues the same log.
+        """
 
     @abstractmethod
     def list_accounts(self) -> list[AccountSummary]:
@@ -209,12 +235,6 @@ class Store(ABC):
     # -- history (see powermap.store.history) -------------------------------------------------------
 
     @abstractmethod
-    def list_changes(
-        self, account_id: str, *, limit: int | None = None, before_revision: int | None = None
-    ) -> list[ChangeRecord]:
-        """The account's change log, newest first (only revisions below ``before_revision`` when given)."""
-
-    @abstractmethod
     def revision_at(self, account_id: str, moment: dt.datetime) -> int | None:
         """The account's revision in force at ``moment``: the last change at or before it (None: none)."""
 
@@ -257,6 +277,18 @@ class Store(ABC):
     @abstractmethod
     def erasures(self, account_id: str) -> list[Erasure]:
         """The erasures recorded for an account, oldest first."""
+
+    @abstractmethod
+    def change_log_accounts(self) -> list[str]:
+        """Ids of every account with a change log, deleted accounts included (whose log outlives them)."""
+
+    @abstractmethod
+    def scrub_files(self) -> None:
+        """Rewrite the store's own files so deleted data cannot be read back from them, where the store can.
+
+        SQLite can (see :meth:`powermap.store.sqlite.SQLiteStore.scrub_files`); a Neo4j server's files
+        are the operator's (``docs/personal-data.md``).
+        """
 
     @abstractmethod
     def ping(self) -> None:

@@ -173,17 +173,6 @@ def unchunked(texts: Iterable[str]) -> list[Entry]:
     return [Entry.from_json(json.loads(text)) for text in texts]
 
 
-@dataclass(frozen=True)
-class ChangeRecord:
-    """One entry of an account's change log."""
-
-    revision: int
-    at: dt.datetime
-    actor: str
-    operation: str
-    subject: str
-
-
 def parse_when(text: str) -> int | dt.datetime:
     """A revision number or an ISO 8601 time (a time without a zone is UTC).
 

@@ -42,6 +42,7 @@ class Q(StrEnum):
     READ_MAP = "read_map"
     LIST_ACCOUNTS = "list_accounts"
     ACCOUNT_REVISION = "account_revision"
+    LIST_CHANGES = "list_changes"
     LOCK_ACCOUNT = "lock_account"
     RECORD_CHANGE = "record_change"
     DELETE_ACCOUNT = "delete_account"
@@ -94,6 +95,7 @@ class Q(StrEnum):
     RECORD_ERASURE = "record_erasure"
     LIST_ERASURES = "list_erasures"
     ERASURE_SALT = "erasure_salt"
+    CHANGE_LOG_ACCOUNTS = "change_log_accounts"
 
 
 SCHEMA = tuple(q for q in Q if q.value.startswith("schema_"))

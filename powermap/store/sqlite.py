@@ -13,11 +13,9 @@ import datetime as dt
 import json
 import secrets
 import sqlite3
-import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
-from pathlib import Path
 from typing import Any
 
 from powermap.errors import (
@@ -26,7 +24,6 @@ from powermap.errors import (
     ConflictError,
     KeyNotFoundError,
     StaleRevisionError,
-    StoreError,
     StoreUnavailableError,
     StoreURLError,
 )
@@ -46,6 +43,7 @@ from powermap.model.keys import ApiKey
 from powermap.store.base import (
     AccountSummary,
     Change,
+    ChangeRecord,
     Erasure,
     ProgressCallback,
     Snapshot,
@@ -55,7 +53,8 @@ from powermap.store.base import (
     not_found_for_node,
     subject_names,
 )
-from powermap.store.history import WAS_THERE, ChangeRecord, HistoryRows, forget_entry
+from powermap.store.history import WAS_THERE, HistoryRows, forget_entry
+from powermap.store.sqlite_pool import SQLitePool
 
 SCHEMA_VERSION = 1
 _PROGRESS_BATCH = 5_000
@@ -171,41 +170,27 @@ class SQLiteStore(Store):
 
     def __init__(self, url: str, *, busy_timeout_s: float = 30.0) -> None:
         self.url = url
-        path = path_from_url(url)
-        if path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
-        try:
-            self._conn = sqlite3.connect(path, timeout=busy_timeout_s, isolation_level=None, check_same_thread=False)
-            self._conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_s * 1000)}")
-            self._conn.execute("PRAGMA journal_mode = WAL")
-            self._conn.execute("PRAGMA synchronous = NORMAL")
-            self._conn.execute("PRAGMA foreign_keys = ON")
-            # Deleted rows are overwritten with zeros, not left in free pages: what powermap deletes
-            # (an erased person above all) cannot be read back from the file (docs/personal-data.md).
-            self._conn.execute("PRAGMA secure_delete = ON")
-        except sqlite3.Error as error:
-            raise StoreError(f"cannot open the SQLite store {path!r}: {error}") from error
-        self._lock = threading.RLock()
-        self.initialize()
+        # No I/O here: each thread opens its own connection on first use (see sqlite_pool).
+        self._pool = SQLitePool(path_from_url(url), busy_timeout_s=busy_timeout_s)
 
     # -- plumbing --------------------------------------------------------------------------------
 
     @contextmanager
     def _transaction(self, *, write: bool) -> Iterator[sqlite3.Connection]:
-        with self._lock:
+        with self._pool.connection() as conn:
             try:
-                self._conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+                conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
             except sqlite3.OperationalError as error:
                 raise StoreUnavailableError(f"the SQLite store is busy or unreadable: {error}") from error
             try:
-                yield self._conn
+                yield conn
             except BaseException:
-                self._conn.execute("ROLLBACK")
+                conn.execute("ROLLBACK")
                 raise
             try:
-                self._conn.execute("COMMIT")
+                conn.execute("COMMIT")
             except sqlite3.OperationalError as error:
-                self._conn.execute("ROLLBACK")
+                conn.execute("ROLLBACK")
                 raise StoreUnavailableError(f"the SQLite store could not commit: {error}") from error
 
     def _edit(
@@ -261,11 +246,9 @@ class SQLiteStore(Store):
     # -- Store -----------------------------------------------------------------------------------
 
     def initialize(self) -> None:
-        with self._lock:
-            self._conn.executescript(_SCHEMA)
-            self._conn.execute(
-                "INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
-            )
+        with self._pool.connection() as conn:
+            conn.executescript(_SCHEMA)
+            conn.execute("INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
 
     def put_map(
         self,
@@ -352,6 +335,17 @@ class SQLiteStore(Store):
             ]
         document.update(lists, activities=activities)
         return Snapshot(AccountMap.model_validate(document), int(row[1]), dt.datetime.fromisoformat(row[2]))
+
+    def list_changes(
+        self, account_id: str, *, limit: int = 50, before_revision: int | None = None
+    ) -> list[ChangeRecord]:
+        with self._transaction(write=False) as conn:
+            rows = conn.execute(
+                "SELECT revision, at, actor, operation, subject FROM changes "
+                "WHERE account_id = ? AND (? IS NULL OR revision < ?) ORDER BY seq DESC LIMIT ?",
+                (account_id, before_revision, before_revision, limit),
+            ).fetchall()
+        return [ChangeRecord(int(r), dt.datetime.fromisoformat(at), a, op, sub) for r, at, a, op, sub in rows]
 
     def list_accounts(self) -> list[AccountSummary]:
         with self._transaction(write=False) as conn:
@@ -537,20 +531,6 @@ class SQLiteStore(Store):
 
     # -- history ---------------------------------------------------------------------------------
 
-    def list_changes(
-        self, account_id: str, *, limit: int | None = None, before_revision: int | None = None
-    ) -> list[ChangeRecord]:
-        with self._transaction(write=False) as conn:
-            rows = conn.execute(
-                "SELECT revision, at, actor, operation, subject FROM changes WHERE account_id = ? "
-                "AND (? IS NULL OR revision < ?) ORDER BY seq DESC LIMIT ?",
-                (account_id, before_revision, before_revision, -1 if limit is None else limit),
-            ).fetchall()
-        return [
-            ChangeRecord(int(r), dt.datetime.fromisoformat(at), actor, op, subject)
-            for r, at, actor, op, subject in rows
-        ]
-
     def revision_at(self, account_id: str, moment: dt.datetime) -> int | None:
         at = moment.astimezone(dt.UTC).isoformat(timespec="microseconds")
         with self._transaction(write=False) as conn:
@@ -705,10 +685,10 @@ class SQLiteStore(Store):
         checkpoint copies them back and ``TRUNCATE`` empties it. A reader that keeps the WAL busy makes
         the checkpoint fail; that is reported, never hidden.
         """
-        with self._lock:
+        with self._pool.connection() as conn:
             try:
-                self._conn.execute("VACUUM")
-                busy, _, _ = self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+                conn.execute("VACUUM")
+                busy, _, _ = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
             except sqlite3.OperationalError as error:
                 raise StoreUnavailableError(
                     f"the data is deleted, but the SQLite file could not be rewritten yet ({error}); "
@@ -719,6 +699,10 @@ class SQLiteStore(Store):
                     "the data is deleted, but another process is reading the SQLite store, so its WAL could not "
                     "be emptied yet; run `powermap db prune` when no other process uses the store"
                 )
+
+    def change_log_accounts(self) -> list[str]:
+        with self._transaction(write=False) as conn:
+            return [row[0] for row in conn.execute("SELECT DISTINCT account_id FROM changes ORDER BY account_id")]
 
     def erasure_salt(self) -> bytes:
         with self._transaction(write=True) as conn:
@@ -735,8 +719,7 @@ class SQLiteStore(Store):
         return [Erasure(account_id, int(r), dt.datetime.fromisoformat(at), actor, f) for r, at, actor, f in rows]
 
     def close(self) -> None:
-        with self._lock:
-            self._conn.close()
+        self._pool.close()
 
 
 def _forget_in_history_items(conn: sqlite3.Connection, account_id: str, stakeholder_id: str) -> None:
