@@ -74,8 +74,10 @@ def bench_store(url: str, size: int, steps: int, repeat: int, seed: int) -> dict
     account = f"bench-history-{uuid.uuid4().hex[:8]}"
     document = synthetic_document(size, seed=seed, account_id=account)
     items = document_size(document)
-    # Each step changes about (items / steps) * 0.9 items, so the deltas stay just under the map's size.
-    share = 0.9 / steps / 1.1
+    # Each step changes a share of the stakeholders, influences and relationships so that the deltas
+    # of all steps add up to just under the map's size (at the map's size a checkpoint would be kept).
+    changeable = sum(len(document[name]) for name in ("stakeholders", "influences", "relationships"))
+    share = 0.93 * items / steps / changeable
     with open_store(url, Settings()) as store:
         service = PowermapService(store, actor="bench")
         try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from functools import lru_cache
 
 from pydantic import Field, SecretStr
@@ -28,6 +29,11 @@ class Settings(BaseSettings):
         default=None, ge=1, description="`powermap history prune` drops history older than this many days"
     )
     fading_days: int = Field(default=90, ge=1, description="A relationship untouched this many days is fading")
+    # -- voices (issue 9) --
+    voice_overdue_days: int = Field(default=30, ge=0, description="An open pain older than this many days is overdue")
+    today: dt.date | None = Field(
+        default=None, description="The day voice ages are counted to (YYYY-MM-DD); unset means the real today"
+    )
     # -- the map (viz) --
     map_overview_above: int = Field(
         default=5_000, ge=1, description="Above this many stakeholders `powermap map` draws an overview"

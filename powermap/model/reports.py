@@ -47,8 +47,21 @@ class FadingReport(Report):
     days_since_contact: int
 
 
+class VoiceLoopReport(Report):
+    """The health of the customer's voice loop (``docs/contract.md``, "The voice loop")."""
+
+    total: int
+    open: int
+    overdue: int = Field(description="Open pains older than the overdue limit (30 days by default)")
+    by_category: dict[str, int]
+    by_flow: dict[str, int]
+    closure_rate: float | None = Field(ge=0, le=1, description="Resolved pain/itch voices over all pain/itch voices")
+    mean_satisfaction: float | None = Field(ge=1, le=5)
+    pain_exposure: float = Field(ge=0, le=1, description="Share of the account's power with an open pain")
+
+
 class AnalysisReport(Report):
-    """``powermap analyze --json``: power ranking (most powerful first), coverage, gaps, forecast, fading."""
+    """``powermap analyze --json``: power ranking, coverage, gaps, forecast, fading relationships, voice loop."""
 
     account: str
     power: dict[str, float] = Field(description="Stakeholder id -> power (0-1), most powerful first")
@@ -59,6 +72,7 @@ class AnalysisReport(Report):
         default_factory=list,
         description="Relationships with no contact for over POWERMAP_FADING_DAYS (90) days, oldest contact first",
     )
+    voice_loop: VoiceLoopReport
 
 
 class PathReport(Report):

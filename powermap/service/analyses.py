@@ -67,9 +67,14 @@ def analysis_report(
                 for dm in forecast["decision_makers"]
             ],
         },
-        "fading": fading_relationships(graph, today or dt.datetime.now(dt.UTC).date(), days=get_settings().fading_days),
+        "fading": fading_relationships(graph, today or _today(), days=get_settings().fading_days),
         "voice_loop": voice_loop_report(account_map, powers),
     }
+
+
+def _today() -> dt.date:
+    """The day fading is judged on when none is given: ``POWERMAP_TODAY`` if set, else today (UTC)."""
+    return get_settings().today or dt.datetime.now(dt.UTC).date()
 
 
 class AnalysesService(ServiceCore):
@@ -105,7 +110,7 @@ class AnalysesService(ServiceCore):
 
     def _day(self, account_id: str, as_of: str | None) -> dt.date:
         """The day fading is judged on: today (UTC), or that of the moment asked about."""
-        return dt.datetime.now(dt.UTC).date() if as_of is None else day_of(self.store, account_id, as_of)
+        return _today() if as_of is None else day_of(self.store, account_id, as_of)
 
     def _analyze(self, account_map: AccountMap) -> dict[str, Any]:
         return analysis_report(account_map)

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from powermap.errors import AccountNotFoundError, IdTakenError, InvalidMapError, Problem, StaleRevisionError
-from powermap.model import EDGE_LISTS, NODE_LISTS, parse_account_map
+from powermap.model import LISTS, parse_account_map
 from powermap.model.diff import MapDiff
 from powermap.service.core import ServiceCore, retrying
 from powermap.service.erase import previously_erased
@@ -66,11 +66,10 @@ class MapsService(ServiceCore):
         ``expected`` is the caller's precondition (see :meth:`Store.put_map`), never retried; without
         one, a write that lost a race to another writer is tried again against a fresh read.
         """
-        account_map = parse_account_map(document)
+        account_map = parse_account_map(document, roadmap_ids=self._roadmap_ids_for(document))
         account_id = account_map.account.id
         after = account_map.to_document()
-        counts = {name: len(getattr(account_map, name)) for name in (*NODE_LISTS.values(), *EDGE_LISTS.values())}
-        counts["activities"] = len(account_map.activities)
+        counts = {spec.name: len(getattr(account_map, spec.name)) for spec in LISTS}
 
         def attempt() -> ImportResult:
             try:

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from powermap.errors import HistoryNotKeptError, InvalidInputError
-from powermap.model.contract import AccountMap
+from powermap.model.contract import AccountMap, Voice
 from powermap.model.diff import (
     ACCOUNT,
     Entry,
@@ -33,6 +33,7 @@ from powermap.model.diff import (
     apply_diffs,
     diff_documents,
     diff_maps,
+    key_of,
     list_names,
 )
 from powermap.model.erasure import forget_in_entry, forget_item
@@ -167,6 +168,13 @@ def forget_entry(entry: Entry, stakeholder_id: str, *, checkpoint: bool) -> Entr
         return None if kept is None else replace(entry, after=kept)
     forgotten = forget_in_entry(entry.list, entry.before, entry.after, stakeholder_id)
     return None if forgotten is None else replace(entry, before=forgotten[0], after=forgotten[1])
+
+
+def detached_entry(voice: dict[str, Any], item_ids: Sequence[str]) -> Entry:
+    """The history entry of a voice whose references to the roadmap items ``item_ids`` were taken out."""
+    before = Voice.model_validate(voice).model_dump(mode="json", by_alias=True)
+    after = {**before, "roadmap": [i for i in before["roadmap"] if i not in set(item_ids)]}
+    return Entry("voices", key_of("voices", before), before, after)
 
 
 def unchunked(texts: Iterable[str]) -> list[Entry]:
