@@ -73,6 +73,8 @@ class MapsService(ServiceCore):
 
         def attempt() -> ImportResult:
             try:
+                # A cheap check first: a new account has nothing to read, let alone compare.
+                self.store.revision(account_id)
                 snapshot: Snapshot | None = self.store.read(account_id)
             except AccountNotFoundError:
                 snapshot = None
