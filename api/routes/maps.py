@@ -7,9 +7,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Header, Query, Response
 from fastapi.responses import HTMLResponse
 
-from api.deps import ReadAccount, ServiceDep, SettingsDep, WriteAccount
-from api.etags import if_match, revision_etag
-from api.problems import COMMON_RESPONSES, WRITE_RESPONSES
+from powermap.api.deps import ReadAccount, ServiceDep, SettingsDep, WriteAccount
+from powermap.api.etags import if_match, revision_etag
+from powermap.api.problems import COMMON_RESPONSES, WRITE_RESPONSES
 from powermap.errors import PreconditionFailedError
 from powermap.model import AccountMap
 
@@ -68,7 +68,7 @@ def map_html(
     ] = None,
 ) -> HTMLResponse:
     """The interactive war-room map: one self-contained HTML page that loads nothing remote."""
-    from viz import render_map
+    from powermap.viz import render_map
 
     analysis = service.analysis(account, path_to=highlight)
     summary = next((s for s in service.accounts() if s.id == account), None)

@@ -10,7 +10,7 @@ import re
 
 from fastapi.testclient import TestClient
 
-from api.session import COOKIE, CSRF_HEADER
+from powermap.api.session import COOKIE, CSRF_HEADER
 from tests.api.conftest import MakeKey, seg
 
 
