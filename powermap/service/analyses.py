@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,6 +15,7 @@ from powermap.analysis.recommend import Recommendation, recommend
 from powermap.graph import build_graph
 from powermap.model import AccountMap
 from powermap.service.core import ServiceCore
+from powermap.settings import get_settings
 
 #: Digits kept in analysis output: enough to rank, few enough to read.
 DIGITS = 6
@@ -55,6 +58,13 @@ def analysis_report(account_map: AccountMap) -> dict[str, Any]:
                 for dm in forecast["decision_makers"]
             ],
         },
+    }
+
+
+def _gains_rounded(advice: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        **advice,
+        **{key: _r(advice[key]) for key in ("expected_gain", "gain_if_done", "likelihood", "coverage_gain")},
     }
 
 
@@ -103,13 +113,22 @@ class AnalysesService(ServiceCore):
             "paths": [{"strength": _r(p["strength"]), "nodes": p["nodes"]} for p in found],
         }
 
-    def recommend(self, account_id: str, *, limit: int = 10) -> dict[str, Any]:
-        """Ranked activities to run next."""
+    def recommend(self, account_id: str, *, limit: int = 10, today: dt.date | None = None) -> dict[str, Any]:
+        """Ranked activities to run next, one entry per target (fading as of ``today``, default today in UTC)."""
         graph = build_graph(self.store.get_map(account_id))
-        found: list[Recommendation] = recommend(graph, limit=limit)
+        found: list[Recommendation] = recommend(
+            graph,
+            limit=limit,
+            today=today or dt.datetime.now(dt.UTC).date(),
+            fading_after_days=get_settings().fading_after_days,
+        )
         return {
             "account": account_id,
             "recommendations": [
-                {**r, "expected_gain": _r(r["expected_gain"]), "coverage_gain": _r(r["coverage_gain"])} for r in found
+                {
+                    **_gains_rounded(r),
+                    "alternatives": [_gains_rounded(alternative) for alternative in r["alternatives"]],
+                }
+                for r in found
             ],
         }
