@@ -121,6 +121,10 @@ class ActivityNotFoundError(NotFoundError):
     noun = "activity"
 
 
+class KeyNotFoundError(NotFoundError):
+    noun = "API key"
+
+
 class ConflictError(PowermapError):
     """The request is well-formed but clashes with what is stored (HTTP 409)."""
 

@@ -30,6 +30,23 @@ class Settings(BaseSettings):
         default=90, ge=1, description="A relationship untouched for longer than this many days is fading"
     )
 
+    # -- the HTTP API (`powermap serve`) ------------------------------------------------------------
+    host: str = Field(default="127.0.0.1", description="Address `powermap serve` binds to")
+    port: int = Field(default=8000, ge=0, le=65_535, description="Port `powermap serve` listens on")
+    auth: bool = Field(default=True, description="Require an API key; may be turned off only on a loopback address")
+    max_body_bytes: int = Field(default=10_000_000, ge=1, description="Larger request bodies get 413 unread")
+    page_limit: int = Field(default=100, ge=1, description="Items per page when a list request names no limit")
+    max_page_limit: int = Field(default=1_000, ge=1, description="Most items one page may hold")
+    body_timeout_s: float = Field(
+        default=30.0, gt=0, description="Longest wait for the next piece of a request body before 408"
+    )
+    keep_alive_s: float = Field(default=5.0, gt=0, description="Idle keep-alive connections close after this")
+    max_connections: int = Field(default=256, ge=1, description="Connections beyond this get 503 at once")
+    workers_threads: int = Field(default=40, ge=1, description="Threads serving blocking store calls")
+    key_cache_s: float = Field(
+        default=2.0, ge=0, description="How long a verified key is trusted before the store is asked again"
+    )
+
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:

@@ -26,6 +26,7 @@ from powermap.errors import (
     StaleRevisionError,
 )
 from powermap.model import Account, AccountMap, Activity, Edge, EdgeKind, Node, NodeKind
+from powermap.model.keys import ApiKey
 
 _NOT_FOUND: dict[NodeKind, type[NotFoundError]] = {
     NodeKind.STAKEHOLDER: StakeholderNotFoundError,
@@ -211,6 +212,28 @@ class Store(ABC):
     @abstractmethod
     def erasures(self, account_id: str) -> list[Erasure]:
         """The erasures recorded for an account, oldest first."""
+
+    @abstractmethod
+    def ping(self) -> None:
+        """Check the store answers (cheaply); :class:`StoreError` when it does not."""
+
+    # -- API keys (who may call the HTTP API); tokens are stored hashed ---------------------------
+
+    @abstractmethod
+    def add_key(self, key: ApiKey) -> None:
+        """Store a new key; :class:`ConflictError` when its name is taken."""
+
+    @abstractmethod
+    def find_key(self, token_hash: str) -> ApiKey | None:
+        """The key whose token hashes to ``token_hash``, if any."""
+
+    @abstractmethod
+    def list_keys(self) -> list[ApiKey]:
+        """Every key, by name."""
+
+    @abstractmethod
+    def revoke_key(self, name: str) -> None:
+        """Delete a key; :class:`KeyNotFoundError` when there is none of that name."""
 
     @abstractmethod
     def close(self) -> None:

@@ -32,6 +32,8 @@ from neo4j import exceptions as neo4j_errors
 from powermap.errors import (
     AccountNotFoundError,
     ActivityNotFoundError,
+    ConflictError,
+    KeyNotFoundError,
     StaleRevisionError,
     StoreError,
     StoreUnavailableError,
@@ -47,6 +49,7 @@ from powermap.model import (
     Node,
     NodeKind,
 )
+from powermap.model.keys import ApiKey
 from powermap.settings import Settings, get_settings
 from powermap.store.base import (
     AccountSummary,
@@ -443,6 +446,43 @@ class Neo4jStore(Store):
         )
         return [{"strength": float(r["strength"]), "nodes": list(r["nodes"])} for r in records]
 
+    def ping(self) -> None:
+        with self._translate():
+            self._driver.verify_connectivity()
+
+    # -- API keys --------------------------------------------------------------------------------
+
+    def add_key(self, key: ApiKey) -> None:
+        created = self._write(
+            lambda tx: bool(
+                tx.run(
+                    cypher(Q.ADD_API_KEY),
+                    name=key.name,
+                    role=key.role.value,
+                    all_accounts=key.accounts is None,
+                    accounts=list(key.accounts or ()),
+                    token_hash=key.token_hash,
+                    created_at=key.created_at.isoformat(),
+                ).single(strict=True)["created"]
+            )
+        )
+        if not created:
+            raise ConflictError(f"an API key named {key.name!r} already exists")
+
+    def find_key(self, token_hash: str) -> ApiKey | None:
+        record = self._read(lambda tx: tx.run(cypher(Q.FIND_API_KEY), token_hash=token_hash).single())
+        return None if record is None else _key(record)
+
+    def list_keys(self) -> list[ApiKey]:
+        return [_key(r) for r in self._read(lambda tx: list(tx.run(cypher(Q.LIST_API_KEYS))))]
+
+    def revoke_key(self, name: str) -> None:
+        removed = self._write(
+            lambda tx: int(tx.run(cypher(Q.REVOKE_API_KEY), name=name).single(strict=True)["removed"])
+        )
+        if not removed:
+            raise KeyNotFoundError(name)
+
     # -- personal data (issue 11) ----------------------------------------------------------------------
 
     def erase_stakeholder(
@@ -487,3 +527,13 @@ class Neo4jStore(Store):
     def close(self) -> None:
         self._driver.close()
         atexit.unregister(self._driver.close)
+
+
+def _key(record: Mapping[str, Any]) -> ApiKey:
+    return ApiKey(
+        name=record["name"],
+        role=record["role"],
+        accounts=None if record["all_accounts"] else tuple(record["accounts"]),
+        token_hash=record["token_hash"],
+        created_at=dt.datetime.fromisoformat(record["created_at"]),
+    )

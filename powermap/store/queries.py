@@ -63,6 +63,12 @@ class Q(StrEnum):
     REMOVE_RELATIONSHIP = "remove_relationship"
     REMOVE_COMPETITOR_RELATIONSHIP = "remove_competitor_relationship"
     BEST_PATHS = "best_paths"
+    SCHEMA_API_KEY_NAME = "schema_api_key_name"
+    SCHEMA_API_KEY_HASH = "schema_api_key_hash"
+    ADD_API_KEY = "add_api_key"
+    FIND_API_KEY = "find_api_key"
+    LIST_API_KEYS = "list_api_keys"
+    REVOKE_API_KEY = "revoke_api_key"
     # personal data (issue 11)
     SCHEMA_META_KEY = "schema_meta_key"
     SCHEMA_ERASURE_INDEX = "schema_erasure_index"

@@ -22,6 +22,8 @@ from typing import Any
 from powermap.errors import (
     AccountNotFoundError,
     ActivityNotFoundError,
+    ConflictError,
+    KeyNotFoundError,
     StaleRevisionError,
     StoreError,
     StoreUnavailableError,
@@ -38,6 +40,7 @@ from powermap.model import (
     Node,
     NodeKind,
 )
+from powermap.model.keys import ApiKey
 from powermap.store.base import (
     AccountSummary,
     Change,
@@ -98,6 +101,14 @@ CREATE TABLE IF NOT EXISTS changes (
     subject TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS changes_by_account ON changes (account_id, seq);
+-- API keys: the token's hash only; accounts is a JSON list, or NULL for every account.
+CREATE TABLE IF NOT EXISTS api_keys (
+    name TEXT PRIMARY KEY,
+    role TEXT NOT NULL,
+    accounts TEXT,
+    token_hash TEXT NOT NULL UNIQUE,
+    created_at TEXT NOT NULL
+);
 -- Erasures of people (issue 11): who erased someone from an account and when, with a salted
 -- fingerprint of the erased id and never the id itself.
 CREATE TABLE IF NOT EXISTS erasures (
@@ -463,6 +474,42 @@ class SQLiteStore(Store):
 
         return self._edit(account_id, change, expected_revision, apply)
 
+    def ping(self) -> None:
+        with self._transaction(write=False) as conn:
+            conn.execute("SELECT 1 FROM meta LIMIT 1").fetchall()
+
+    # -- API keys --------------------------------------------------------------------------------
+
+    def add_key(self, key: ApiKey) -> None:
+        accounts = None if key.accounts is None else json.dumps(list(key.accounts), ensure_ascii=False)
+        with self._transaction(write=True) as conn:
+            try:
+                conn.execute(
+                    "INSERT INTO api_keys (name, role, accounts, token_hash, created_at) VALUES (?, ?, ?, ?, ?)",
+                    (key.name, key.role.value, accounts, key.token_hash, key.created_at.isoformat()),
+                )
+            except sqlite3.IntegrityError as error:
+                raise ConflictError(f"an API key named {key.name!r} already exists") from error
+
+    def find_key(self, token_hash: str) -> ApiKey | None:
+        with self._transaction(write=False) as conn:
+            row = conn.execute(
+                "SELECT name, role, accounts, token_hash, created_at FROM api_keys WHERE token_hash = ?", (token_hash,)
+            ).fetchone()
+        return None if row is None else _key(row)
+
+    def list_keys(self) -> list[ApiKey]:
+        with self._transaction(write=False) as conn:
+            rows = conn.execute(
+                "SELECT name, role, accounts, token_hash, created_at FROM api_keys ORDER BY name"
+            ).fetchall()
+        return [_key(row) for row in rows]
+
+    def revoke_key(self, name: str) -> None:
+        with self._transaction(write=True) as conn:
+            if not conn.execute("DELETE FROM api_keys WHERE name = ?", (name,)).rowcount:
+                raise KeyNotFoundError(name)
+
     # -- personal data (issue 11) ----------------------------------------------------------------------
 
     def erase_stakeholder(
@@ -530,3 +577,14 @@ class SQLiteStore(Store):
     def close(self) -> None:
         with self._lock:
             self._conn.close()
+
+
+def _key(row: Sequence[Any]) -> ApiKey:
+    name, role, accounts, token_hash, created_at = row
+    return ApiKey(
+        name=name,
+        role=role,
+        accounts=None if accounts is None else tuple(json.loads(accounts)),
+        token_hash=token_hash,
+        created_at=dt.datetime.fromisoformat(created_at),
+    )

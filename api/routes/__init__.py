@@ -1,0 +1,14 @@
+"""The API's routes, one module per topic, gathered in :data:`api_router` (included by :func:`api.main.create_app`)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from api.routes import accounts, analysis, health, items, maps
+
+api_router = APIRouter()
+api_router.include_router(health.router)
+api_router.include_router(accounts.router)
+api_router.include_router(maps.router)
+api_router.include_router(items.router)
+api_router.include_router(analysis.router)

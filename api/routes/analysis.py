@@ -1,0 +1,41 @@
+"""Analyses: the same JSON as the CLI's ``--json`` (``analyze``, ``paths``, ``recommend``)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+
+from api.deps import ReadAccount, ServiceDep
+from api.problems import COMMON_RESPONSES
+from powermap.model.reports import AnalysisReport, PathsReport, RecommendationsReport
+
+router = APIRouter(tags=["analysis"])
+
+
+@router.get("/accounts/{account}/analysis", response_model=AnalysisReport, responses=COMMON_RESPONSES)
+def analysis(account: ReadAccount, service: ServiceDep) -> Any:
+    """Power ranking, coverage, competitor gaps and the decision forecast (``powermap analyze --json``)."""
+    return service.analyze(account)
+
+
+@router.get("/accounts/{account}/paths", response_model=PathsReport, responses=COMMON_RESPONSES)
+def paths(
+    account: ReadAccount,
+    service: ServiceDep,
+    to: Annotated[str, Query(min_length=1, description="The target stakeholder's id")],
+    member: Annotated[str | None, Query(alias="from", min_length=1, description="Only paths from this member")] = None,
+    k: Annotated[int, Query(ge=1, le=100, description="How many paths")] = 3,
+) -> Any:
+    """The k best introduction paths from our team to a stakeholder, best first (``powermap paths --json``)."""
+    return service.paths(account, to, member=member, k=k)
+
+
+@router.get("/accounts/{account}/recommendations", response_model=RecommendationsReport, responses=COMMON_RESPONSES)
+def recommendations(
+    account: ReadAccount,
+    service: ServiceDep,
+    limit: Annotated[int, Query(ge=1, le=500, description="How many activities")] = 10,
+) -> Any:
+    """Ranked activities to run next (``powermap recommend --json``)."""
+    return service.recommend(account, limit=limit)

@@ -1,0 +1,4 @@
+// The API key whose token hashes to $token_hash.
+MATCH (k:ApiKey {token_hash: $token_hash})
+RETURN k.name AS name, k.role AS role, k.all_accounts AS all_accounts, k.accounts AS accounts,
+       k.token_hash AS token_hash, k.created_at AS created_at

@@ -1,0 +1,76 @@
+"""The analyses' reports as typed models: what ``--json`` prints and the HTTP API answers.
+
+Field for field the shapes of :mod:`powermap.analysis` (a unit test keeps them in step), so the
+API's OpenAPI schema says exactly what a client gets and the CLI's JSON is the same document.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Report(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class GapReport(Report):
+    stakeholder: str
+    competitor: str
+    ours: float
+    theirs: float
+    gap: float
+
+
+class DecisionMakerLeanReport(Report):
+    stakeholder: str
+    power: float
+    own_lean: float
+    lean: float
+
+
+class ForecastReport(Report):
+    support_index: float = Field(ge=-1, le=1)
+    outlook: str
+    basis: str
+    decision_makers: list[DecisionMakerLeanReport]
+
+
+class AnalysisReport(Report):
+    """``powermap analyze --json``: power ranking (most powerful first), coverage, gaps, forecast."""
+
+    account: str
+    power: dict[str, float] = Field(description="Stakeholder id -> power (0-1), most powerful first")
+    coverage: float
+    gaps: list[GapReport]
+    forecast: ForecastReport
+
+
+class PathReport(Report):
+    strength: float
+    nodes: list[str] = Field(description="Our member, then stakeholders, ending at the target")
+
+
+class PathsReport(Report):
+    """``powermap paths --json``: the best introduction paths to one stakeholder, best first."""
+
+    account: str
+    target: str
+    paths: list[PathReport]
+
+
+class RecommendationReport(Report):
+    activity: str
+    target: str
+    lead: str | None
+    path: list[str]
+    reason: str
+    expected_gain: float
+    coverage_gain: float
+    participants: list[str]
+
+
+class RecommendationsReport(Report):
+    """``powermap recommend --json``: activities to run next, best first."""
+
+    account: str
+    recommendations: list[RecommendationReport]
