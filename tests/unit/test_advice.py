@@ -102,3 +102,16 @@ def test_advice_keeps_one_entry_per_target_its_path_from_lead_or_introducer_and_
         if len(advice["participants"]) == 1:
             assert advice["expected_gain"] == pytest.approx(advice["gain_if_done"] * advice["likelihood"], abs=1e-9)
         assert advice["expected_gain"] <= advice["gain_if_done"] + 1e-12
+
+
+def test_the_recommendations_report_model_accepts_exactly_what_recommend_returns() -> None:
+    from powermap.model.reports import RecommendationsReport
+    from powermap.service import PowermapService
+    from powermap.store import open_store
+    from tests.factories import sample_document
+
+    with open_store("sqlite:///:memory:") as memory:
+        service = PowermapService(memory)
+        service.import_map(sample_document())
+        report = service.recommend("acme", limit=40)
+    assert RecommendationsReport.model_validate(report).model_dump() == report
