@@ -19,6 +19,7 @@ from fastapi import Depends, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from api.problems import ApiProblem
+from api.session import session_token_hash
 from powermap.errors import AccountNotFoundError
 from powermap.model.keys import ApiKeyPublic, Role, hash_token
 from powermap.service import PowermapService
@@ -94,6 +95,11 @@ def get_current_key(request: Request, settings: SettingsDep, store: StoreDep, to
         if server is None or not _is_remote_ip(str(server[0])):
             return ApiKeyPublic(name=ANONYMOUS, role=Role.ADMIN, accounts=None, created_at=request.app.state.started)
     challenge = {"WWW-Authenticate": "Bearer"}
+    if token is None and (token_hash := session_token_hash(request)) is not None:
+        # Signed in through the web app (api.session): the cookie stands for the key.
+        signed_in: ApiKeyPublic | None = request.app.state.keys.lookup(store, token_hash)
+        if signed_in is not None:
+            return signed_in
     if token is None:
         raise ApiProblem(
             401, "unauthenticated", "No API key", "send an API key as `Authorization: Bearer <token>`", challenge

@@ -24,6 +24,7 @@ from api.deps import KeyCache
 from api.limits import BodyLimits
 from api.problems import install as install_problems
 from api.routes import api_router
+from api.web import router as web_router
 from powermap.settings import Settings, get_settings
 from powermap.store import Store, open_store, redact
 
@@ -74,6 +75,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     install_problems(app)
     _mount_docs(app)
     app.include_router(api_router)
+    app.include_router(web_router)  # the web app's pages (api.web)
     # Outermost last: limits see the raw request first, then routing on the raw path.
     app.add_middleware(RawPathRouting)
     app.add_middleware(BodyLimits, max_bytes=settings.max_body_bytes, timeout_s=settings.body_timeout_s)

@@ -284,7 +284,8 @@ class Neo4jBench:
         # Before the store opens: its start-up garbage collection fails on a big leftover version
         # (see docs/benchmarks.md), so a leftover of an earlier bench run is swept first.
         self.sweep()
-        self.store = Neo4jStore(url)
+        self.store = Neo4jStore(url, driver=self.driver)
+        self.store.initialize()
         self.accounts: list[str] = []
         self.indexed = False
 

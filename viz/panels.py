@@ -27,10 +27,14 @@ RECOMMENDATIONS: Final = 10
 GAPS: Final = 50
 
 
-def panel_report(graph: nx.DiGraph[str], powers: Mapping[str, float] | None = None) -> dict[str, Any]:
+def panel_report(
+    graph: nx.DiGraph[str], powers: Mapping[str, float] | None = None, *, recommendations: bool = True
+) -> dict[str, Any]:
     """The analyses behind the panels, in the shapes of ``powermap analyze`` / ``recommend`` JSON.
 
     ``powers`` defaults to the account's power computed here (pass it when it is already known).
+    Without ``recommendations`` (the costliest part) ``"recommendations"`` is None: the web app
+    fetches them from the API afterwards, so an edit redraws the map and the analysis first.
 
     ``gapsTotal`` counts every stakeholder a competitor leads on; ``gaps`` lists the largest
     :data:`GAPS` of them.
@@ -57,7 +61,9 @@ def panel_report(graph: nx.DiGraph[str], powers: Mapping[str, float] | None = No
         "recommendations": [
             {**rec, "expected_gain": _r(rec["expected_gain"]), "coverage_gain": _r(rec["coverage_gain"])}
             for rec in recommend(graph, powers, limit=RECOMMENDATIONS)
-        ],
+        ]
+        if recommendations
+        else None,
     }
 
 

@@ -83,6 +83,7 @@ def map_data(
     as_of: datetime | None = None,
     overview_above: int = layout.OVERVIEW_ABOVE,
     overview_size: int = layout.OVERVIEW_SIZE,
+    recommendations: bool = True,
 ) -> dict[str, Any]:
     """Everything the page's scripts draw: nodes, edges, options, the panels' report, the ties.
 
@@ -102,12 +103,12 @@ def map_data(
         dominated=dominated(graph),
     )
     nodes, edges = build_network(account_map, powers, drawing=drawing, graph=graph)
-    report = panel_report(graph)
+    report = panel_report(graph, recommendations=recommendations)
     names = {s.id: s.name for s in account_map.stakeholders}
     mentioned = {gap["stakeholder"] for gap in report["gaps"]} | {
         dm["stakeholder"] for dm in report["forecast"]["decision_makers"]
     }
-    for rec in report["recommendations"]:
+    for rec in report["recommendations"] or []:
         mentioned |= {rec["target"], *rec["path"][1:]}
     return {
         "account": {

@@ -14,7 +14,16 @@ from typing import Any
 
 import typer
 
-from powermap.cli import analysis, demo, keys, maps, personal, serve, whatif  # noqa: F401  (importing registers the commands)
+from powermap.cli import (  # noqa: F401  (importing registers the commands)
+    analysis,
+    db,
+    demo,
+    keys,
+    maps,
+    personal,
+    serve,
+    whatif,
+)
 from powermap.cli.app import app
 from powermap.cli.common import EXIT_FAILURE, EXIT_INVALID, EXIT_NOT_FOUND, EXIT_OK, err, print_json
 from powermap.errors import InvalidInputError, InvalidMapError, NotFoundError, PowermapError, StoreError

@@ -141,7 +141,7 @@ def delete_command(account: AccountArg, store: StoreOption = None) -> None:
 
 @db_app.command("init")
 def db_init_command(store: StoreOption = None) -> None:
-    """Create the store's schema, constraints and indexes (idempotent; also done on first use)."""
+    """Create the store's schema, constraints and indexes (idempotent; every command also does it on opening)."""
     with open_service(store) as service:
         service.store.initialize()
         out.print(f"store ready: {redact(service.store.url)}", markup=False)

@@ -6,6 +6,8 @@ API's OpenAPI schema says exactly what a client gets and the CLI's JSON is the s
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import BaseModel, ConfigDict, Field
 
 
@@ -86,3 +88,40 @@ class RecommendationsReport(Report):
 
     account: str
     recommendations: list[RecommendationReport]
+
+
+# -- personal data (issue 11) ---------------------------------------------------------------------------
+
+
+class ErasureReport(Report):
+    """``powermap erase --json``: what the erasure removed from the live map, per list."""
+
+    account: str
+    stakeholder: str
+    revision: int = Field(description="The account's revision after the erasure")
+    dropped: dict[str, int] = Field(description="Items removed, per list (their own record, lines, voices)")
+    changed: dict[str, int] = Field(description="Items that lost the person's id, per list (activities)")
+
+
+class NameMention(Report):
+    list: str
+    item: str | None
+    field: str
+
+
+class ChangeNaming(Report):
+    revision: int
+    at: str
+    actor: str
+    operation: str
+
+
+class PersonalDataReport(Report):
+    """``powermap person --json``: everything an account holds about one stakeholder."""
+
+    account: str
+    stakeholder: dict[str, Any] = Field(description="Their own record, in contract shape")
+    items: dict[str, list[dict[str, Any]]] = Field(description="Other items that name them, per list")
+    mentions: list[NameMention] = Field(description="Other items whose free text contains their name")
+    history: list[ChangeNaming] = Field(description="Recorded changes whose subject names them")
+    erased_before: int = Field(description="How often someone with this id was erased from this account")

@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
+import logging
 from urllib.parse import urlsplit
 
-from powermap.errors import StoreURLError
+from powermap.errors import StoreError, StoreURLError
 from powermap.settings import Settings, get_settings
 from powermap.store.base import AccountSummary, Change, ProgressCallback, Snapshot, Store
 
-__all__ = ["AccountSummary", "Change", "ProgressCallback", "Snapshot", "Store", "open_store", "redact"]
+__all__ = ["AccountSummary", "Change", "ProgressCallback", "Snapshot", "Store", "create_store", "open_store", "redact"]
 
+logger = logging.getLogger(__name__)
 NEO4J_SCHEMES = {"bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc"}
 
 
-def open_store(url: str | None = None, settings: Settings | None = None) -> Store:
-    """The store a URL names: ``sqlite:///file.db`` (embedded) or ``bolt://``/``neo4j://`` (a Neo4j server)."""
+def create_store(url: str | None = None, settings: Settings | None = None) -> Store:
+    """The store a URL names, constructed without any I/O: ``sqlite:///file.db`` or ``bolt://``/``neo4j://``.
+
+    A long-lived process (the HTTP API) creates its store once and runs the explicit steps itself:
+    :meth:`Store.initialize` at start-up and :meth:`Store.collect_garbage` when it sees fit. For Neo4j
+    it may pass one driver of its own (:func:`powermap.store.neo4j.connect`) to ``Neo4jStore``.
+    """
     settings = settings or get_settings()
     url = url or settings.store
     scheme = urlsplit(url).scheme
@@ -29,6 +36,25 @@ def open_store(url: str | None = None, settings: Settings | None = None) -> Stor
     raise StoreURLError(
         f"unknown store URL {redact(url)!r}: use sqlite:///path/to/file.db, bolt://host:7687 or neo4j://host:7687"
     )
+
+
+def open_store(url: str | None = None, settings: Settings | None = None) -> Store:
+    """The store a URL names, ready to use: created, schema set up, left-overs collected (the CLI's way).
+
+    Garbage collection here is best-effort: a failure is logged and never stops the store from opening
+    (whatever is left is collected the next time, or by ``powermap db gc``).
+    """
+    store = create_store(url, settings)
+    try:
+        store.initialize()
+        try:
+            store.collect_garbage()
+        except StoreError as error:
+            logger.warning("could not collect replaced map versions yet: %s", error)
+    except BaseException:
+        store.close()
+        raise
+    return store
 
 
 def redact(url: str) -> str:

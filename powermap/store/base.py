@@ -120,7 +120,11 @@ class Store(ABC):
 
     @abstractmethod
     def initialize(self) -> None:
-        """Create schema, constraints and indexes; idempotent."""
+        """Create schema, constraints and indexes; idempotent. An explicit step: constructors do no I/O."""
+
+    def collect_garbage(self) -> int:
+        """Delete what replaced or abandoned writes left behind; returns how many items went (explicit step)."""
+        return 0
 
     @abstractmethod
     def put_map(
@@ -212,6 +216,18 @@ class Store(ABC):
     @abstractmethod
     def erasures(self, account_id: str) -> list[Erasure]:
         """The erasures recorded for an account, oldest first."""
+
+    @abstractmethod
+    def change_log_accounts(self) -> list[str]:
+        """Ids of every account with a change log, deleted accounts included (whose log outlives them)."""
+
+    @abstractmethod
+    def scrub_files(self) -> None:
+        """Rewrite the store's own files so deleted data cannot be read back from them, where the store can.
+
+        SQLite can (see :meth:`powermap.store.sqlite.SQLiteStore.scrub_files`); a Neo4j server's files
+        are the operator's (``docs/personal-data.md``).
+        """
 
     @abstractmethod
     def ping(self) -> None:

@@ -26,7 +26,7 @@ from contextlib import contextmanager, suppress
 from typing import Any, TypeVar
 from urllib.parse import unquote, urlsplit
 
-from neo4j import GraphDatabase, ManagedTransaction
+from neo4j import Driver, GraphDatabase, ManagedTransaction
 from neo4j import exceptions as neo4j_errors
 
 from powermap.errors import (
@@ -103,28 +103,55 @@ def _clean(record: Mapping[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in record.items() if k not in _INTERNAL}
 
 
-class Neo4jStore(Store):
-    """Account maps in a Neo4j 5 server (``bolt://`` or ``neo4j://`` URLs)."""
+class Neo4jTarget:
+    """Where a Neo4j URL points: address, credentials, database, and how to name it in messages (no I/O)."""
 
-    def __init__(self, url: str, *, settings: Settings | None = None) -> None:
-        settings = settings or get_settings()
+    def __init__(self, url: str, settings: Settings) -> None:
         parts = urlsplit(url)
-        self.url = url
-        user = unquote(parts.username) if parts.username else settings.neo4j_user
-        password = unquote(parts.password) if parts.password else settings.neo4j_password.get_secret_value()
+        self.user = unquote(parts.username) if parts.username else settings.neo4j_user
+        self.password = unquote(parts.password) if parts.password else settings.neo4j_password.get_secret_value()
         self.database = parts.path.strip("/") or settings.neo4j_database or None
-        self._batch = settings.import_batch_size
         host = parts.hostname or "localhost"
-        address = f"{parts.scheme}://{f'[{host}]' if ':' in host else host}:{parts.port or 7687}"
-        self._where = f"Neo4j at {address}" + (f" (database {self.database!r})" if self.database else "")
-        with self._translate():
-            self._driver = GraphDatabase.driver(
-                address, auth=(user, password) if password else None, notifications_min_severity="OFF"
-            )
-        atexit.register(self._driver.close)
-        with self._translate():
-            self._driver.verify_connectivity()
-        self.initialize()
+        self.address = f"{parts.scheme}://{f'[{host}]' if ':' in host else host}:{parts.port or 7687}"
+        self.where = f"Neo4j at {self.address}" + (f" (database {self.database!r})" if self.database else "")
+
+
+def connect(url: str, settings: Settings | None = None) -> Driver:
+    """The driver for a Neo4j URL: create it once per process and hand it to every :class:`Neo4jStore`.
+
+    Creating a driver opens no connection (the first query does); it is closed when the process exits,
+    or earlier by whoever created it (``driver.close()``, e.g. at the end of a FastAPI lifespan).
+    """
+    target = Neo4jTarget(url, settings or get_settings())
+    try:
+        driver = GraphDatabase.driver(
+            target.address,
+            auth=(target.user, target.password) if target.password else None,
+            notifications_min_severity="OFF",
+        )
+    except neo4j_errors.ConfigurationError as error:
+        raise StoreError(f"bad Neo4j URL or settings: {error}") from error
+    atexit.register(driver.close)
+    return driver
+
+
+class Neo4jStore(Store):
+    """Account maps in a Neo4j 5 server (``bolt://`` or ``neo4j://`` URLs), over a driver made by :func:`connect`.
+
+    The constructor does no I/O: schema set-up (:meth:`initialize`) and garbage collection
+    (:meth:`collect_garbage`) are explicit steps; :func:`powermap.store.open_store` runs both.
+    :meth:`close` leaves the driver open when it was given one (its creator closes it).
+    """
+
+    def __init__(self, url: str, *, driver: Driver | None = None, settings: Settings | None = None) -> None:
+        settings = settings or get_settings()
+        target = Neo4jTarget(url, settings)
+        self.url = url
+        self.database = target.database
+        self._batch = settings.import_batch_size
+        self._where = target.where
+        self._owns_driver = driver is None
+        self._driver = driver if driver is not None else connect(url, settings)
 
     # -- plumbing --------------------------------------------------------------------------------
 
@@ -201,13 +228,13 @@ class Neo4jStore(Store):
         with self._translate(), self._driver.session(database=self.database) as session:
             for name in SCHEMA:
                 session.run(cypher(name)).consume()
-        try:
-            self.collect_garbage()
-        except StoreError as error:  # left-overs never stop the store from opening; collected next time
-            logger.warning("could not collect replaced map versions yet: %s", error)
 
     def collect_garbage(self) -> int:
-        """Delete replaced, deleted and abandoned map versions; returns how many nodes went."""
+        """Delete replaced, deleted and abandoned map versions; returns how many nodes went.
+
+        Replaced versions are deleted right after the write that replaced them; this sweeps what that
+        could not finish and what a killed import left behind (``staging`` versions over an hour old).
+        """
         scopes = self._read(lambda tx: [r["scope"] for r in tx.run(cypher(Q.DEAD_SCOPES))])
         return sum(self._delete_scope(scope) for scope in scopes)
 
@@ -505,6 +532,13 @@ class Neo4jStore(Store):
 
         return self._edit(account_id, change, expected_revision, apply)
 
+    def scrub_files(self) -> None:
+        """Nothing to do from a client: the server's store files and transaction logs are the operator's
+        (what they keep and how to rotate them: ``docs/personal-data.md``)."""
+
+    def change_log_accounts(self) -> list[str]:
+        return self._read(lambda tx: [str(r["account"]) for r in tx.run(cypher(Q.CHANGE_LOG_ACCOUNTS))])
+
     def erasure_salt(self) -> bytes:
         salt = self._write(
             lambda tx: str(tx.run(cypher(Q.ERASURE_SALT), salt=secrets.token_hex(32)).single(strict=True)["salt"])
@@ -525,8 +559,9 @@ class Neo4jStore(Store):
         ]
 
     def close(self) -> None:
-        self._driver.close()
-        atexit.unregister(self._driver.close)
+        if self._owns_driver:
+            self._driver.close()
+            atexit.unregister(self._driver.close)
 
 
 def _key(record: Mapping[str, Any]) -> ApiKey:

@@ -77,6 +77,7 @@ class Q(StrEnum):
     RECORD_ERASURE = "record_erasure"
     LIST_ERASURES = "list_erasures"
     ERASURE_SALT = "erasure_salt"
+    CHANGE_LOG_ACCOUNTS = "change_log_accounts"
 
 
 SCHEMA = tuple(q for q in Q if q.value.startswith("schema_"))

@@ -13,10 +13,8 @@ import datetime as dt
 import json
 import secrets
 import sqlite3
-import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
 
 from powermap.errors import (
@@ -25,7 +23,6 @@ from powermap.errors import (
     ConflictError,
     KeyNotFoundError,
     StaleRevisionError,
-    StoreError,
     StoreUnavailableError,
     StoreURLError,
 )
@@ -53,6 +50,7 @@ from powermap.store.base import (
     not_found_for_node,
     subject_names,
 )
+from powermap.store.sqlite_pool import SQLitePool
 
 SCHEMA_VERSION = 1
 _PROGRESS_BATCH = 5_000
@@ -148,41 +146,27 @@ class SQLiteStore(Store):
 
     def __init__(self, url: str, *, busy_timeout_s: float = 30.0) -> None:
         self.url = url
-        path = path_from_url(url)
-        if path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
-        try:
-            self._conn = sqlite3.connect(path, timeout=busy_timeout_s, isolation_level=None, check_same_thread=False)
-            self._conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_s * 1000)}")
-            self._conn.execute("PRAGMA journal_mode = WAL")
-            self._conn.execute("PRAGMA synchronous = NORMAL")
-            self._conn.execute("PRAGMA foreign_keys = ON")
-            # Deleted rows are overwritten with zeros, not left in free pages: what powermap deletes
-            # (an erased person above all) cannot be read back from the file (docs/personal-data.md).
-            self._conn.execute("PRAGMA secure_delete = ON")
-        except sqlite3.Error as error:
-            raise StoreError(f"cannot open the SQLite store {path!r}: {error}") from error
-        self._lock = threading.RLock()
-        self.initialize()
+        # No I/O here: each thread opens its own connection on first use (see sqlite_pool).
+        self._pool = SQLitePool(path_from_url(url), busy_timeout_s=busy_timeout_s)
 
     # -- plumbing --------------------------------------------------------------------------------
 
     @contextmanager
     def _transaction(self, *, write: bool) -> Iterator[sqlite3.Connection]:
-        with self._lock:
+        with self._pool.connection() as conn:
             try:
-                self._conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+                conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
             except sqlite3.OperationalError as error:
                 raise StoreUnavailableError(f"the SQLite store is busy or unreadable: {error}") from error
             try:
-                yield self._conn
+                yield conn
             except BaseException:
-                self._conn.execute("ROLLBACK")
+                conn.execute("ROLLBACK")
                 raise
             try:
-                self._conn.execute("COMMIT")
+                conn.execute("COMMIT")
             except sqlite3.OperationalError as error:
-                self._conn.execute("ROLLBACK")
+                conn.execute("ROLLBACK")
                 raise StoreUnavailableError(f"the SQLite store could not commit: {error}") from error
 
     def _edit(
@@ -228,11 +212,9 @@ class SQLiteStore(Store):
     # -- Store -----------------------------------------------------------------------------------
 
     def initialize(self) -> None:
-        with self._lock:
-            self._conn.executescript(_SCHEMA)
-            self._conn.execute(
-                "INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
-            )
+        with self._pool.connection() as conn:
+            conn.executescript(_SCHEMA)
+            conn.execute("INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
 
     def put_map(
         self,
@@ -545,10 +527,10 @@ class SQLiteStore(Store):
         checkpoint copies them back and ``TRUNCATE`` empties it. A reader that keeps the WAL busy makes
         the checkpoint fail; that is reported, never hidden.
         """
-        with self._lock:
+        with self._pool.connection() as conn:
             try:
-                self._conn.execute("VACUUM")
-                busy, _, _ = self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+                conn.execute("VACUUM")
+                busy, _, _ = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
             except sqlite3.OperationalError as error:
                 raise StoreUnavailableError(
                     f"the data is deleted, but the SQLite file could not be rewritten yet ({error}); "
@@ -559,6 +541,10 @@ class SQLiteStore(Store):
                     "the data is deleted, but another process is reading the SQLite store, so its WAL could not "
                     "be emptied yet; run `powermap db prune` when no other process uses the store"
                 )
+
+    def change_log_accounts(self) -> list[str]:
+        with self._transaction(write=False) as conn:
+            return [row[0] for row in conn.execute("SELECT DISTINCT account_id FROM changes ORDER BY account_id")]
 
     def erasure_salt(self) -> bytes:
         with self._transaction(write=True) as conn:
@@ -575,8 +561,7 @@ class SQLiteStore(Store):
         return [Erasure(account_id, int(r), dt.datetime.fromisoformat(at), actor, f) for r, at, actor, f in rows]
 
     def close(self) -> None:
-        with self._lock:
-            self._conn.close()
+        self._pool.close()
 
 
 def _key(row: Sequence[Any]) -> ApiKey:

@@ -60,3 +60,39 @@ def client(store: Store, api_settings: Settings, make_key: MakeKey) -> Iterator[
     """A client of the API over ``store``, sending an admin key unless a test passes other headers."""
     with TestClient(create_app(api_settings, store=store), headers=make_key("admin")) as test_client:
         yield test_client
+
+
+class LiveServer:
+    """The API in a real uvicorn server on a free loopback port, in a thread of the test process."""
+
+    def __init__(self, app: Any) -> None:
+        import threading
+
+        import uvicorn
+
+        self.server = uvicorn.Server(
+            uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning", timeout_keep_alive=5, lifespan="on")
+        )
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+
+    def __enter__(self) -> str:
+        import time
+
+        self.thread.start()
+        deadline = time.monotonic() + 30
+        while not self.server.started:
+            if time.monotonic() > deadline or not self.thread.is_alive():
+                raise RuntimeError("the API server did not start")
+            time.sleep(0.02)
+        port = self.server.servers[0].sockets[0].getsockname()[1]
+        return f"http://127.0.0.1:{port}"
+
+    def __exit__(self, *_: object) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=30)
+
+
+@pytest.fixture
+def live_url(store: Store, api_settings: Settings) -> Iterator[str]:
+    with LiveServer(create_app(api_settings, store=store)) as url:
+        yield url

@@ -232,3 +232,13 @@ def test_neo4j_keeps_no_node_property_or_change_naming_the_person(service: Power
     assert set(neo4j_leaks(service.store, account)) >= {SECRETS[0], SECRETS[1], SECRETS[2], SECRETS[4]}
     service.erase_stakeholder(account, ERASED_ID)
     assert neo4j_leaks(service.store, account) == []
+
+
+def test_the_change_log_of_a_deleted_account_is_still_found_for_retention(
+    service: PowermapService, prefix: str
+) -> None:
+    service.import_map(with_id(tiny_document(), prefix + "kept"))
+    service.import_map(with_id(tiny_document(), prefix + "gone"))
+    service.delete_account(prefix + "gone")
+    mine = [a for a in service.store.change_log_accounts() if a.startswith(prefix)]
+    assert mine == [prefix + "gone", prefix + "kept"]

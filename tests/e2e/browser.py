@@ -11,6 +11,7 @@ and uncaught exceptions are collected, and screenshots go to the artefact folder
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -101,8 +102,17 @@ def new_context(browser: Any, watch: Watch, **options: Any) -> Any:
     return context
 
 
+#: How Chromium logs an HTTP refusal (4xx) of a fetch: the subject of the tests that provoke one,
+#: not a script error. Server errors (5xx) still count.
+_REFUSAL = re.compile(r"^Failed to load resource: the server responded with a status of 4\d\d")
+
+
 def watch_page(page: Any, watch: Watch) -> Any:
-    page.on("console", lambda message: watch.errors.append(message.text) if message.type == "error" else None)
+    def console(message: Any) -> None:
+        if message.type == "error" and not _REFUSAL.match(message.text):
+            watch.errors.append(message.text)
+
+    page.on("console", console)
     page.on("pageerror", lambda error: watch.errors.append(f"uncaught: {error}"))
     return page
 

@@ -16,3 +16,8 @@ def test_import_if_revision_replaces_only_the_revision_it_names(cli: CLI) -> Non
     stale = fails(cli("import", source, "--if-revision", "1"), 1)
     assert "changed meanwhile (revision 2, expected 1)" in stale
     assert [a["revision"] for a in cli.accounts()] == [2]
+
+
+def test_db_gc_reports_what_it_removed(cli: CLI) -> None:
+    report = as_json(cli("db", "gc", "--json"))
+    assert report == {"store": cli.store, "removed": 0}

@@ -37,18 +37,29 @@
   function create(container, data) {
     var originalNodes = {};
     var originalEdges = {};
-    data.nodes.forEach(function (node) {
+    var rawNodes = {};
+    var rawEdges = {};
+    var dimmed = false;
+    // Remember an item as the server sent it (to tell what a later version changed), then make its
+    // tooltip an element built from text.
+    function takeNode(node) {
+      rawNodes[node.id] = JSON.stringify(node);
       originalNodes[node.id] = { color: clone(node.color), font: clone(node.font), borderWidth: node.borderWidth };
       if (typeof node.title === "string") {
         node.title = tooltipElement(node.title);
       }
-    });
-    data.edges.forEach(function (edge) {
+      return node;
+    }
+    function takeEdge(edge) {
+      rawEdges[edge.id] = JSON.stringify(edge);
       originalEdges[edge.id] = { color: clone(edge.color), width: edge.width, hidden: edge.hidden === true };
       if (typeof edge.title === "string") {
         edge.title = tooltipElement(edge.title);
       }
-    });
+      return edge;
+    }
+    data.nodes.forEach(takeNode);
+    data.edges.forEach(takeEdge);
 
     var nodes = new vis.DataSet(data.nodes);
     var edges = new vis.DataSet(data.edges);
@@ -88,6 +99,7 @@
       return { id: id, color: { color: FADED, highlight: FADED, hover: FADED, inherit: false, opacity: 1 } };
     }
     function restoreAll() {
+      dimmed = false;
       nodes.update(nodes.getIds().map(function (id) {
         var o = originalNodes[id];
         return { id: id, color: clone(o.color), font: clone(o.font), borderWidth: o.borderWidth };
@@ -99,6 +111,7 @@
     }
     // Click a node: it and its neighbours stay, the rest fades. Click the background: all back.
     function spotlight(id) {
+      dimmed = true;
       var keep = {};
       keep[id] = true;
       network.getConnectedNodes(id).forEach(function (other) { keep[other] = true; });
@@ -119,6 +132,7 @@
     // An introduction path (vis node ids, member first): its nodes ringed amber, one line per step
     // amber and thick, the rest faded. Returns how many steps had a line to mark.
     function highlightPath(ids) {
+      dimmed = true;
       var onPath = {};
       ids.forEach(function (id) { onPath[id] = true; });
       var steps = {};
@@ -188,17 +202,49 @@
       }
     });
 
-    return {
+    // A newer version of the same map: only what changed is handed to vis-network (people keep their
+    // places; a new person without a position is placed by vis-network), so an edit redraws quickly.
+    function replace(next) {
+      var changedNodes = [], changedEdges = [], keepNodes = {}, keepEdges = {};
+      next.nodes.forEach(function (node) {
+        keepNodes[node.id] = true;
+        if (rawNodes[node.id] !== JSON.stringify(node)) { changedNodes.push(takeNode(node)); }
+      });
+      next.edges.forEach(function (edge) {
+        keepEdges[edge.id] = true;
+        if (rawEdges[edge.id] !== JSON.stringify(edge)) { changedEdges.push(takeEdge(edge)); }
+      });
+      var goneNodes = nodes.getIds().filter(function (id) { return !keepNodes[id]; });
+      var goneEdges = edges.getIds().filter(function (id) { return !keepEdges[id]; });
+      goneNodes.forEach(function (id) { delete rawNodes[id]; delete originalNodes[id]; });
+      goneEdges.forEach(function (id) { delete rawEdges[id]; delete originalEdges[id]; });
+      edges.remove(goneEdges);
+      nodes.remove(goneNodes);
+      // An edge whose shape changed is replaced whole (vis-network merges updates field by field).
+      edges.remove(changedEdges.map(function (edge) { return edge.id; }));
+      nodes.update(changedNodes);
+      edges.add(changedEdges);
+      handle.data = next;
+      if (dimmed) { restoreAll(); }
+      body.setAttribute("data-nodes", String(nodes.length));
+      body.setAttribute("data-edges", String(edges.length));
+      body.setAttribute("data-replaced", changedNodes.length + goneNodes.length + "/" +
+        (changedEdges.length + goneEdges.length));
+    }
+
+    var handle = {
       network: network,
       nodes: nodes,
       edges: edges,
       data: data,
+      replace: replace,
       spotlight: spotlight,
       restoreAll: restoreAll,
       highlightPath: highlightPath,
       setFilters: setFilters,
       destroy: function () { network.destroy(); }
     };
+    return handle;
   }
 
   // Search by name or title: matches are selected; Enter zooms to the first and spotlights it.

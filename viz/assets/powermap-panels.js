@@ -126,10 +126,12 @@
 
     // Recommendations.
     var recs = clear(byId("pm-recs"));
-    if (report.recommendations.length === 0) {
+    if (report.recommendations === null) {
+      recs.appendChild(el("li", "pm-note", "Working out what to do next…"));
+    } else if (report.recommendations.length === 0) {
       recs.appendChild(el("li", "pm-note", "Nothing would move the decision: the map may lack decision makers or influence lines."));
     }
-    report.recommendations.forEach(function (rec, i) {
+    (report.recommendations || []).forEach(function (rec, i) {
       var item = el("li", "pm-rec");
       item.appendChild(el("div", "pm-rec-head", words(rec.activity) + " with " + person(rec.target)));
       item.appendChild(el("div", "pm-num", "lead " + (rec.lead ? member(rec.lead) : "unassigned") +

@@ -1,0 +1,220 @@
+"""The war-room web app: sign in, the accounts, and each account's live, editable map.
+
+Pages are served by the same process as the API, over the same store and keys (included in
+:func:`api.main.create_app`). Signing in turns an API key into a session cookie (:mod:`api.session`);
+the pages' scripts then call the ordinary API routes with that cookie, so every rule of the API
+(roles, accounts, ``If-Match``, problem details) holds for the browser exactly as for any client.
+
+Every page loads only this server's scripts and styles (``/app/assets/...``, the same files the
+offline map inlines) under a strict Content-Security-Policy: no inline script, no remote load, no
+framing. Names and notes reach the page only as JSON read by scripts that set ``textContent``.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from typing import Annotated, Any, Final
+
+from fastapi import APIRouter, Depends, Request, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
+from pydantic import BaseModel, Field
+
+from api.deps import CurrentKey, ReadAccount, ServiceDep, SettingsDep, StoreDep, get_current_key, require
+from api.problems import ApiProblem
+from api.session import COOKIE, CSRF_HEADER, current_session, sessions_of
+from powermap.analysis.power import power
+from powermap.graph import build_graph
+from powermap.model import ActivityKind, DecisionRole, Level, Stance
+from powermap.model.keys import ApiKeyPublic, Role, hash_token
+from powermap.service import PowermapService
+from viz import map_data
+from viz.page import render_template
+from viz.render import legend_context
+
+router = APIRouter(include_in_schema=False)
+
+#: Files of ``viz/assets`` the pages may load, with their media types.
+ASSETS: Final = {
+    "vis-network.min.js": "text/javascript",
+    "vis-network.css": "text/css",
+    "powermap-boot.js": "text/javascript",
+    "powermap-paths.js": "text/javascript",
+    "powermap-map.js": "text/javascript",
+    "powermap-panels.js": "text/javascript",
+    "powermap-app.js": "text/javascript",
+}
+CSP: Final = (
+    "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
+    "font-src 'self' data:; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+)
+#: How often the account page asks whether the map changed (milliseconds).
+POLL_MS: Final = 2_000
+
+
+def _page(template: str, status_code: int = 200, **context: Any) -> HTMLResponse:
+    html = render_template(template, **context)
+    headers = {
+        "Content-Security-Policy": CSP,
+        "X-Content-Type-Options": "nosniff",
+        "Referrer-Policy": "no-referrer",
+        "Cache-Control": "no-store",
+        "X-Frame-Options": "DENY",
+    }
+    return HTMLResponse(html, status_code=status_code, headers=headers)
+
+
+@router.get("/app/assets/{name}")
+def asset(name: str) -> Response:
+    media = ASSETS.get(name)
+    if media is None:
+        raise ApiProblem(404, "not-found", "Not found", f"no asset {name!r}")
+    body = resources.files("viz").joinpath("assets", name).read_bytes()
+    return Response(
+        body,
+        media_type=media,
+        headers={"Cache-Control": "no-cache", "X-Content-Type-Options": "nosniff"},
+    )
+
+
+@router.get("/signin")
+def signin_page() -> HTMLResponse:
+    return _page("app_signin.html")
+
+
+class SignIn(BaseModel):
+    key: str = Field(min_length=1, max_length=512, description="An API key's token")
+
+
+@router.post("/session", status_code=204)
+def sign_in(body: SignIn, request: Request, store: StoreDep) -> Response:
+    """Check the key and open a session: an HttpOnly, SameSite=Strict cookie."""
+    token_hash = hash_token(body.key.strip())
+    if request.app.state.keys.lookup(store, token_hash) is None:
+        raise ApiProblem(401, "unauthenticated", "Unknown API key", "this key is unknown or was revoked")
+    session_id, _ = sessions_of(request).open(token_hash)
+    response = Response(status_code=204)
+    response.set_cookie(
+        COOKIE,
+        session_id,
+        httponly=True,
+        samesite="strict",
+        secure=request.url.scheme == "https",
+        path="/",
+    )
+    return response
+
+
+@router.post("/session/end", status_code=204)
+def sign_out(request: Request, key: CurrentKey) -> Response:
+    """End the session (a write: same-origin and CSRF-checked like every cookie write)."""
+    session_id = request.cookies.get(COOKIE)
+    if session_id:
+        sessions_of(request).close(session_id)
+    response = Response(status_code=204)
+    response.delete_cookie(COOKIE, path="/", httponly=True, samesite="strict")
+    return response
+
+
+def _page_key(request: Request, settings: SettingsDep, store: StoreDep) -> ApiKeyPublic | None:
+    """The key a page is shown for (the session's, or a Bearer key), or None: sign in first."""
+    try:
+        return get_current_key(request, settings, store, None)
+    except ApiProblem as problem:
+        if problem.status_code == 401:
+            return None
+        raise
+
+
+PageKey = Annotated[ApiKeyPublic | None, Depends(_page_key)]
+_SIGN_IN = "/signin"
+
+
+@router.get("/")
+def accounts_page(request: Request, store: StoreDep, key: PageKey) -> Response:
+    """The accounts this key may see, with size, support index, coverage and last change."""
+    if key is None:
+        return RedirectResponse(_SIGN_IN, status_code=303)
+    service = PowermapService(store, actor=key.name)
+    rows = []
+    for summary in service.accounts():
+        if not key.may_see(summary.id):
+            continue
+        report = service.analyze(summary.id)
+        rows.append(
+            {
+                "id": summary.id,
+                "name": summary.name,
+                "stakeholders": summary.stakeholders,
+                "support_index": report["forecast"]["support_index"],
+                "outlook": report["forecast"]["outlook"],
+                "coverage": report["coverage"],
+                "updated_at": summary.updated_at.isoformat(timespec="seconds"),
+            }
+        )
+    return _page("app_accounts.html", accounts=rows, key=key, csrf=_csrf(request))
+
+
+def _csrf(request: Request) -> str:
+    session = current_session(request)
+    return session.csrf if session is not None else ""
+
+
+@router.get("/app/accounts/{account}")
+def account_page(request: Request, account: str, store: StoreDep, key: PageKey) -> Response:
+    """The live map of one account with its panels; editing controls for editor and admin keys."""
+    if key is None:
+        return RedirectResponse(_SIGN_IN, status_code=303)
+    require(key, Role.VIEWER, account)
+    store.read(account)  # 404 for an account that does not exist
+    editor = key.role.allows(Role.EDITOR)
+    return _page(
+        "app_account.html",
+        account_id=account,
+        key=key,
+        editor=editor,
+        csrf=_csrf(request),
+        csrf_header=CSRF_HEADER,
+        poll_ms=POLL_MS,
+        levels=[level.value for level in Level],
+        roles=[role.value for role in DecisionRole],
+        stances=[stance.value for stance in Stance],
+        activity_kinds=[kind.value for kind in ActivityKind],
+        **legend_context(),
+    )
+
+
+@router.get("/app/accounts/{account}/data")
+def account_data(
+    account: ReadAccount, service: ServiceDep, key: CurrentKey, recommendations: bool = True
+) -> JSONResponse:
+    """Everything the account page draws (the offline map's data) and the revision it was read at.
+
+    ``recommendations=false`` leaves the recommendations out (``null``): the page then asks the API's
+    ``/recommendations`` for them, so the map and the analysis are redrawn first.
+    """
+    snapshot = service.store.read(account)
+    account_map = snapshot.account_map
+    summary = next((s for s in service.accounts() if s.id == account), None)
+    data = map_data(
+        account_map,
+        power(build_graph(account_map)),
+        as_of=summary.updated_at if summary is not None else None,
+        recommendations=recommendations,
+    )
+    data["revision"] = snapshot.revision
+    data["role"] = key.role.value
+    data["team"] = [{"id": m.id, "name": m.name} for m in account_map.team]
+    data["competitors"] = [{"id": c.id, "name": c.name} for c in account_map.competitors]
+    return JSONResponse(data, headers={"Cache-Control": "no-store"})
+
+
+@router.get("/app/accounts/{account}/revision")
+def account_revision(account: ReadAccount, service: ServiceDep) -> JSONResponse:
+    """The account's revision and last change: what the page polls to see others' changes."""
+    summary = next((s for s in service.accounts() if s.id == account), None)
+    if summary is None:
+        raise ApiProblem(404, "not-found", "Not found", f"no account {account!r}")
+    return JSONResponse(
+        {"revision": summary.revision, "updatedAt": summary.updated_at.isoformat(timespec="seconds")},
+        headers={"Cache-Control": "no-store"},
+    )

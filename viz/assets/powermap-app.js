@@ -1,0 +1,395 @@
+/* powermap web app: sign in and out, the live account page (map, panels, editing, live updates).
+
+   Talks only to this server: the API's routes with the session cookie (sent by the browser, never
+   visible to this script) and, on every write, the page's CSRF token and If-Match. Text from the
+   server is set with textContent or form values; this script never writes HTML. */
+(function () {
+  "use strict";
+  var body = document.body;
+  var page = body.getAttribute("data-page");
+  var csrf = body.getAttribute("data-csrf") || "";
+  var csrfHeader = body.getAttribute("data-csrf-header") || "X-CSRF-Token";
+
+  function byId(id) { return document.getElementById(id); }
+  function seg(value) { return encodeURIComponent(value); }
+  function count(name) {
+    var value = Number(body.getAttribute("data-" + name) || "0") + 1;
+    body.setAttribute("data-" + name, String(value));
+  }
+
+  // One API call: JSON in and out; resolves to {status, ok, data, etag} (never rejects on HTTP errors).
+  function api(method, url, payload, ifMatch) {
+    var headers = { "Accept": "application/json" };
+    if (method !== "GET") { headers[csrfHeader] = csrf; }
+    if (payload !== undefined) { headers["Content-Type"] = "application/json"; }
+    if (ifMatch) { headers["If-Match"] = ifMatch; }
+    return fetch(url, {
+      method: method, headers: headers, credentials: "same-origin", cache: "no-store",
+      body: payload === undefined ? undefined : JSON.stringify(payload)
+    }).then(function (response) {
+      var etag = response.headers.get("ETag");
+      return response.text().then(function (text) {
+        var data = null;
+        if (text) { try { data = JSON.parse(text); } catch (e) { data = { detail: text.slice(0, 300) }; } }
+        if (response.status === 401 && page !== "signin") { window.location.assign("/signin"); }
+        return { status: response.status, ok: response.ok, data: data, etag: etag };
+      });
+    });
+  }
+
+  function bindSignOut() {
+    var button = byId("pm-signout");
+    if (!button) { return; }
+    button.addEventListener("click", function () {
+      api("POST", "/session/end").then(function () { window.location.assign("/signin"); });
+    });
+  }
+
+  // --- sign in --------------------------------------------------------------------------------------
+  if (page === "signin") {
+    var form = byId("pm-signin-form");
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      var error = byId("pm-signin-error");
+      error.textContent = "";
+      api("POST", "/session", { key: byId("pm-key").value }).then(function (result) {
+        if (result.ok) {
+          window.location.assign("/");
+        } else {
+          error.textContent = (result.data && result.data.detail) || "Sign in failed";
+        }
+      });
+    });
+    body.setAttribute("data-ready", "1");
+    return;
+  }
+  bindSignOut();
+  if (page !== "account") {
+    body.setAttribute("data-ready", "1");
+    return;
+  }
+
+  // --- the account page -----------------------------------------------------------------------------
+  var account = body.getAttribute("data-account");
+  var base = "/accounts/" + seg(account);
+  var editor = body.getAttribute("data-role") !== "viewer" && !!byId("pm-editor");
+  var pollMs = Number(body.getAttribute("data-poll-ms") || "2000");
+  var state = { data: null, map: null, revision: null, busy: 0, editing: null, bound: false };
+
+  function notice(text) {
+    var box = byId("pm-notice");
+    box.textContent = text;
+    box.classList.toggle("pm-hidden", !text);
+  }
+
+  function draw(data) {
+    var samePicture = state.map && state.data &&
+      (state.data.options.physics.enabled === false) === (data.options.physics.enabled === false) &&
+      JSON.stringify(state.data.overview) === JSON.stringify(data.overview);
+    state.data = data;
+    state.revision = data.revision;
+    if (samePicture) {
+      state.map.replace(data);
+    } else {
+      if (state.map) { state.map.destroy(); }
+      state.map = window.PowermapMap.create(byId("pm-network"), data);
+      window.powermap = state.map;
+      if (editor) {
+        state.map.network.on("click", function (params) {
+          if (params.nodes.length === 1 && params.nodes[0].indexOf("stakeholder:") === 0) {
+            openStakeholder(params.nodes[0].slice("stakeholder:".length));
+          }
+        });
+      }
+    }
+    window.PowermapPanels.fillFilterChoices(data);
+    window.PowermapPanels.render(state.map, data);
+    document.title = data.account.name + " — powermap";
+    byId("pm-title").textContent = data.account.name;
+    byId("pm-sub").textContent = data.counts.stakeholders + " stakeholders · " + data.counts.team +
+      " team members · " + data.counts.competitors + " competitors · revision " + data.revision +
+      (data.asOf ? " · data as of " + data.asOf.replace("T", " ") : "");
+    body.setAttribute("data-revision", String(data.revision));
+    if (!state.bound) {
+      state.bound = true;
+      window.PowermapMap.bindSearch(function () { return state.map; }, byId("pm-search"), byId("pm-search-status"));
+      window.PowermapPanels.bindFilters(function () { return state.map; });
+    }
+    count("loads");
+    body.setAttribute("data-ready", "1");
+  }
+
+  // The map and the analysis first; the recommendations (the costliest part) right after, from the
+  // API, into the same panels.
+  function load() {
+    state.busy += 1;
+    return api("GET", "/app" + base + "/data?recommendations=false").then(function (result) {
+      state.busy -= 1;
+      if (result.ok) {
+        draw(result.data);
+        var revision = result.data.revision;
+        api("GET", base + "/recommendations?limit=10").then(function (recs) {
+          if (!recs.ok || state.revision !== revision) { return; }
+          state.data.report.recommendations = recs.data.recommendations;
+          window.PowermapPanels.render(state.map, state.data);
+          count("recommendation-loads");
+        });
+      }
+      return result;
+    }, function (error) { state.busy -= 1; throw error; });
+  }
+
+  // Others' changes: ask for the revision every few seconds; redraw when it moved.
+  function poll() {
+    if (state.busy > 0 || state.revision === null) { return; }
+    api("GET", "/app" + base + "/revision").then(function (result) {
+      if (!result.ok || state.busy > 0 || result.data.revision === state.revision) { return; }
+      var was = state.revision;
+      load().then(function () {
+        notice("Someone else changed this map (revision " + was + " → " + state.revision + ", " +
+          result.data.updatedAt.replace("T", " ") + "); the map and the panels show their change.");
+        count("remote-updates");
+      });
+    });
+  }
+  window.setInterval(poll, pollMs);
+
+  // --- forms ----------------------------------------------------------------------------------------
+  var FIELD_ALIASES = { member: "from", competitor: "from", stakeholder: "to", strength: "weight" };
+  function clearErrors(form) {
+    Array.prototype.forEach.call(form.querySelectorAll(".pm-field-error, .pm-form-error"), function (node) {
+      node.textContent = "";
+    });
+  }
+  // Show each of the API's problems next to its field (the last part of its path), the rest below.
+  function showProblems(form, result) {
+    var problems = (result.data && result.data.errors) || [];
+    var placed = false;
+    problems.forEach(function (problem) {
+      var name = String(problem.path || "").split(/[.\]\[]/).filter(Boolean).pop() || "";
+      name = FIELD_ALIASES[name] || name;
+      var slot = form.querySelector('.pm-field-error[data-for="' + name.replace(/[^a-z_]/g, "") + '"]');
+      if (slot) { slot.textContent = problem.message; placed = true; }
+    });
+    if (!placed) {
+      var slotFor = result.status === 409 ? form.querySelector('.pm-field-error[data-for="id"]') : null;
+      (slotFor || form.querySelector(".pm-form-error")).textContent =
+        (result.data && (result.data.detail || result.data.title)) || ("refused (" + result.status + ")");
+    }
+    body.setAttribute("data-refused", String(result.status));
+  }
+  function showForm(id) {
+    ["pm-stakeholder-form", "pm-line-form", "pm-activity-form"].forEach(function (formId) {
+      byId(formId).classList.toggle("pm-hidden", formId !== id);
+    });
+    byId("pm-editor").hidden = !id;
+    if (id) { clearErrors(byId(id)); }
+  }
+  function afterWrite(what) {
+    showForm(null);
+    return load().then(function () { body.setAttribute("data-saved", what); count("writes"); });
+  }
+
+  var FIELDS = ["id", "name", "title", "department", "level", "decision_role", "influence", "stance", "notes"];
+  function stakeholderForm() { return byId("pm-stakeholder-form"); }
+  function fill(item) {
+    var form = stakeholderForm();
+    FIELDS.forEach(function (name) {
+      var value = item[name];
+      form.elements[name].value = value === undefined || value === null ? "" : String(value);
+    });
+  }
+  function collect() {
+    var form = stakeholderForm();
+    var item = {};
+    FIELDS.forEach(function (name) { item[name] = form.elements[name].value; });
+    item.influence = item.influence === "" ? null : Number(item.influence);
+    return item;
+  }
+  function hideConflict() { byId("pm-conflict").classList.add("pm-hidden"); }
+
+  function openNewStakeholder() {
+    state.editing = null;
+    fill({ id: "", name: "", title: "", department: "", level: "middle", decision_role: "none",
+           influence: 0.5, stance: "neutral", notes: "" });
+    stakeholderForm().elements.id.readOnly = false;
+    byId("pm-stakeholder-heading").textContent = "Add stakeholder";
+    byId("pm-delete").classList.add("pm-hidden");
+    hideConflict();
+    showForm("pm-stakeholder-form");
+  }
+  function openStakeholder(id) {
+    return api("GET", base + "/stakeholders/" + seg(id)).then(function (result) {
+      if (!result.ok) { notice((result.data && result.data.detail) || "cannot open " + id); return; }
+      state.editing = { id: id, etag: result.etag, original: result.data };
+      fill(result.data);
+      stakeholderForm().elements.id.readOnly = true;
+      byId("pm-stakeholder-heading").textContent = "Change stakeholder";
+      byId("pm-delete").classList.remove("pm-hidden");
+      hideConflict();
+      showForm("pm-stakeholder-form");
+      body.setAttribute("data-editing", id);
+    });
+  }
+  // A write refused as stale (412): say who changed what, keep the user's values, offer both ways.
+  function conflict(mine) {
+    var editing = state.editing;
+    return api("GET", base + "/stakeholders/" + seg(editing.id)).then(function (result) {
+      var box = byId("pm-conflict");
+      if (result.status === 404) {
+        byId("pm-conflict-text").textContent = "Someone else deleted " + editing.original.name + " since you opened it.";
+      } else {
+        var changed = FIELDS.filter(function (name) {
+          return String(editing.original[name]) !== String(result.data[name]);
+        }).map(function (name) {
+          return name.replace("_", " ") + ": " + editing.original[name] + " → " + result.data[name];
+        });
+        byId("pm-conflict-text").textContent = "Someone else changed " + editing.original.name +
+          " since you opened it (" + (changed.join("; ") || "no visible field") + "). " +
+          "Nothing of yours was saved; your values are still in the form.";
+        editing.theirs = result.data;
+        editing.theirsEtag = result.etag;
+      }
+      editing.mine = mine;
+      box.classList.remove("pm-hidden");
+      body.setAttribute("data-conflict", "1");
+      count("conflicts");
+    });
+  }
+  function saveStakeholder() {
+    var form = stakeholderForm();
+    clearErrors(form);
+    hideConflict();
+    var item = collect();
+    var request;
+    if (state.editing) {
+      var changes = {};
+      FIELDS.forEach(function (name) { if (name !== "id") { changes[name] = item[name]; } });
+      request = api("PATCH", base + "/stakeholders/" + seg(state.editing.id), changes, state.editing.etag);
+    } else {
+      request = api("POST", base + "/stakeholders", item);
+    }
+    return request.then(function (result) {
+      if (result.ok) { return afterWrite(item.id); }
+      if (result.status === 412 && state.editing) { return conflict(item); }
+      showProblems(form, result);
+      return null;
+    });
+  }
+
+  if (editor) {
+    byId("pm-add-stakeholder").addEventListener("click", openNewStakeholder);
+    stakeholderForm().addEventListener("submit", function (event) { event.preventDefault(); saveStakeholder(); });
+    byId("pm-delete").addEventListener("click", function () {
+      var editing = state.editing;
+      api("DELETE", base + "/stakeholders/" + seg(editing.id), undefined, editing.etag).then(function (result) {
+        if (result.ok) { return afterWrite(editing.id); }
+        if (result.status === 412) { return conflict(collect()); }
+        showProblems(stakeholderForm(), result);
+        return null;
+      });
+    });
+    byId("pm-conflict-reload").addEventListener("click", function () {
+      var editing = state.editing;
+      hideConflict();
+      if (!editing.theirs) { showForm(null); load(); return; }
+      state.editing = { id: editing.id, etag: editing.theirsEtag, original: editing.theirs };
+      fill(editing.theirs);
+      load();
+    });
+    byId("pm-conflict-reapply").addEventListener("click", function () {
+      var editing = state.editing;
+      hideConflict();
+      if (!editing.theirs) { state.editing = null; fill(editing.mine); saveStakeholder(); return; }
+      // Theirs, with only the fields this user changed set to this user's values: nothing is lost.
+      var merged = {};
+      FIELDS.forEach(function (name) {
+        var mine = editing.mine[name], before = editing.original[name];
+        merged[name] = String(mine) !== String(before === null || before === undefined ? "" : before)
+          ? mine : editing.theirs[name];
+      });
+      state.editing = { id: editing.id, etag: editing.theirsEtag, original: editing.theirs };
+      fill(merged);
+      saveStakeholder();
+    });
+    Array.prototype.forEach.call(document.querySelectorAll(".pm-cancel"), function (button) {
+      button.addEventListener("click", function () { showForm(null); });
+    });
+
+    // Add line.
+    var lineForm = byId("pm-line-form");
+    function options(select, items) {
+      while (select.firstChild) { select.removeChild(select.firstChild); }
+      items.forEach(function (item) {
+        var option = document.createElement("option");
+        option.value = item.id;
+        option.textContent = item.name + " (" + item.id + ")";
+        select.appendChild(option);
+      });
+    }
+    function stakeholders() {
+      return state.data.nodes.filter(function (n) { return n.kind === "stakeholder"; })
+        .map(function (n) { return { id: n.ref, name: n.name }; })
+        .sort(function (a, b) { return a.name < b.name ? -1 : a.name > b.name ? 1 : 0; });
+    }
+    function fillLineChoices() {
+      var kind = lineForm.elements.kind.value;
+      var from = kind === "relationships" ? state.data.team : kind === "competitor-relationships" ?
+        state.data.competitors : stakeholders();
+      options(lineForm.elements.from, from);
+      options(lineForm.elements.to, stakeholders());
+      lineForm.elements.weight.disabled = kind === "reports-to";
+    }
+    lineForm.elements.kind.addEventListener("change", fillLineChoices);
+    byId("pm-add-line").addEventListener("click", function () { fillLineChoices(); showForm("pm-line-form"); });
+    lineForm.addEventListener("submit", function (event) {
+      event.preventDefault();
+      clearErrors(lineForm);
+      var kind = lineForm.elements.kind.value;
+      var from = lineForm.elements.from.value, to = lineForm.elements.to.value;
+      var weight = Number(lineForm.elements.weight.value);
+      var payload = kind === "influences" ? { from: from, to: to, weight: weight } :
+        kind === "reports-to" ? { from: from, to: to } :
+        kind === "relationships" ? { member: from, stakeholder: to, strength: weight } :
+        { competitor: from, stakeholder: to, strength: weight };
+      api("POST", base + "/" + kind, payload).then(function (result) {
+        if (result.ok) { return afterWrite(kind + ":" + from + "->" + to); }
+        showProblems(lineForm, result);
+        return null;
+      });
+    });
+
+    // Log activity.
+    var activityForm = byId("pm-activity-form");
+    byId("pm-log-activity").addEventListener("click", function () {
+      options(activityForm.elements.members, state.data.team);
+      options(activityForm.elements.stakeholders, stakeholders());
+      activityForm.elements.date.value = new Date().toISOString().slice(0, 10);
+      showForm("pm-activity-form");
+    });
+    activityForm.addEventListener("submit", function (event) {
+      event.preventDefault();
+      clearErrors(activityForm);
+      function chosen(select) {
+        return Array.prototype.filter.call(select.options, function (o) { return o.selected; })
+          .map(function (o) { return o.value; });
+      }
+      var payload = {
+        id: activityForm.elements.id.value,
+        type: activityForm.elements.type.value,
+        date: activityForm.elements.date.value || null,
+        members: chosen(activityForm.elements.members),
+        stakeholders: chosen(activityForm.elements.stakeholders),
+        outcome: activityForm.elements.outcome.value
+      };
+      api("POST", base + "/activities", payload).then(function (result) {
+        if (result.ok) { return afterWrite("activity:" + payload.id); }
+        showProblems(activityForm, result);
+        return null;
+      });
+    });
+  }
+
+  window.powermapApp = { load: load, state: state, openStakeholder: openStakeholder };
+  load();
+})();
