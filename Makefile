@@ -5,7 +5,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: install demo test lint unit bench-smoke neo4j-start neo4j-stop clean
+.PHONY: install demo test lint unit bench-smoke neo4j-start neo4j-stop clean mutation
 
 $(STAMP): pyproject.toml
 	@command -v python3 >/dev/null || { echo "python3 (>= 3.11) is required" >&2; exit 1; }
@@ -34,6 +34,16 @@ test: install
 bench-smoke: install
 	$(PY) -m bench.bench_import --smoke
 
+# Mutation testing: slow (an hour or more on 2 cores), so never part of `make test` or CI. What it mutates
+# and which tests it runs are in pyproject.toml ([tool.mutmut]); MUTANTS narrows it, e.g.
+# `make mutation MUTANTS='powermap.analysis*'`. Score and the survivors judged harmless: docs/testing.md.
+MUTATION_JOBS ?= 2
+MUTANTS ?=
+mutation: install
+	$(PY) -m pip install --quiet "mutmut>=3.3"
+	$(VENV)/bin/mutmut run --max-children $(MUTATION_JOBS) $(MUTANTS)
+	$(VENV)/bin/mutmut results
+
 neo4j-start:
 	scripts/neo4j start
 
@@ -41,4 +51,4 @@ neo4j-stop:
 	scripts/neo4j stop
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis powermap.db* powermap-demo.html
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis mutants powermap.db* powermap-demo.html

@@ -21,6 +21,7 @@ from powermap.cli import (  # noqa: F401  (importing registers the commands)
     keys,
     maps,
     personal,
+    reference,
     serve,
     whatif,
 )

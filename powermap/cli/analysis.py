@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
@@ -28,7 +27,8 @@ from powermap.cli.path_options import (
     MaxHopsOption,
     path_constraints,
 )
-from powermap.service import PowermapService
+from powermap.cli.readable import DECIDES, MEANING, member_label, path_text, stakeholder_label
+from powermap.service import Directory, PowermapService
 from powermap.settings import get_settings
 
 
@@ -36,21 +36,24 @@ from powermap.settings import get_settings
 def analyze_command(account: AccountArg, store: StoreOption = None, as_json: JsonOption = False) -> None:
     """Power ranking, coverage, competitor gaps and the decision forecast."""
     with open_service(store) as service:
-        names: dict[str, str] = {}
+        report = service.analyze(account)
         if as_json:
-            report = service.analyze(account)
-        else:
-            report, names = service.analyze_with_names(account)
-    if as_json:
-        print_json(report)
-        return
-    print_analysis(report, names)
+            print_json(report)
+            return
+        directory = service.directory(account)
+    print_analysis(report, directory)
+
+
+StakeholderToOption = Annotated[
+    str,
+    typer.Option("--to", help="Target stakeholder: an id, or a name that fits one person.", show_default=False),
+]
 
 
 @app.command("paths")
 def paths_command(
     account: AccountArg,
-    to: Annotated[str, typer.Option("--to", help="Target stakeholder id.", show_default=False)],
+    to: StakeholderToOption,
     member: Annotated[str | None, typer.Option("--from", help="Only paths starting at this team member.")] = None,
     k: Annotated[int, typer.Option("-k", min=1, max=100, help="How many paths.")] = 3,
     avoid: AvoidOption = None,
@@ -63,14 +66,13 @@ def paths_command(
     """The best introduction paths from our team to a stakeholder, best first (optionally constrained)."""
     constraints = path_constraints(avoid, avoid_stance, max_hops)
     with open_service(store) as service:
-        report = service.paths(account, to, member=member, k=k, constraints=constraints, disjoint=disjoint)
-    if as_json:
-        print_json(report)
-        return
-    if not report["paths"]:
-        out.print(f"no introduction path reaches {to!r}: nobody we know is tied to them", markup=False)
-    for rank, path in enumerate(report["paths"], 1):
-        out.print(f"{rank}. {path['strength']:.3f}  " + " -> ".join(path["nodes"]), markup=False)
+        target = service.resolve_stakeholder(account, to)
+        report = service.paths(account, target, member=member, k=k, constraints=constraints, disjoint=disjoint)
+        if as_json:
+            print_json(report)
+            return
+        directory = service.directory(account)
+    print_paths(report["paths"], directory, target)
 
 
 @app.command("recommend")
@@ -83,10 +85,11 @@ def recommend_command(
     """Ranked activities to run next, each with target, lead, path, reason and expected gain."""
     with open_service(store) as service:
         report = service.recommend(account, limit=limit)
-    if as_json:
-        print_json(report)
-        return
-    print_recommendations(report["recommendations"])
+        if as_json:
+            print_json(report)
+            return
+        directory = service.directory(account)
+    print_recommendations(report["recommendations"], directory)
 
 
 @app.command("map")
@@ -95,20 +98,29 @@ def map_command(
     output: Annotated[Path, typer.Option("-o", "--output", help="HTML file to write.", show_default=False)],
     highlight: Annotated[
         str | None,
-        typer.Option("--highlight-path-to", help="Highlight the best introduction path to this stakeholder."),
+        typer.Option(
+            "--highlight-path-to",
+            help="Highlight the best introduction path to this stakeholder (an id, or a name that fits one person).",
+        ),
     ] = None,
     store: StoreOption = None,
+    as_json: JsonOption = False,
 ) -> None:
     """Write the account's interactive power map: one HTML file that works offline."""
     with open_service(store) as service:
-        write_map(service, account, output, highlight)
-    out.print(f"wrote {output}", markup=False)
+        target = service.resolve_stakeholder(account, highlight) if highlight is not None else None
+        path = write_map(service, account, output, target)
+    if as_json:
+        print_json({"account": account, "wrote": str(output), "highlight_path": path})
+    else:
+        out.print(f"wrote {output}", markup=False)
 
 
 # -- presentation ----------------------------------------------------------------------------------------
 
 
-def write_map(service: PowermapService, account: str, output: Path, highlight: str | None) -> None:
+def write_map(service: PowermapService, account: str, output: Path, highlight: str | None) -> list[str]:
+    """Write the map's HTML file; returns the highlighted path's nodes (empty when none)."""
     from viz import render_map
 
     settings = get_settings()
@@ -132,24 +144,40 @@ def write_map(service: PowermapService, account: str, output: Path, highlight: s
         overview_size=shown,
     )
     write_text(output, page)
+    return list(analysis.highlight_path)
 
 
-def print_analysis(report: dict[str, Any], names: dict[str, str], *, top: int | None = None) -> None:
+def legend(*keys: str) -> None:
+    """One dim line per number shown, saying what it means."""
+    for key in keys:
+        out.print(Text(f"  {MEANING[key]}", style="dim"))
+
+
+def print_analysis(report: dict[str, Any], directory: Directory, *, top: int | None = None) -> None:
     forecast = report["forecast"]
-    table = Table("stakeholder", "name", "power", title="Who holds the power", title_justify="left")
-    for stakeholder, value in list(report["power"].items())[:top]:
-        table.add_row(Text(stakeholder), Text(names.get(stakeholder, "")), f"{value:.3f}")
+    table = Table("#", "stakeholder", "title", "id", "power", title="Who holds the power", title_justify="left")
+    for rank, (stakeholder, value) in enumerate(list(report["power"].items())[:top], 1):
+        person = directory.stakeholder(stakeholder)
+        name = f"{person.name} {DECIDES}" if person.decides else person.name
+        table.add_row(str(rank), Text(name), Text(person.title), Text(stakeholder), f"{value:.3f}")
     out.print(table)
-    out.print(f"coverage: {report['coverage']:.0%} of the account's power is held by people we are close to")
+    legend("power", "marks")
+    out.print(f"coverage: {report['coverage']:.0%}", markup=False)
+    legend("coverage")
     out.print(f"decision forecast: support index {forecast['support_index']:+.3f} ({forecast['outlook']})")
+    legend("support")
     for dm in forecast["decision_makers"]:
         out.print(
-            f"  {escape(dm['stakeholder'])}: leans {dm['lean']:+.3f} "
-            f"(own view {dm['own_lean']:+.3f}, power {dm['power']:.2f})"
+            f"  {stakeholder_label(directory.stakeholder(dm['stakeholder']))}: leans {dm['lean']:+.3f} "
+            f"(own view {dm['own_lean']:+.3f}, power {dm['power']:.2f})",
+            markup=False,
         )
+    if forecast["decision_makers"]:
+        legend("lean")
     if report["gaps"]:
         gaps = Table(
             "stakeholder",
+            "id",
             "competitor",
             "ours",
             "theirs",
@@ -158,31 +186,52 @@ def print_analysis(report: dict[str, Any], names: dict[str, str], *, top: int | 
             title_justify="left",
         )
         for gap in report["gaps"][:top]:
+            person = directory.stakeholder(gap["stakeholder"])
             gaps.add_row(
+                Text(f"{person.name} {DECIDES}" if person.decides else person.name),
                 Text(gap["stakeholder"]),
-                Text(gap["competitor"]),
+                Text(directory.competitors.get(gap["competitor"], gap["competitor"])),
                 f"{gap['ours']:.2f}",
                 f"{gap['theirs']:.2f}",
                 f"{gap['gap']:.2f}",
             )
         out.print(gaps)
+        legend("gap")
 
 
-def print_recommendations(recommendations: list[dict[str, Any]]) -> None:
+def print_paths(paths: list[dict[str, Any]], directory: Directory, target: str, *, indent: str = "") -> None:
+    person = directory.stakeholder(target)
+    if not paths:
+        out.print(
+            f"{indent}no introduction path reaches {stakeholder_label(person)}: nobody we know is tied to them",
+            markup=False,
+        )
+        return
+    out.print(f"{indent}Best introduction paths to {stakeholder_label(person)}", markup=False)
+    for rank, path in enumerate(paths, 1):
+        out.print(f"{indent}{rank}. {path['strength']:.3f}  {path_text(directory, path['nodes'])}", markup=False)
+    legend("path")
+
+
+def print_recommendations(recommendations: list[dict[str, Any]], directory: Directory) -> None:
     out.print("[bold]What to do next[/bold]")
     if not recommendations:
         out.print("  nothing would move the decision: the map may lack decision makers or influence lines")
+        return
     for rank, rec in enumerate(recommendations, 1):
+        lead = member_label(directory.member(rec["lead"])) if rec.get("lead") else "unassigned"
         out.print(
-            f"  {rank}. [bold]{rec['activity']}[/bold] with {escape(rec['target'])} — "
-            f"lead: {escape(rec['lead'] or 'unassigned')}, "
-            f"expected gain {rec['expected_gain']:+.4f}"
+            f"  {rank}. {rec['activity']} with {stakeholder_label(directory.stakeholder(rec['target']))} — "
+            f"lead: {lead}, expected gain {rec['expected_gain']:+.4f}"
+            + (f", coverage gain {rec['coverage_gain']:+.1%}" if rec.get("coverage_gain") else ""),
+            markup=False,
         )
         out.print(f"     {rec['reason']}", markup=False)
         if len(rec["path"]) > 2:
-            out.print(f"     path: {' -> '.join(rec['path'])}", markup=False)
+            out.print(f"     path: {path_text(directory, rec['path'])}", markup=False)
         if rec.get("introducer"):
-            out.print(f"     {rec['introducer']} must make the introduction", markup=False)
+            introducer = member_label(directory.member(rec["introducer"]))
+            out.print(f"     {introducer} must make the introduction", markup=False)
         if rec.get("likelihood", 1.0) < 1.0:
             out.print(
                 f"     likely to happen: {rec['likelihood']:.0%} (the introduction's strength); "
@@ -192,3 +241,4 @@ def print_recommendations(recommendations: list[dict[str, Any]]) -> None:
         if rec.get("alternatives"):
             others = ", ".join(a["activity"] for a in rec["alternatives"])
             out.print(f"     alternatives for the same person: {others}", markup=False)
+    legend("gain", "marks")

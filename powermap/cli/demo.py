@@ -10,9 +10,9 @@ from typing import Annotated, Any
 import typer
 from rich.markup import escape
 
-from powermap.cli.analysis import print_analysis, print_recommendations, write_map
+from powermap.cli.analysis import print_analysis, print_paths, print_recommendations, write_map
 from powermap.cli.app import app
-from powermap.cli.common import StoreOption, open_service, out
+from powermap.cli.common import JsonOption, StoreOption, open_service, out, print_json
 from powermap.errors import ConflictError
 from powermap.service import PowermapService
 from powermap.store import redact
@@ -52,6 +52,7 @@ def demo_command(
         "powermap-demo.html"
     ),
     store: StoreOption = None,
+    as_json: JsonOption = False,
 ) -> None:
     """Load the bundled sample account, show what powermap tells about it, and write its map.
 
@@ -62,26 +63,40 @@ def demo_command(
     with open_service(store) as service:
         ensure_demo_may_load(service)
         result = service.import_map(document)
-        out.rule(f"[bold]{escape(document['account']['name'])}[/bold]")
-        out.print(f"sample account {SAMPLE_ACCOUNT!r} loaded into {redact(service.store.url)}: ", markup=False, end="")
-        out.print(
-            f"{result.counts['stakeholders']} stakeholders, {result.counts['team']} on our team, "
-            f"{result.counts['competitors']} competitors\n"
-        )
-        report, names = service.analyze_with_names(SAMPLE_ACCOUNT)
-        print_analysis(report, names, top=8)
+        report = service.analyze(SAMPLE_ACCOUNT)
         makers = report["forecast"]["decision_makers"]
-        if makers:
-            target = makers[0]["stakeholder"]
-            paths = service.paths(SAMPLE_ACCOUNT, target, k=3)
-            out.print(f"\n[bold]Best introduction paths to the main decision maker ({escape(target)})[/bold]")
-            for rank, path in enumerate(paths["paths"], 1):
-                out.print(f"  {rank}. {path['strength']:.3f}  " + " -> ".join(path["nodes"]), markup=False)
-        else:
-            target = None
-        out.print()
-        print_recommendations(service.recommend(SAMPLE_ACCOUNT, limit=5)["recommendations"])
+        target = makers[0]["stakeholder"] if makers else None
+        paths = service.paths(SAMPLE_ACCOUNT, target, k=3)["paths"] if target is not None else []
+        recommendations = service.recommend(SAMPLE_ACCOUNT, limit=5)["recommendations"]
         write_map(service, SAMPLE_ACCOUNT, output, target)
+        directory = None if as_json else service.directory(SAMPLE_ACCOUNT)
+        where = redact(service.store.url)
+    if directory is None:
+        print_json(
+            {
+                "account": SAMPLE_ACCOUNT,
+                "store": where,
+                "revision": result.revision,
+                "counts": result.counts,
+                "analysis": report,
+                "paths": {"target": target, "paths": paths},
+                "recommendations": recommendations,
+                "map": str(output),
+            }
+        )
+        return
+    out.rule(f"[bold]{escape(document['account']['name'])}[/bold]")
+    out.print(
+        f"sample account {SAMPLE_ACCOUNT!r} loaded into {where}: {result.counts['stakeholders']} stakeholders, "
+        f"{result.counts['team']} on our team, {result.counts['competitors']} competitors\n",
+        markup=False,
+    )
+    print_analysis(report, directory, top=8)
+    if target is not None:
+        out.print("\n[bold]The main decision maker[/bold]")
+        print_paths(paths, directory, target, indent="  ")
+    out.print()
+    print_recommendations(recommendations, directory)
     out.print(f"\nwar-room map: {output} (open it in a browser; it works offline)", markup=False)
     out.print(
         f"next: powermap analyze {SAMPLE_ACCOUNT} --json, powermap paths {SAMPLE_ACCOUNT} --to cfo, "

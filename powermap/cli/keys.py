@@ -61,8 +61,12 @@ def list_keys(store: StoreOption = None, as_json: JsonOption = False) -> None:
 def revoke_key(
     name: Annotated[str, typer.Argument(help="The key to revoke.")],
     store: StoreOption = None,
+    as_json: JsonOption = False,
 ) -> None:
     """Revoke a key: calls with its token are refused (within POWERMAP_KEY_CACHE_S seconds on a running server)."""
     with open_service(store) as service:
         service.revoke_key(name)
-    out.print(f"revoked API key {name!r}", markup=False)
+    if as_json:
+        print_json({"revoked": name})
+    else:
+        out.print(f"revoked API key {name!r}", markup=False)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 import yaml
@@ -15,6 +15,7 @@ from rich.text import Text
 
 from powermap.cli.app import app, db_app
 from powermap.cli.common import (
+    EXIT_FAILURE,
     AccountArg,
     JsonOption,
     StoreOption,
@@ -80,8 +81,12 @@ def export_command(
     account: AccountArg,
     output: Annotated[Path | None, typer.Option("-o", "--output", help="File to write (default: stdout).")] = None,
     store: StoreOption = None,
+    as_json: JsonOption = False,
 ) -> None:
-    """Export an account map as a powermap/v1 JSON document (YAML if the file ends in .yaml)."""
+    """Export an account map as a powermap/v1 JSON document (YAML if the file ends in .yaml).
+
+    The document itself is JSON already; with -o and --json, stdout says what was written, as JSON.
+    """
     with open_service(store) as service:
         document = service.export_map(account)
     if output is not None and output.suffix.lower() in {".yaml", ".yml"}:
@@ -92,7 +97,10 @@ def export_command(
         sys.stdout.write(text)
     else:
         write_text(output, text)
-        err.print(f"wrote {output}", markup=False)
+        if as_json:
+            print_json({"account": account, "wrote": str(output)})
+        else:
+            err.print(f"wrote {output}", markup=False)
 
 
 @app.command("accounts")
@@ -132,16 +140,41 @@ def accounts_command(store: StoreOption = None, as_json: JsonOption = False) -> 
 
 
 @app.command("delete")
-def delete_command(account: AccountArg, store: StoreOption = None) -> None:
-    """Delete an account and everything in it."""
+def delete_command(
+    account: AccountArg,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+    store: StoreOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Delete an account and everything in it (asks first on a terminal; --yes skips the question)."""
     with open_service(store) as service:
+        if not yes and sys.stdin.isatty():
+            confirm_delete(service.export_map(account), redact(service.store.url))
         service.delete_account(account)
-    out.print(f"deleted account {account!r}", markup=False)
+    if as_json:
+        print_json({"deleted": account})
+    else:
+        out.print(f"deleted account {account!r}", markup=False)
+
+
+def confirm_delete(document: dict[str, Any], store: str) -> None:
+    """Ask a person at a terminal to type yes before an account goes; anything else stops the delete."""
+    account = document["account"]
+    sizes = ", ".join(f"{len(document.get(name) or [])} {name}" for name in ("stakeholders", "team", "activities"))
+    err.print(f"delete account {account['id']!r} ({account['name']}: {sizes}) from {store}?", markup=False)
+    answer = typer.prompt("type yes to delete", default="", show_default=False, err=True)
+    if answer.strip().lower() not in {"y", "yes"}:
+        err.print("nothing deleted", markup=False)
+        raise typer.Exit(EXIT_FAILURE)
 
 
 @db_app.command("init")
-def db_init_command(store: StoreOption = None) -> None:
+def db_init_command(store: StoreOption = None, as_json: JsonOption = False) -> None:
     """Create the store's schema, constraints and indexes (idempotent; every command also does it on opening)."""
     with open_service(store) as service:
         service.store.initialize()
-        out.print(f"store ready: {redact(service.store.url)}", markup=False)
+        url = redact(service.store.url)
+    if as_json:
+        print_json({"store": url, "ready": True})
+    else:
+        out.print(f"store ready: {url}", markup=False)

@@ -33,6 +33,7 @@ from powermap.service.erase import ErasureService
 from powermap.service.history import HistoryService
 from powermap.service.keys import KeysService
 from powermap.service.maps import ImportResult, MapsService
+from powermap.service.people import Directory, PeopleService, Person
 from powermap.service.reads import ReadsService
 from powermap.service.roadmap import RoadmapService
 from powermap.service.versions import Item, Listing, Versioned, item_version
@@ -42,9 +43,11 @@ from powermap.service.whatif import WhatIfService
 __all__ = [
     "DIGITS",
     "Analysis",
+    "Directory",
     "ImportResult",
     "Item",
     "Listing",
+    "Person",
     "PowermapService",
     "ServiceCore",
     "Versioned",
@@ -60,6 +63,7 @@ class PowermapService(
     HistoryService,
     KeysService,
     MapsService,
+    PeopleService,
     ReadsService,
     RoadmapService,
     VoicesService,

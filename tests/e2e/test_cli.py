@@ -599,10 +599,13 @@ def test_analyze_prints_the_top_stakeholder_coverage_and_forecast_for_people(acm
     power_table = text.split("Who holds the power", 1)[1].split("coverage", 1)[0]
     rows = [[cell.strip() for cell in line.split("│")[1:-1]] for line in power_table.splitlines() if line[:1] == "│"]
     assert rows, text
-    assert rows[0][0] == top
+    names = {s["id"]: s for s in sample()["stakeholders"]}
+    assert rows[0][:4] == ["1", f"{names[top]['name']} ★", names[top]["title"], top]  # ★: a decision maker
     assert re.fullmatch(r"\d\.\d{3}", rows[0][-1])
     assert "coverage" in text
     assert "support index" in text
+    for meaning in ("power (0-1):", "coverage: share of", "favourable from +0.2", "★ decision maker"):
+        assert meaning in text
 
 
 def test_analyze_of_an_unknown_account_exits_3(acme_cli: CLI) -> None:
@@ -633,7 +636,11 @@ def test_paths_json_lists_the_best_paths_first_from_a_team_member_to_the_target(
     assert strengths[0] == pytest.approx(best_strength(document, "ceo"), abs=1e-6)
 
     text = ok(acme_cli("paths", "acme", "--to", "ceo", "-k", "1")).stdout
-    assert " -> ".join(paths[0]["nodes"]) in text
+    line = next(line for line in text.splitlines() if line.startswith("1. "))
+    assert re.findall(r"\(([a-z_]+)[,)]", line) == paths[0]["nodes"]  # each stop's id, in order
+    hops = [float(h) for h in re.findall(r"-(\d\.\d\d)->", line)]
+    assert len(hops) == len(paths[0]["nodes"]) - 1
+    assert math.prod(hops) == pytest.approx(paths[0]["strength"], abs=0.02)
 
 
 def test_paths_from_a_member_only_starts_there(acme_cli: CLI) -> None:
@@ -691,7 +698,9 @@ def test_recommend_json_gives_at_most_limit_ranked_activities_of_the_contract_ki
 
     text = ok(acme_cli("recommend", "acme", "--limit", "2")).stdout
     assert "What to do next" in text
-    assert f"{recommendations[0]['activity']} with {recommendations[0]['target']}" in text
+    first = recommendations[0]
+    names = {s["id"]: s["name"] for s in sample()["stakeholders"]}
+    assert f"{first['activity']} with {names[first['target']]} ({first['target']}, " in text
     assert recommendations[0]["reason"] in text
 
 
@@ -765,7 +774,9 @@ def test_demo_in_a_fresh_directory_shows_power_a_path_and_recommendations_and_wr
     text = first.stdout
     assert "Who holds the power" in text
     assert "ceo" in text.split("Who holds the power", 1)[1]
-    assert re.search(r"^\s+1\. \d\.\d{3}  \w+( -> \w+)+$", text, flags=re.MULTILINE), text
+    assert re.search(r"^\s+1\. \d\.\d{3}  .+ \(\w+, \w+\)( -\d\.\d\d-> .+ \(\w+\)( ★)?)+$", text, flags=re.MULTILINE), (
+        text
+    )
     assert "What to do next" in text
     assert any(f"{kind} with " in text for kind in ACTIVITY_KINDS)
     assert "powermap-demo.html" in text
@@ -818,10 +829,12 @@ def test_human_output_shows_markup_like_text_literally(cli: CLI) -> None:
         given = stakeholder["name"].split(" ", 1)[0]
         assert given not in analysis or stakeholder["name"] in analysis, analysis
     assert "rich markup" not in analysis.replace(MARKUP, "")
-    assert f"{boss}: leans" in analysis
+    assert f"({boss}, " in analysis
+    assert "leans" in analysis
 
     paths = ok(cli("paths", account, "--to", boss)).stdout
-    assert " -> ".join(as_json(cli("paths", account, "--to", boss, "--json"))["paths"][0]["nodes"]) in paths
+    for node in as_json(cli("paths", account, "--to", boss, "--json"))["paths"][0]["nodes"]:
+        assert f"({node}" in paths
     assert cto in paths
 
     advice = as_json(cli("recommend", account, "--json"))["recommendations"]
@@ -829,7 +842,8 @@ def test_human_output_shows_markup_like_text_literally(cli: CLI) -> None:
     text = ok(cli("recommend", account)).stdout
     for rec in advice:
         assert rec["reason"] in text
-        assert f"{rec['activity']} with {rec['target']}" in text
+        assert f"{rec['activity']} with " in text
+        assert f"({rec['target']}, " in text
     assert MARKUP in text
 
     report = as_json(cli("analyze", account, "--json"))

@@ -24,12 +24,14 @@ def put(cli: CLI, name: str, text: str) -> Path:
     return path
 
 
-def run_with_input(cli: CLI, *args: str, stdin: str) -> subprocess.CompletedProcess[str]:
+def run_with_input(cli: CLI, *args: str, stdin: str | int) -> subprocess.CompletedProcess[str]:
+    """Run the CLI with ``stdin`` as its standard input: text to send, or a file descriptor to read."""
     return subprocess.run(
         [str(POWERMAP), *args],
         cwd=cli.cwd,
         env=base_env(cli.store),
-        input=stdin,
+        stdin=stdin if isinstance(stdin, int) else None,
+        input=stdin if isinstance(stdin, str) else None,
         capture_output=True,
         text=True,
         encoding="utf-8",
@@ -205,3 +207,96 @@ def test_a_missing_file_and_an_unknown_account_give_json_errors_with_json(cli: C
         "exit_code": 3,
         "message": unknown.stderr.removeprefix("powermap: error: ").rstrip("\n"),
     }
+
+
+# -- naming people ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("wanted", ["ceo", "陈伟 Chen Wei", "chen wei", "陈伟"])
+def test_to_takes_an_id_or_a_name_that_fits_one_person(cli: CLI, wanted: str) -> None:
+    cli.seed(sample())
+    report = as_json(cli("paths", "acme", "--to", wanted, "--json"))
+    assert report["target"] == "ceo"
+    text = ok(cli("paths", "acme", "--to", wanted)).stdout
+    assert "Best introduction paths to 陈伟 Chen Wei (ceo, 集团总裁 Group President & CEO) ★" in text
+
+
+def test_an_ambiguous_name_lists_the_candidates_and_an_unknown_one_exits_3(cli: CLI) -> None:
+    cli.seed(sample())
+    names = {s["id"]: s["name"] for s in sample()["stakeholders"]}
+    sharing = [sid for sid, name in names.items() if "李" in name]
+    assert len(sharing) >= 2
+    message = fails(cli("paths", "acme", "--to", "李"), 2)
+    for sid in sharing:
+        assert f"{sid} ({names[sid]})" in message
+    assert "'nobody at all'" in fails(cli("paths", "acme", "--to", "nobody at all"), 3)
+
+
+def test_human_paths_show_each_hops_strength_and_mark_decision_makers(cli: CLI) -> None:
+    document = minimal()  # li knows the cto (0.8); the cto sways the ceo (0.7); the ceo decides
+    document["relationships"] = [{"member": "li", "stakeholder": "cto", "strength": 0.8}]
+    document["influences"] = [{"from": "cto", "to": "ceo", "weight": 0.7}]
+    document["stakeholders"][1]["title"] = "CTO"
+    cli.seed(document)
+    text = ok(cli("paths", "mini", "--to", "ceo")).stdout
+    assert "1. 0.560  Li (li, AR) -0.80-> Wang (cto) -0.70-> Chen (ceo) ★" in text
+    assert "product of its hops" in text
+
+
+# -- --json on commands that used to print only text -----------------------------------------------------------
+
+
+def test_map_demo_export_delete_and_db_init_speak_json_when_asked(cli: CLI) -> None:
+    ok(cli("db", "init", "--json"))
+    assert as_json(cli("db", "init", "--json")) == {"store": cli.store, "ready": True}
+    demo = as_json(cli("demo", "--json"))
+    assert demo["account"] == "acme"
+    assert demo["analysis"]["power"]
+    assert demo["paths"]["target"] == demo["analysis"]["forecast"]["decision_makers"][0]["stakeholder"]
+    assert demo["map"] == "powermap-demo.html"
+    mapped = as_json(cli("map", "acme", "-o", "m.html", "--highlight-path-to", "陈伟", "--json"))
+    assert mapped["wrote"] == "m.html"
+    assert mapped["highlight_path"][-1] == "ceo"
+    assert as_json(cli("export", "acme", "-o", "a.json", "--json")) == {"account": "acme", "wrote": "a.json"}
+    assert as_json(cli("delete", "acme", "--json")) == {"deleted": "acme"}
+
+
+def test_version_is_printed_by_the_console_script(cli: CLI) -> None:
+    assert ok(cli("--version")).stdout.startswith("powermap ")
+
+
+# -- delete asks on a terminal ------------------------------------------------------------------------------
+
+
+def _delete_at_a_terminal(cli: CLI, *args: str, answer: str) -> subprocess.CompletedProcess[str]:
+    """Run delete with a pseudo-terminal as standard input, typing ``answer``."""
+    import os
+    import pty
+
+    controller, terminal = pty.openpty()
+    try:
+        os.write(controller, answer.encode() + b"\n")
+        return run_with_input(cli, "delete", "acme", *args, stdin=terminal)
+    finally:
+        os.close(terminal)
+        os.close(controller)
+
+
+def test_delete_at_a_terminal_asks_first_and_keeps_the_account_unless_told_yes(cli: CLI) -> None:
+    cli.seed(sample())
+    refused = _delete_at_a_terminal(cli, answer="no")
+    assert refused.returncode == 1
+    assert "delete account 'acme'" in refused.stderr
+    assert "30 stakeholders" in refused.stderr
+    assert "nothing deleted" in refused.stderr
+    assert [a["id"] for a in cli.accounts()] == ["acme"]
+
+    ok(_delete_at_a_terminal(cli, answer="yes"))
+    assert cli.accounts() == []
+
+
+def test_delete_with_yes_never_asks_even_at_a_terminal(cli: CLI) -> None:
+    cli.seed(sample())
+    done = ok(_delete_at_a_terminal(cli, "--yes", answer=""))
+    assert "type yes" not in done.stderr
+    assert cli.accounts() == []
