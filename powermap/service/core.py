@@ -18,7 +18,8 @@ from pydantic import ValidationError
 
 from powermap.errors import InvalidMapError, Problem, StaleRevisionError
 from powermap.model import EDGE_MODELS, AccountMap, EdgeKind, item_problems, parse_account_map
-from powermap.store.base import Store
+from powermap.service.cache import CachedMap, MapCache
+from powermap.store.base import Snapshot, Store
 
 EDIT_ATTEMPTS = 40
 EDIT_BACKOFF_CAP_S = 0.25
@@ -38,9 +39,25 @@ _NOUNS = {
 class ServiceCore:
     """The state every topic works on: one store and who is acting. Topics subclass this."""
 
-    def __init__(self, store: Store, *, actor: str = "cli") -> None:
+    def __init__(self, store: Store, *, actor: str = "cli", cache: MapCache | None = None) -> None:
         self.store = store
         self.actor = actor
+        #: Shared by every service of a long-lived process (see :mod:`powermap.service.cache`).
+        self.cache = cache
+
+    def _current(self, account_id: str) -> CachedMap:
+        """The account's map as stored now, with its graph and results memoised per revision.
+
+        With a cache, one cheap revision check decides whether the map must be read again; without
+        one (the CLI), the map is read and the entry lives as long as the caller holds it.
+        """
+        if self.cache is None:
+            return CachedMap(self.store.read(account_id))
+        found = self.cache.get(account_id, self.store.revision(account_id))
+        return found if found is not None else self.cache.put(account_id, self.store.read(account_id))
+
+    def _snapshot(self, account_id: str) -> Snapshot:
+        return self._current(account_id).snapshot
 
     @staticmethod
     def _check_item(model: type[Any], list_name: str, data: Mapping[str, Any]) -> None:
@@ -69,7 +86,8 @@ class ServiceCore:
         item-version checks inside it are re-made against what is stored now).
         """
         for attempt in range(EDIT_ATTEMPTS):
-            snapshot = self.store.read(account_id)
+            # A cached snapshot is safe here: the store refuses the write if the revision moved on.
+            snapshot = self._snapshot(account_id) if attempt == 0 else self.store.read(account_id)
             if if_revision is not None and snapshot.revision != if_revision:
                 raise StaleRevisionError(account_id, if_revision, snapshot.revision)
             document = snapshot.account_map.to_document()

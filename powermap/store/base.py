@@ -90,6 +90,17 @@ class Change:
 
 
 @dataclass(frozen=True)
+class ChangeRecord:
+    """One recorded write of an account: the revision it made, when, who, what and on which item."""
+
+    revision: int
+    at: dt.datetime
+    actor: str
+    operation: str
+    subject: str
+
+
+@dataclass(frozen=True)
 class Erasure:
     """That someone was erased from an account: when, by whom, and a salted fingerprint of their id.
 
@@ -149,6 +160,17 @@ class Store(ABC):
     @abstractmethod
     def read(self, account_id: str) -> Snapshot:
         """The stored map, lists in stored order; :class:`AccountNotFoundError` when absent."""
+
+    @abstractmethod
+    def list_changes(
+        self, account_id: str, *, limit: int = 50, before_revision: int | None = None
+    ) -> list[ChangeRecord]:
+        """The account's recorded writes, newest first: at most ``limit``, only revisions below
+        ``before_revision`` when given (the next page starts below the last revision of this one).
+
+        The log outlives the account (a deleted account's changes stay, so an empty list is not
+        "not found"); an account deleted and created again continues the same log.
+        """
 
     @abstractmethod
     def list_accounts(self) -> list[AccountSummary]:

@@ -54,6 +54,7 @@ from powermap.settings import Settings, get_settings
 from powermap.store.base import (
     AccountSummary,
     Change,
+    ChangeRecord,
     Erasure,
     ProgressCallback,
     Snapshot,
@@ -348,6 +349,23 @@ class Neo4jStore(Store):
             int(account["revision"]),
             dt.datetime.fromisoformat(account["updated_at"]),
         )
+
+    def list_changes(
+        self, account_id: str, *, limit: int = 50, before_revision: int | None = None
+    ) -> list[ChangeRecord]:
+        records = self._read(
+            lambda tx: list(tx.run(cypher(Q.LIST_CHANGES), account=account_id, limit=limit, before=before_revision))
+        )
+        return [
+            ChangeRecord(
+                int(r["revision"]),
+                dt.datetime.fromisoformat(r["at"]),
+                r["actor"],
+                r["operation"],
+                r["subject"] or "",
+            )
+            for r in records
+        ]
 
     def list_accounts(self) -> list[AccountSummary]:
         records = self._read(lambda tx: list(tx.run(cypher(Q.LIST_ACCOUNTS))))

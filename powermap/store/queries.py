@@ -42,6 +42,7 @@ class Q(StrEnum):
     READ_MAP = "read_map"
     LIST_ACCOUNTS = "list_accounts"
     ACCOUNT_REVISION = "account_revision"
+    LIST_CHANGES = "list_changes"
     LOCK_ACCOUNT = "lock_account"
     RECORD_CHANGE = "record_change"
     DELETE_ACCOUNT = "delete_account"

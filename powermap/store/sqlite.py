@@ -41,6 +41,7 @@ from powermap.model.keys import ApiKey
 from powermap.store.base import (
     AccountSummary,
     Change,
+    ChangeRecord,
     Erasure,
     ProgressCallback,
     Snapshot,
@@ -297,6 +298,17 @@ class SQLiteStore(Store):
             ]
         document.update(lists, activities=activities)
         return Snapshot(AccountMap.model_validate(document), int(row[1]), dt.datetime.fromisoformat(row[2]))
+
+    def list_changes(
+        self, account_id: str, *, limit: int = 50, before_revision: int | None = None
+    ) -> list[ChangeRecord]:
+        with self._transaction(write=False) as conn:
+            rows = conn.execute(
+                "SELECT revision, at, actor, operation, subject FROM changes "
+                "WHERE account_id = ? AND (? IS NULL OR revision < ?) ORDER BY seq DESC LIMIT ?",
+                (account_id, before_revision, before_revision, limit),
+            ).fetchall()
+        return [ChangeRecord(int(r), dt.datetime.fromisoformat(at), a, op, sub) for r, at, a, op, sub in rows]
 
     def list_accounts(self) -> list[AccountSummary]:
         with self._transaction(write=False) as conn:

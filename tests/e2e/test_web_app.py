@@ -234,7 +234,12 @@ def test_two_people_edit_one_stakeholder_from_the_same_version_and_nothing_is_lo
     second, second_watch, _ = signed_in(chromium, server, "editor")
     for page in (first, second):
         open_account(page, server, account_id)
-        page.evaluate("window.powermapApp.openStakeholder('cio')")
+    # The first clicks the person on the map; the second opens them from the page's script (the same call).
+    box = first.locator("#pm-network canvas").bounding_box()
+    at = first.evaluate("window.powermap.network.canvasToDOM(window.powermap.network.getPosition('stakeholder:cio'))")
+    first.mouse.click(box["x"] + at["x"], box["y"] + at["y"])
+    second.evaluate("window.powermapApp.openStakeholder('cio')")
+    for page in (first, second):
         page.wait_for_selector("body[data-editing='cio']")
     first.locator("#pm-stakeholder-form").get_by_label("Title", exact=True).fill("CIO and CDO")
     first.locator("#pm-stakeholder-form").get_by_role("button", name="Save").click()
