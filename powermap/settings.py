@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from functools import lru_cache
 
 from pydantic import Field, SecretStr
@@ -20,6 +21,11 @@ class Settings(BaseSettings):
     sqlite_busy_timeout_s: float = Field(default=30.0, gt=0, description="How long a SQLite writer waits")
     import_batch_size: int = Field(default=5_000, ge=1, description="Rows per UNWIND batch on import")
     actor: str = Field(default="cli", description="Who is recorded as the author of changes")
+    # -- voices (issue 9) --
+    voice_overdue_days: int = Field(default=30, ge=0, description="An open pain older than this many days is overdue")
+    today: dt.date | None = Field(
+        default=None, description="The day voice ages are counted to (YYYY-MM-DD); unset means the real today"
+    )
     # -- the map (viz) --
     map_overview_above: int = Field(
         default=5_000, ge=1, description="Above this many stakeholders `powermap map` draws an overview"

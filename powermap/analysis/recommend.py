@@ -379,6 +379,12 @@ def _candidates(context: _Context, targets: list[str]) -> Iterable[_Candidate]:
         refresh = _refresh(context, target)
         if refresh is not None:
             yield refresh
+    # The rules that close the customer's voice loop live in their own module (issue 9).
+    from powermap.analysis.voice_advice import voice_candidates
+
+    for candidate in voice_candidates(context, context.graph.graph.get("voices", ())):
+        if context.reached(candidate.target) or candidate.kind in FIRST_CONTACT_KINDS:
+            yield candidate
 
 
 def _article(word: str) -> str:

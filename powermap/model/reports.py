@@ -37,14 +37,28 @@ class ForecastReport(Report):
     decision_makers: list[DecisionMakerLeanReport]
 
 
+class VoiceLoopReport(Report):
+    """The health of the customer's voice loop (``docs/contract.md``, "The voice loop")."""
+
+    total: int
+    open: int
+    overdue: int = Field(description="Open pains older than the overdue limit (30 days by default)")
+    by_category: dict[str, int]
+    by_flow: dict[str, int]
+    closure_rate: float | None = Field(ge=0, le=1, description="Resolved pain/itch voices over all pain/itch voices")
+    mean_satisfaction: float | None = Field(ge=1, le=5)
+    pain_exposure: float = Field(ge=0, le=1, description="Share of the account's power with an open pain")
+
+
 class AnalysisReport(Report):
-    """``powermap analyze --json``: power ranking (most powerful first), coverage, gaps, forecast."""
+    """``powermap analyze --json``: power ranking (most powerful first), coverage, gaps, forecast, voice loop."""
 
     account: str
     power: dict[str, float] = Field(description="Stakeholder id -> power (0-1), most powerful first")
     coverage: float
     gaps: list[GapReport]
     forecast: ForecastReport
+    voice_loop: VoiceLoopReport
 
 
 class PathReport(Report):

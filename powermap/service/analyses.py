@@ -17,6 +17,7 @@ from powermap.analysis.recommend import Recommendation, recommend
 from powermap.graph import build_graph
 from powermap.model import AccountMap
 from powermap.service.core import ServiceCore
+from powermap.service.voices import voice_loop_report
 from powermap.settings import get_settings
 
 #: Digits kept in analysis output: enough to rank, few enough to read.
@@ -60,6 +61,7 @@ def analysis_report(account_map: AccountMap, graph: nx.DiGraph[str] | None = Non
                 for dm in forecast["decision_makers"]
             ],
         },
+        "voice_loop": voice_loop_report(account_map, powers),
     }
 
 
@@ -125,8 +127,9 @@ class AnalysesService(ServiceCore):
     def recommend(self, account_id: str, *, limit: int = 10, today: dt.date | None = None) -> dict[str, Any]:
         """Ranked activities to run next, one entry per target (fading as of ``today``, default today in UTC)."""
         current = self._current(account_id)
-        day = today or dt.datetime.now(dt.UTC).date()
-        fading_after_days = get_settings().fading_after_days
+        settings = get_settings()
+        day = today or settings.today or dt.datetime.now(dt.UTC).date()
+        fading_after_days = settings.fading_after_days
 
         def compute() -> dict[str, Any]:
             found: list[Recommendation] = recommend(

@@ -33,6 +33,8 @@ _NOUNS = {
     "relationships": "relationship",
     "competitor_relationships": "competitor_relationship",
     "activities": "activity",
+    "voices": "voice",
+    "items": "roadmap item",
 }
 
 
@@ -70,6 +72,13 @@ class ServiceCore:
         except ValidationError as error:
             raise InvalidMapError(item_problems(error, list_name, data, noun)) from None
 
+    def _roadmap_ids_for(self, document: Any) -> set[str] | None:
+        """The store's roadmap ids when the document's voices name any (one read), else None: nothing to check."""
+        voices = document.get("voices") if isinstance(document, Mapping) else None
+        if not isinstance(voices, list | tuple) or not any(isinstance(v, Mapping) and v.get("roadmap") for v in voices):
+            return None
+        return {item.id for item in self.store.read_roadmap().items}
+
     def _edit(
         self,
         account_id: str,
@@ -92,7 +101,7 @@ class ServiceCore:
                 raise StaleRevisionError(account_id, if_revision, snapshot.revision)
             document = snapshot.account_map.to_document()
             mutate(document)
-            account_map = parse_account_map(document)
+            account_map = parse_account_map(document, roadmap_ids=self._roadmap_ids_for(document))
             try:
                 revision = write(account_map, snapshot.revision)
             except StaleRevisionError:
