@@ -115,3 +115,12 @@ def test_the_recommendations_report_model_accepts_exactly_what_recommend_returns
         service.import_map(sample_document())
         report = service.recommend("acme", limit=40)
     assert RecommendationsReport.model_validate(report).model_dump() == report
+
+
+def test_voice_advice_also_keeps_the_order_of_relationship_work() -> None:
+    from tests.voice_factories import voiced_document
+
+    document = voiced_document()
+    document["voices"][2]["satisfaction"] = None  # the CEO's resolved pain: a report-back would be an upgrade
+    found = every(recommend(graph_of(document), limit=500))
+    assert {r["activity"] for r in found if r["target"] == "ceo"} <= FIRST_CONTACT  # none of us knows the CEO
