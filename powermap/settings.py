@@ -49,6 +49,7 @@ class Settings(BaseSettings):
     keep_alive_s: float = Field(default=5.0, gt=0, description="Idle keep-alive connections close after this")
     max_connections: int = Field(default=256, ge=1, description="Connections beyond this get 503 at once")
     workers_threads: int = Field(default=40, ge=1, description="Threads serving blocking store calls")
+    cache_maps: int = Field(default=16, ge=1, description="Account maps (with graphs, analyses) kept per process")
     key_cache_s: float = Field(
         default=2.0, ge=0, description="How long a verified key is trusted before the store is asked again"
     )

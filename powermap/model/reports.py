@@ -6,6 +6,7 @@ API's OpenAPI schema says exactly what a client gets and the CLI's JSON is the s
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -139,3 +140,21 @@ class PersonalDataReport(Report):
     mentions: list[NameMention] = Field(description="Other items whose free text contains their name")
     history: list[ChangeNaming] = Field(description="Recorded changes whose subject names them")
     erased_before: int = Field(description="How often someone with this id was erased from this account")
+
+
+class ChangeReport(Report):
+    """One recorded write: the revision it made, when, who (the API key's or CLI's actor), what and on what."""
+
+    revision: int
+    at: dt.datetime
+    actor: str = Field(description="Who: the API key's name (or the CLI's POWERMAP_ACTOR)")
+    operation: str = Field(description="What, e.g. 'update stakeholder', 'replace map'")
+    subject: str = Field(description="On which item: an id, or a line's two ends as 'from->to'")
+
+
+class ChangesPage(Report):
+    """A page of an account's change log, newest first; ask for the next with ``?before=next_before``."""
+
+    account: str
+    data: list[ChangeReport]
+    next_before: int | None = Field(description="Pass as ?before= for the next (older) page; null on the last")
