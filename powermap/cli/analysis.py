@@ -121,7 +121,7 @@ def map_command(
 
 def write_map(service: PowermapService, account: str, output: Path, highlight: str | None) -> list[str]:
     """Write the map's HTML file; returns the highlighted path's nodes (empty when none)."""
-    from viz import render_map
+    from powermap.viz import render_map
 
     settings = get_settings()
     above, shown = settings.map_overview_above, settings.map_overview_size

@@ -12,7 +12,7 @@ from urllib.parse import quote
 import pytest
 from fastapi.testclient import TestClient
 
-from api import create_app
+from powermap.api import create_app
 from powermap.errors import KeyNotFoundError
 from powermap.service import PowermapService
 from powermap.settings import Settings

@@ -24,15 +24,14 @@ import httpx
 import pytest
 import uvicorn
 
-from api import create_app
+from powermap.api import create_app
 from powermap.errors import KeyNotFoundError
 from powermap.service import PowermapService
 from powermap.settings import Settings
 from powermap.store import Store
-from tests.e2e.browser import Watch, browser_marks, chromium, new_context, screenshot, watch_page
+from tests.e2e.browser import Watch, browser_marks, new_context, screenshot, watch_page
 
 pytestmark = browser_marks
-__all__ = ["chromium"]
 
 HOSTILE_NAME = "<img src=x onerror=\"window.pwned=1;document.title='pwned'\">"
 HOSTILE_NOTES = "</script><script>window.pwned=2;document.title='pwned'</script>"

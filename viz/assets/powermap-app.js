@@ -90,9 +90,10 @@
     state.revision = data.revision;
     if (samePicture) {
       state.map.replace(data);
+      window.PowermapPanels.applyFilters(state.map);
     } else {
       if (state.map) { state.map.destroy(); }
-      state.map = window.PowermapMap.create(byId("pm-network"), data);
+      state.map = window.PowermapMap.create(byId("pm-network"), data, { track: true });
       window.powermap = state.map;
       if (editor) {
         state.map.network.on("click", function (params) {
