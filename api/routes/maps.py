@@ -7,9 +7,15 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Header, Query, Response
 from fastapi.responses import HTMLResponse
 
+<<<<<<< HEAD
 from api.deps import AsOf, ReadAccount, ServiceDep, WriteAccount
 from api.etags import if_match, revision_etag
 from api.problems import COMMON_RESPONSES, WRITE_RESPONSES
+=======
+from powermap.api.deps import ReadAccount, ServiceDep, SettingsDep, WriteAccount
+from powermap.api.etags import if_match, revision_etag
+from powermap.api.problems import COMMON_RESPONSES, WRITE_RESPONSES
+>>>>>>> main
 from powermap.errors import PreconditionFailedError
 from powermap.model import AccountMap
 
@@ -70,14 +76,28 @@ def replace_map(
 def map_html(
     account: ReadAccount,
     service: ServiceDep,
+    settings: SettingsDep,
     highlight: Annotated[
         str | None, Query(description="Highlight the best introduction path to this stakeholder")
     ] = None,
     as_of: AsOf = None,
 ) -> HTMLResponse:
     """The interactive war-room map: one self-contained HTML page that loads nothing remote."""
-    from viz import render_map
+    from powermap.viz import render_map
 
+<<<<<<< HEAD
     analysis = service.analysis(account, path_to=highlight, as_of=as_of)
     html = render_map(analysis.account_map, analysis.powers, highlight_path=analysis.highlight_path)
+=======
+    analysis = service.analysis(account, path_to=highlight)
+    summary = next((s for s in service.accounts() if s.id == account), None)
+    html = render_map(
+        analysis.account_map,
+        analysis.powers,
+        highlight_path=analysis.highlight_path,
+        as_of=summary.updated_at if summary is not None else None,
+        overview_above=settings.map_overview_above,
+        overview_size=settings.map_overview_size,
+    )
+>>>>>>> main
     return HTMLResponse(html)

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+<<<<<<< HEAD
+=======
+from collections.abc import Mapping
+>>>>>>> main
 from dataclasses import dataclass
 from typing import Any
 
@@ -72,9 +76,17 @@ def analysis_report(
     }
 
 
+<<<<<<< HEAD
 def _today() -> dt.date:
     """The day fading is judged on when none is given: ``POWERMAP_TODAY`` if set, else today (UTC)."""
     return get_settings().today or dt.datetime.now(dt.UTC).date()
+=======
+def _gains_rounded(advice: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        **advice,
+        **{key: _r(advice[key]) for key in ("expected_gain", "gain_if_done", "likelihood", "coverage_gain")},
+    }
+>>>>>>> main
 
 
 class AnalysesService(ServiceCore):
@@ -143,18 +155,33 @@ class AnalysesService(ServiceCore):
 
         return current.memo(("paths", target, member, k, constraints, disjoint), compute)
 
+<<<<<<< HEAD
     def recommend(self, account_id: str, *, limit: int = 10, as_of: str | None = None) -> dict[str, Any]:
         """Ranked activities to run next."""
         current = self._current(account_id, as_of)
+=======
+    def recommend(self, account_id: str, *, limit: int = 10, today: dt.date | None = None) -> dict[str, Any]:
+        """Ranked activities to run next, one entry per target (fading as of ``today``, default today in UTC)."""
+        current = self._current(account_id)
+        settings = get_settings()
+        day = today or settings.today or dt.datetime.now(dt.UTC).date()
+        fading_after_days = settings.fading_after_days
+>>>>>>> main
 
         def compute() -> dict[str, Any]:
-            found: list[Recommendation] = recommend(current.graph(), limit=limit)
+            found: list[Recommendation] = recommend(
+                current.graph(), limit=limit, today=day, fading_after_days=fading_after_days
+            )
             return {
                 "account": account_id,
                 "recommendations": [
-                    {**r, "expected_gain": _r(r["expected_gain"]), "coverage_gain": _r(r["coverage_gain"])}
+                    {
+                        **_gains_rounded(r),
+                        "alternatives": [_gains_rounded(alternative) for alternative in r["alternatives"]],
+                    }
                     for r in found
                 ],
             }
 
-        return current.memo(("recommend", limit), compute)
+        # The advice depends on the day (fading relationships), so the day is part of the key.
+        return current.memo(("recommend", limit, day, fading_after_days), compute)
