@@ -4,15 +4,9 @@ One directed graph per account. Its nodes are the stakeholders, keyed by id, car
 analyses need (level, decision role, influence, stance, our and competitors' strengths). Its edges
 are the customer's own lines: an edge ``u -> v`` carries ``weight`` when u influences v and
 ``reports=True`` when u reports to v. Our team and the competitors are not nodes: they only ever
-<<<<<<< HEAD
-*touch* stakeholders, so each stakeholder holds ``ours`` (member id -> strength) and ``theirs``
-(competitor id -> strength), and ``contacts`` (member id -> the relationship's ``last_contact``, a date
-or None). That keeps ids of different kinds from colliding and guarantees no
-=======
 *touch* stakeholders, so each stakeholder holds ``ours`` (member id -> strength, with ``last_contact``:
 member id -> date or None) and ``theirs``
 (competitor id -> strength). That keeps ids of different kinds from colliding and guarantees no
->>>>>>> main
 path can run through a team member or a competitor.
 """
 
@@ -63,11 +57,7 @@ def build_graph(account_map: AccountMap) -> nx.DiGraph[str]:
             stance=s.stance,
             ours={},
             theirs={},
-<<<<<<< HEAD
-            contacts={},
-=======
             last_contact={},
->>>>>>> main
         )
     for line in account_map.reports_to:
         graph.add_edge(line.source, line.target, reports=True)
@@ -75,11 +65,7 @@ def build_graph(account_map: AccountMap) -> nx.DiGraph[str]:
         graph.add_edge(influence.source, influence.target, weight=influence.weight)
     for rel in account_map.relationships:
         _keep_max(graph.nodes[rel.target]["ours"], rel.source, rel.strength)
-<<<<<<< HEAD
-        graph.nodes[rel.target]["contacts"][rel.source] = rel.last_contact
-=======
         graph.nodes[rel.target]["last_contact"][rel.source] = rel.last_contact  # member -> date or None
->>>>>>> main
     for crel in account_map.competitor_relationships:
         _keep_max(graph.nodes[crel.target]["theirs"], crel.source, crel.strength)
     return graph

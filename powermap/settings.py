@@ -28,7 +28,6 @@ class Settings(BaseSettings):
     history_retention_days: int | None = Field(
         default=None, ge=1, description="`powermap history prune` drops history older than this many days"
     )
-    fading_days: int = Field(default=90, ge=1, description="A relationship untouched this many days is fading")
     # -- voices (issue 9) --
     voice_overdue_days: int = Field(default=30, ge=0, description="An open pain older than this many days is overdue")
     today: dt.date | None = Field(

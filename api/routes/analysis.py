@@ -6,13 +6,8 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
-<<<<<<< HEAD
-from api.deps import AsOf, ReadAccount, ServiceDep
-from api.problems import COMMON_RESPONSES
-=======
-from powermap.api.deps import ReadAccount, ServiceDep
+from powermap.api.deps import AsOf, ReadAccount, ServiceDep
 from powermap.api.problems import COMMON_RESPONSES
->>>>>>> main
 from powermap.model.reports import AnalysisReport, PathsReport, RecommendationsReport
 
 router = APIRouter(tags=["analysis"])

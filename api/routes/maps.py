@@ -7,15 +7,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Header, Query, Response
 from fastapi.responses import HTMLResponse
 
-<<<<<<< HEAD
-from api.deps import AsOf, ReadAccount, ServiceDep, WriteAccount
-from api.etags import if_match, revision_etag
-from api.problems import COMMON_RESPONSES, WRITE_RESPONSES
-=======
-from powermap.api.deps import ReadAccount, ServiceDep, SettingsDep, WriteAccount
+from powermap.api.deps import AsOf, ReadAccount, ServiceDep, SettingsDep, WriteAccount
 from powermap.api.etags import if_match, revision_etag
 from powermap.api.problems import COMMON_RESPONSES, WRITE_RESPONSES
->>>>>>> main
 from powermap.errors import PreconditionFailedError
 from powermap.model import AccountMap
 
@@ -85,19 +79,17 @@ def map_html(
     """The interactive war-room map: one self-contained HTML page that loads nothing remote."""
     from powermap.viz import render_map
 
-<<<<<<< HEAD
     analysis = service.analysis(account, path_to=highlight, as_of=as_of)
-    html = render_map(analysis.account_map, analysis.powers, highlight_path=analysis.highlight_path)
-=======
-    analysis = service.analysis(account, path_to=highlight)
     summary = next((s for s in service.accounts() if s.id == account), None)
+    data_time = summary.updated_at if summary is not None else None
+    if as_of is not None:
+        data_time = service.time_as_of(account, as_of)
     html = render_map(
         analysis.account_map,
         analysis.powers,
         highlight_path=analysis.highlight_path,
-        as_of=summary.updated_at if summary is not None else None,
+        as_of=data_time,
         overview_above=settings.map_overview_above,
         overview_size=settings.map_overview_size,
     )
->>>>>>> main
     return HTMLResponse(html)

@@ -127,17 +127,11 @@ def map_command(
 # -- presentation ----------------------------------------------------------------------------------------
 
 
-<<<<<<< HEAD
 def write_map(
     service: PowermapService, account: str, output: Path, highlight: str | None, *, as_of: str | None = None
 ) -> list[str]:
     """Write the map's HTML file (as of a past moment when given); returns the highlighted path's nodes."""
-    from viz import render_map
-=======
-def write_map(service: PowermapService, account: str, output: Path, highlight: str | None) -> list[str]:
-    """Write the map's HTML file; returns the highlighted path's nodes (empty when none)."""
     from powermap.viz import render_map
->>>>>>> main
 
     settings = get_settings()
     above, shown = settings.map_overview_above, settings.map_overview_size
@@ -228,7 +222,7 @@ def print_fading(fading: list[dict[str, Any]], directory: Directory, *, top: int
         out.print(
             f"  {member_label(directory.member(line['member']))} -> "
             f"{stakeholder_label(directory.stakeholder(line['stakeholder']))}: strength {line['strength']:.2f}, "
-            f"last contact {line['last_contact']} ({line['days_since_contact']} days ago)",
+            f"last contact {line['last_contact']} ({line['days']} days ago)",
             markup=False,
         )
 

@@ -45,7 +45,7 @@ class FadingReport(Report):
     stakeholder: str
     strength: float
     last_contact: str = Field(description="YYYY-MM-DD")
-    days_since_contact: int
+    days: int = Field(description="Days since the last contact")
 
 
 class VoiceLoopReport(Report):
@@ -71,7 +71,7 @@ class AnalysisReport(Report):
     forecast: ForecastReport
     fading: list[FadingReport] = Field(
         default_factory=list,
-        description="Relationships with no contact for over POWERMAP_FADING_DAYS (90) days, oldest contact first",
+        description="Relationships with no contact for over POWERMAP_FADING_AFTER_DAYS (90) days, oldest first",
     )
     voice_loop: VoiceLoopReport
 

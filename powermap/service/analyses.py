@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-<<<<<<< HEAD
-=======
 from collections.abc import Mapping
->>>>>>> main
 from dataclasses import dataclass
 from typing import Any
 
@@ -51,7 +48,7 @@ def analysis_report(
 ) -> dict[str, Any]:
     """``analyze --json`` of a map in hand: power, coverage, gaps, forecast, fading relationships, voices.
 
-    What-if reuses it on copies. ``today`` is the day fading is judged on (default: today, UTC).
+    What-if reuses it on copies. ``today`` is the day fading is judged on (default: :func:`_today`).
     """
     account_id = account_map.account.id
     graph = graph if graph is not None else build_graph(account_map)
@@ -71,22 +68,21 @@ def analysis_report(
                 for dm in forecast["decision_makers"]
             ],
         },
-        "fading": fading_relationships(graph, today or _today(), days=get_settings().fading_days),
+        "fading": fading_relationships(graph, today or _today(), after_days=get_settings().fading_after_days),
         "voice_loop": voice_loop_report(account_map, powers),
     }
 
 
-<<<<<<< HEAD
 def _today() -> dt.date:
     """The day fading is judged on when none is given: ``POWERMAP_TODAY`` if set, else today (UTC)."""
     return get_settings().today or dt.datetime.now(dt.UTC).date()
-=======
+
+
 def _gains_rounded(advice: Mapping[str, Any]) -> dict[str, Any]:
     return {
         **advice,
         **{key: _r(advice[key]) for key in ("expected_gain", "gain_if_done", "likelihood", "coverage_gain")},
     }
->>>>>>> main
 
 
 class AnalysesService(ServiceCore):
@@ -104,7 +100,7 @@ class AnalysesService(ServiceCore):
         """Power, coverage, competitor gaps, decision forecast and fading relationships of an account.
 
         ``as_of`` answers for a past moment (fading judged on that day); ``today`` is the day fading is
-        judged on (default: today, UTC, or the day of ``as_of``).
+        judged on (default: ``POWERMAP_TODAY`` or today, UTC, or the day of ``as_of``).
         """
         current = self._current(account_id, as_of)
         day = today or self._day(account_id, as_of)
@@ -121,7 +117,7 @@ class AnalysesService(ServiceCore):
         return report, names
 
     def _day(self, account_id: str, as_of: str | None) -> dt.date:
-        """The day fading is judged on: today (UTC), or that of the moment asked about."""
+        """The day fading is judged on: today, or that of the moment asked about."""
         return _today() if as_of is None else day_of(self.store, account_id, as_of)
 
     def _analyze(self, account_map: AccountMap) -> dict[str, Any]:
@@ -155,18 +151,17 @@ class AnalysesService(ServiceCore):
 
         return current.memo(("paths", target, member, k, constraints, disjoint), compute)
 
-<<<<<<< HEAD
-    def recommend(self, account_id: str, *, limit: int = 10, as_of: str | None = None) -> dict[str, Any]:
-        """Ranked activities to run next."""
+    def recommend(
+        self, account_id: str, *, limit: int = 10, today: dt.date | None = None, as_of: str | None = None
+    ) -> dict[str, Any]:
+        """Ranked activities to run next, one entry per target (fading as of ``today``, default today in UTC).
+
+        With ``as_of``, the advice of that moment (fading judged on that day).
+        """
         current = self._current(account_id, as_of)
-=======
-    def recommend(self, account_id: str, *, limit: int = 10, today: dt.date | None = None) -> dict[str, Any]:
-        """Ranked activities to run next, one entry per target (fading as of ``today``, default today in UTC)."""
-        current = self._current(account_id)
         settings = get_settings()
-        day = today or settings.today or dt.datetime.now(dt.UTC).date()
+        day = today or self._day(account_id, as_of)
         fading_after_days = settings.fading_after_days
->>>>>>> main
 
         def compute() -> dict[str, Any]:
             found: list[Recommendation] = recommend(

@@ -97,19 +97,11 @@ class ServiceCore:
     ) -> tuple[AccountMap, int]:
         """Apply ``mutate`` to a fresh snapshot's document, validate it whole, ``write`` it; (map, new revision).
 
-        ``write`` also gets the delta history keeps (see :mod:`powermap.store.history`). With
-        ``if_revision`` (the revision the caller saw), a snapshot at any other revision, or a write that
-        finds the account moved on, is refused with :class:`StaleRevisionError`. Without it, a write
-        that lost the race is tried again on a fresh snapshot (``mutate`` runs again there, so
+        With ``if_revision`` (the revision the caller saw), a snapshot at any other revision, or a write
+        that finds the account moved on, is refused with :class:`StaleRevisionError`. Without it, a
+        write that lost the race is tried again on a fresh snapshot (``mutate`` runs again there, so
         item-version checks inside it are re-made against what is stored now).
         """
-<<<<<<< HEAD
-        attempts = 0
-
-        def attempt() -> tuple[AccountMap, int]:
-            nonlocal attempts
-            attempts += 1
-=======
 
         def transform(stored: AccountMap) -> AccountMap:
             document = stored.to_document()
@@ -122,7 +114,7 @@ class ServiceCore:
         self,
         account_id: str,
         transform: Callable[[AccountMap], AccountMap],
-        write: Callable[[AccountMap, int], int],
+        write: Callable[[AccountMap, int, Delta], int],
         *,
         if_revision: int | None = None,
     ) -> tuple[AccountMap, int]:
@@ -139,41 +131,31 @@ class ServiceCore:
         self,
         account_id: str,
         transform: Callable[[AccountMap], AccountMap],
-        write: Callable[[AccountMap, int], int],
+        write: Callable[[AccountMap, int, Delta], int],
         if_revision: int | None,
         *,
         keep: bool,
     ) -> tuple[AccountMap, int]:
         """The write loop of every edit: snapshot, precondition, ``transform``, ``write``, retry if unnamed."""
         for attempt in range(EDIT_ATTEMPTS):
->>>>>>> main
             # A cached snapshot is safe here: the store refuses the write if the revision moved on.
-            snapshot = self._snapshot(account_id) if attempts == 1 else self.store.read(account_id)
+            snapshot = self._snapshot(account_id) if attempt == 0 else self.store.read(account_id)
             if if_revision is not None and snapshot.revision != if_revision:
                 raise StaleRevisionError(account_id, if_revision, snapshot.revision)
-<<<<<<< HEAD
-            document = snapshot.account_map.to_document()
-            mutate(document)
-            account_map = parse_account_map(document, roadmap_ids=self._roadmap_ids_for(document))
-            delta = edit_delta(snapshot.account_map, account_map)
-            revision = write(account_map, snapshot.revision, delta)
-            self._keep_checkpoint(account_id, revision, account_map, delta)
-=======
             account_map = transform(snapshot.account_map)
+            delta = edit_delta(snapshot.account_map, account_map)  # what history keeps of this write
             try:
-                revision = write(account_map, snapshot.revision)
+                revision = write(account_map, snapshot.revision, delta)
             except StaleRevisionError:
                 if if_revision is not None or attempt == EDIT_ATTEMPTS - 1:
                     raise
-                # Someone wrote first: back off a random, growing moment so busy writers spread out.
-                time.sleep(random.uniform(0.0, min(EDIT_BACKOFF_CAP_S, 0.002 * 2**attempt)))  # noqa: S311
+                back_off(attempt)
                 continue
             if keep and self.cache is not None:
                 self.cache.put(account_id, Snapshot(account_map, revision, dt.datetime.now(dt.UTC)))
->>>>>>> main
+            self._keep_checkpoint(account_id, revision, account_map, delta)
             return account_map, revision
-
-        return retrying(attempt, retry=if_revision is None)
+        raise AssertionError("unreachable")  # pragma: no cover
 
     def _keep_checkpoint(self, account_id: str, revision: int, account_map: AccountMap, delta: Delta) -> None:
         """After a write: keep the whole map when the changes since the last checkpoint outgrow it.

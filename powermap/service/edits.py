@@ -315,8 +315,8 @@ class EditsService(ServiceCore):
             found[:] = [items[index]]
             return account_map.model_copy(update={spec.name: tuple(items)})
 
-        def write(_: AccountMap, revision: int) -> int:
-            change = Change(self.actor, operation, _subject(key))
+        def write(_: AccountMap, revision: int, history: Delta) -> int:
+            change = Change(self.actor, operation, _subject(key), history=history)
             return self.store.put_node(account_id, found[0], change, expected_revision=revision)
 
         _, revision = self._edit_map(account_id, transform, write, if_revision=if_revision)

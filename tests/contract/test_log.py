@@ -138,7 +138,7 @@ def test_analyze_lists_relationships_untouched_longer_than_the_fading_window(
             "stakeholder": "cto",
             "strength": 0.5,
             "last_contact": "2026-01-10",
-            "days_since_contact": (today - dt.date(2026, 1, 10)).days,
+            "days": (today - dt.date(2026, 1, 10)).days,
         }
     ]
     # a contact refreshes it
