@@ -289,10 +289,9 @@ class EditsService(ServiceCore):
                 raise IdTakenError(spec.noun, _subject(key), account_id)
             return account_map.model_copy(update={spec.name: (*items, node)})
 
-        def write(_: AccountMap, revision: int) -> int:
-            return self.store.put_node(
-                account_id, node, Change(self.actor, operation, _subject(key)), expected_revision=revision
-            )
+        def write(_: AccountMap, revision: int, history: Delta) -> int:
+            change = Change(self.actor, operation, _subject(key), history=history)
+            return self.store.put_node(account_id, node, change, expected_revision=revision)
 
         _, revision = self._edit_map(account_id, transform, write, if_revision=if_revision)
         return Item(node, item_version(node), revision)
