@@ -60,7 +60,7 @@ def demo_command(
     different account with the sample's id, it stops and says so.
     """
     document = sample_document()
-    with open_service(store) as service:
+    with open_service(store, create=True) as service:
         ensure_demo_may_load(service)
         result = service.import_map(document)
         report = service.analyze(SAMPLE_ACCOUNT)

@@ -23,6 +23,7 @@ from powermap.errors import (
     ConflictError,
     KeyNotFoundError,
     StaleRevisionError,
+    StoreError,
     StoreUnavailableError,
     StoreURLError,
 )
@@ -50,6 +51,7 @@ from powermap.store.base import (
     not_found_for_node,
     subject_names,
 )
+from powermap.store.sqlite_file import APPLICATION_ID
 from powermap.store.sqlite_pool import SQLitePool
 
 SCHEMA_VERSION = 1
@@ -144,16 +146,21 @@ def _dump(item: Any) -> str:
 class SQLiteStore(Store):
     """Account maps in one SQLite file, safe to share between processes."""
 
-    def __init__(self, url: str, *, busy_timeout_s: float = 30.0) -> None:
+    def __init__(self, url: str, *, busy_timeout_s: float = 30.0, create: bool = True) -> None:
         self.url = url
-        # No I/O here: each thread opens its own connection on first use (see sqlite_pool).
-        self._pool = SQLitePool(path_from_url(url), busy_timeout_s=busy_timeout_s)
+        # No I/O here: each thread opens its own connection on first use (see sqlite_pool). With
+        # create=False a missing file is reported, never made (reads create nothing).
+        self._pool = SQLitePool(path_from_url(url), busy_timeout_s=busy_timeout_s, create=create)
 
     # -- plumbing --------------------------------------------------------------------------------
 
     @contextmanager
     def _transaction(self, *, write: bool) -> Iterator[sqlite3.Connection]:
         with self._pool.connection() as conn:
+            if write and self._pool.read_only:
+                raise StoreError(
+                    f"the SQLite store {self._pool.path!r} is on a read-only file system: it can be read, not changed"
+                )
             try:
                 conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
             except sqlite3.OperationalError as error:
@@ -213,8 +220,12 @@ class SQLiteStore(Store):
 
     def initialize(self) -> None:
         with self._pool.connection() as conn:
+            if self._pool.read_only:
+                return  # a store on a read-only file system is read as it is
             conn.executescript(_SCHEMA)
             conn.execute("INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+            # The mark that tells a powermap store from any other SQLite file (see sqlite_file).
+            conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
 
     def put_map(
         self,
