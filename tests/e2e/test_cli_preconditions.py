@@ -19,5 +19,6 @@ def test_import_if_revision_replaces_only_the_revision_it_names(cli: CLI) -> Non
 
 
 def test_db_gc_reports_what_it_removed(cli: CLI) -> None:
+    ok(cli("db", "init"))  # gc, like every command but import, demo and db init, never creates a store
     report = as_json(cli("db", "gc", "--json"))
     assert report == {"store": cli.store, "removed": 0}

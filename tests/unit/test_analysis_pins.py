@@ -18,7 +18,7 @@ from hypothesis import given, settings
 
 from powermap.analysis.coverage import competitor_gaps
 from powermap.analysis.forecast import decision_forecast, influence_plan, own_leans, propagate, sensitivities
-from powermap.analysis.power import ROLE_WEIGHT, power
+from powermap.analysis.power import ROLE_WEIGHT, power, ranking
 from powermap.analysis.recommend import recommend
 from powermap.errors import NotConvergedError, PowermapError
 from powermap.graph import build_graph, strongest_competitor
@@ -240,3 +240,8 @@ def test_final_leans_solve_the_blend_equation_within_1e_9(document: dict[str, An
         assert math.isclose(leans[node], expected, abs_tol=1e-9)
     assert influence_plan(graph, powers).blend.keys() <= set(graph)
     assert -1.0 <= decision_forecast(graph, powers)["support_index"] <= 1.0
+
+
+def test_the_power_ranking_puts_the_strongest_first_and_breaks_ties_by_id() -> None:
+    ranked = ranking({"b": 0.5, "a": 0.5, "c": 0.9, "d": 0.1})
+    assert ranked == [("c", 0.9), ("a", 0.5), ("b", 0.5), ("d", 0.1)]
