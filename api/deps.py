@@ -23,6 +23,7 @@ from api.session import session_token_hash
 from powermap.errors import AccountNotFoundError
 from powermap.model.keys import ApiKeyPublic, Role, hash_token
 from powermap.service import PowermapService
+from powermap.service.cache import MapCache
 from powermap.settings import Settings
 from powermap.store import Store
 
@@ -121,8 +122,10 @@ def _is_remote_ip(host: str) -> bool:
 CurrentKey = Annotated[ApiKeyPublic, Depends(get_current_key)]
 
 
-def get_service(store: StoreDep, key: CurrentKey) -> PowermapService:
-    return PowermapService(store, actor=key.name)
+def get_service(request: Request, store: StoreDep, key: CurrentKey) -> PowermapService:
+    """The service acting as the caller's key, sharing the process's per-revision map cache."""
+    cache: MapCache = request.app.state.cache
+    return PowermapService(store, actor=key.name, cache=cache)
 
 
 ServiceDep = Annotated[PowermapService, Depends(get_service)]

@@ -25,6 +25,7 @@ from api.limits import BodyLimits
 from api.problems import install as install_problems
 from api.routes import api_router
 from api.web import router as web_router
+from powermap.service.cache import MapCache
 from powermap.settings import Settings, get_settings
 from powermap.store import Store, open_store, redact
 
@@ -71,6 +72,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     )
     app.state.settings = settings
     app.state.keys = KeyCache(settings.key_cache_s)
+    app.state.cache = MapCache(settings.cache_maps)  # maps, graphs and analyses per (account, revision)
     app.state.started = dt.datetime.now(dt.UTC)
     install_problems(app)
     _mount_docs(app)
@@ -96,6 +98,8 @@ def _mount_docs(app: FastAPI) -> None:
             swagger_js_url="/docs/assets/swagger-ui-bundle.js",
             swagger_css_url="/docs/assets/swagger-ui.css",
             swagger_favicon_url="/docs/assets/favicon-32x32.png",
+            # No validator badge: Swagger UI would fetch it from the internet.
+            swagger_ui_parameters={"validatorUrl": None},
         )
 
 

@@ -12,6 +12,9 @@ framing. Names and notes reach the page only as JSON read by scripts that set ``
 
 from __future__ import annotations
 
+import json
+import threading
+from collections import OrderedDict
 from importlib import resources
 from typing import Annotated, Any, Final
 
@@ -184,17 +187,20 @@ def account_page(request: Request, account: str, store: StoreDep, key: PageKey) 
 
 
 @router.get("/app/accounts/{account}/data")
-def account_data(
-    account: ReadAccount, service: ServiceDep, key: CurrentKey, recommendations: bool = True
-) -> JSONResponse:
+def account_data(request: Request, account: ReadAccount, service: ServiceDep, recommendations: bool = True) -> Response:
     """Everything the account page draws (the offline map's data) and the revision it was read at.
 
     ``recommendations=false`` leaves the recommendations out (``null``): the page then asks the API's
-    ``/recommendations`` for them, so the map and the analysis are redrawn first.
+    ``/recommendations`` for them, so the map and the analysis are redrawn first. Answers are kept
+    per account and revision (:class:`MapDataCache`): every page of a team shows the same revision, so
+    only the first to ask after a change pays for the analyses.
     """
+    cache: MapDataCache = request.app.state.__dict__.setdefault("map_data_cache", MapDataCache())
+    summary = next((s for s in service.accounts() if s.id == account), None)
+    if summary is not None and (body := cache.get(account, summary.revision, recommendations)) is not None:
+        return Response(body, media_type="application/json", headers={"Cache-Control": "no-store"})
     snapshot = service.store.read(account)
     account_map = snapshot.account_map
-    summary = next((s for s in service.accounts() if s.id == account), None)
     data = map_data(
         account_map,
         power(build_graph(account_map)),
@@ -202,10 +208,35 @@ def account_data(
         recommendations=recommendations,
     )
     data["revision"] = snapshot.revision
-    data["role"] = key.role.value
     data["team"] = [{"id": m.id, "name": m.name} for m in account_map.team]
     data["competitors"] = [{"id": c.id, "name": c.name} for c in account_map.competitors]
-    return JSONResponse(data, headers={"Cache-Control": "no-store"})
+    body = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode("utf-8")
+    if summary is not None and summary.revision == snapshot.revision:
+        cache.put(account, snapshot.revision, recommendations, body)
+    return Response(body, media_type="application/json", headers={"Cache-Control": "no-store"})
+
+
+class MapDataCache:
+    """The last few answers of the data route, by (account, revision, with recommendations)."""
+
+    SIZE: Final = 8
+
+    def __init__(self) -> None:
+        self._entries: OrderedDict[tuple[str, int, bool], bytes] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, account: str, revision: int, recommendations: bool) -> bytes | None:
+        with self._lock:
+            body = self._entries.get((account, revision, recommendations))
+            if body is not None:
+                self._entries.move_to_end((account, revision, recommendations))
+            return body
+
+    def put(self, account: str, revision: int, recommendations: bool, body: bytes) -> None:
+        with self._lock:
+            self._entries[(account, revision, recommendations)] = body
+            while len(self._entries) > self.SIZE:
+                self._entries.popitem(last=False)
 
 
 @router.get("/app/accounts/{account}/revision")

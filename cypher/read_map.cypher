@@ -13,6 +13,8 @@ CALL (a) {
   UNION ALL
   MATCH (n:Activity {scope: a.scope}) RETURN 'activities' AS kind, n {.*} AS item
   UNION ALL
+  MATCH (n:Voice {scope: a.scope}) RETURN 'voices' AS kind, n {.*} AS item
+  UNION ALL
   MATCH (s:Stakeholder {scope: a.scope})-[r:REPORTS_TO]->(t:Stakeholder)
   RETURN 'reports_to' AS kind, r {.*, from: s.id, to: t.id} AS item
   UNION ALL

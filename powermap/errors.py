@@ -85,6 +85,16 @@ class InvalidPlanError(InvalidMapError):
     subject = "the plan"
 
 
+class InvalidRoadmapError(InvalidMapError):
+    """A roadmap document (``powermap-roadmap/v1``) or roadmap item refused as a whole."""
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        super().__init__(problems)
+        count = len(self.problems)
+        head = "the roadmap has 1 problem:" if count == 1 else f"the roadmap has {count} problems:"
+        self.args = ("\n  ".join([head, *(str(problem) for problem in self.problems)]),)
+
+
 class NotFoundError(PowermapError):
     """Something named by id does not exist."""
 
@@ -125,6 +135,14 @@ class EdgeNotFoundError(NotFoundError):
 
 class ActivityNotFoundError(NotFoundError):
     noun = "activity"
+
+
+class VoiceNotFoundError(NotFoundError):
+    noun = "voice"
+
+
+class RoadmapItemNotFoundError(NotFoundError):
+    noun = "roadmap item"
 
 
 class KeyNotFoundError(NotFoundError):
@@ -221,3 +239,18 @@ class StoreNotFoundError(StoreError, NotFoundError):
 
 class StoreUnavailableError(StoreError):
     """The store's server cannot be reached or refused us; retrying later may help."""
+
+
+class RoadmapItemInUseError(ConflictError):
+    """A roadmap item still answers voices, and the caller did not say to detach them."""
+
+    def __init__(self, item_ids: Sequence[str], voices: Sequence[tuple[str, str]]) -> None:
+        self.item_ids = tuple(item_ids)
+        self.voices = tuple(voices)
+        named = ", ".join(f"{voice!r} in account {account!r}" for account, voice in self.voices)
+        items = ", ".join(repr(i) for i in self.item_ids)
+        noun = "item" if len(self.item_ids) == 1 else "items"
+        super().__init__(
+            f"roadmap {noun} {items} still answer{'s' if len(self.item_ids) == 1 else ''} voices: {named};"
+            " remove the references first, or force it (--force) to drop the items from those voices"
+        )

@@ -42,6 +42,7 @@ def build_graph(account_map: AccountMap) -> nx.DiGraph[str]:
         account=account_map.account.id,
         members={m.id: {"name": m.name, "role": m.role, "level": m.level, "title": m.title} for m in account_map.team},
         competitors={c.id: {"name": c.name} for c in account_map.competitors},
+        voices=account_map.voices,  # the customer's voices, for the analyses that close the loop
     )
     for s in account_map.stakeholders:
         graph.add_node(

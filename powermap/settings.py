@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from functools import lru_cache
 
 from pydantic import Field, SecretStr
@@ -20,6 +21,11 @@ class Settings(BaseSettings):
     sqlite_busy_timeout_s: float = Field(default=30.0, gt=0, description="How long a SQLite writer waits")
     import_batch_size: int = Field(default=5_000, ge=1, description="Rows per UNWIND batch on import")
     actor: str = Field(default="cli", description="Who is recorded as the author of changes")
+    # -- voices (issue 9) --
+    voice_overdue_days: int = Field(default=30, ge=0, description="An open pain older than this many days is overdue")
+    today: dt.date | None = Field(
+        default=None, description="The day voice ages are counted to (YYYY-MM-DD); unset means the real today"
+    )
     # -- the map (viz) --
     map_overview_above: int = Field(
         default=5_000, ge=1, description="Above this many stakeholders `powermap map` draws an overview"
@@ -39,6 +45,7 @@ class Settings(BaseSettings):
     keep_alive_s: float = Field(default=5.0, gt=0, description="Idle keep-alive connections close after this")
     max_connections: int = Field(default=256, ge=1, description="Connections beyond this get 503 at once")
     workers_threads: int = Field(default=40, ge=1, description="Threads serving blocking store calls")
+    cache_maps: int = Field(default=16, ge=1, description="Account maps (with graphs, analyses) kept per process")
     key_cache_s: float = Field(
         default=2.0, ge=0, description="How long a verified key is trusted before the store is asked again"
     )

@@ -62,6 +62,26 @@ def path_name(account_map: AccountMap, index: int, raw: str) -> str:
     return next(node.name for node in nodes if node.id == raw)
 
 
+class _IdList(list[str]):
+    """pyvis's list of node ids, answering ``in`` from a set.
+
+    ``Network.add_node`` and ``add_edge`` test membership in ``node_ids`` (directly and through
+    ``get_nodes()``) once per call; on a plain list that is a scan, which made a 5,000-stakeholder map
+    take tens of seconds in pyvis alone.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._members: set[str] = set()
+
+    def append(self, item: str) -> None:
+        super().append(item)
+        self._members.add(item)
+
+    def __contains__(self, item: object) -> bool:
+        return item in self._members
+
+
 @dataclass(frozen=True)
 class Drawing:
     """How to draw a map beyond its data: the highlighted path, positions, an overview's selection.
@@ -91,6 +111,7 @@ def build_network(
     graph = graph if graph is not None else build_graph(account_map)
     on_path = {path_node_id(index, raw) for index, raw in enumerate(path)}
     net = Network(directed=True)
+    net.node_ids = _IdList()  # pyvis checks ids by list scans: quadratic on big maps
     member_names = {member.id: member.name for member in account_map.team}
     competitor_names = {competitor.id: competitor.name for competitor in account_map.competitors}
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from api.routes import accounts, analysis, health, items, maps, personal
+from api.routes import accounts, analysis, changes, health, items, maps, personal
 
 api_router = APIRouter()
 api_router.include_router(health.router)
@@ -12,4 +12,5 @@ api_router.include_router(accounts.router)
 api_router.include_router(maps.router)
 api_router.include_router(items.router)
 api_router.include_router(analysis.router)
+api_router.include_router(changes.router)
 api_router.include_router(personal.router)

@@ -238,6 +238,10 @@ def _candidates(context: _Context, targets: list[str]) -> Iterable[_Candidate]:
                 yield candidate
     yield from _summit(context, targets)
     yield from _topic_seminars(context, targets)
+    # The rules that close the customer's voice loop live in their own module (issue 9).
+    from powermap.analysis.voice_advice import voice_candidates
+
+    yield from voice_candidates(context, context.graph.graph.get("voices", ()))
 
 
 def _article(word: str) -> str:

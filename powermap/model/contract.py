@@ -19,18 +19,26 @@ from powermap.model.enums import (
     ActivityKind,
     DecisionRole,
     EdgeKind,
+    Flow,
     Level,
     NodeKind,
+    RoadmapStatus,
     Stance,
     TeamRole,
+    VoiceCategory,
+    VoiceChannel,
+    VoiceStatus,
 )
 
 FORMAT = "powermap/v1"
+ROADMAP_FORMAT = "powermap-roadmap/v1"
 
 Id = Annotated[str, StringConstraints(min_length=1, max_length=128, strip_whitespace=False)]
 Unit = Annotated[float, Field(ge=0.0, le=1.0, allow_inf_nan=False)]
 Text = Annotated[str, StringConstraints(max_length=20_000)]
 Name = Annotated[str, StringConstraints(min_length=1, max_length=500)]
+#: A 1-5 score (priority, satisfaction): a whole number, never a bool or a numeric string.
+Score = Annotated[int, Field(ge=1, le=5, strict=True)]
 
 
 class ContractModel(BaseModel):
@@ -113,6 +121,54 @@ class Activity(ContractModel):
     notes: Text = ""
 
 
+class Voice(ContractModel):
+    """Something a stakeholder told us, screened, routed and (one day) closed with them.
+
+    The rules that tie fields together (``closed_on`` exactly when closed, ``satisfaction`` only when
+    resolved) and the references (stakeholder, activity, roadmap items) are checked by
+    :func:`powermap.model.validation.parse_account_map`, so one refusal names every problem.
+    """
+
+    id: Id
+    stakeholder: Id
+    date: dt.date
+    channel: VoiceChannel = VoiceChannel.OTHER
+    activity: Id | None = None
+    text: Annotated[str, StringConstraints(min_length=1, max_length=20_000)]
+    category: VoiceCategory = VoiceCategory.UNSCREENED
+    priority: Score | None = None
+    flow: Flow = Flow.NONE
+    owner: Text = ""
+    status: VoiceStatus = VoiceStatus.NEW
+    roadmap: tuple[Id, ...] = ()
+    closed_on: dt.date | None = None
+    satisfaction: Score | None = None
+
+    @property
+    def is_open(self) -> bool:
+        return self.status.is_open
+
+
+class RoadmapItem(ContractModel):
+    """One item of our roadmap (one roadmap per store, shared by every account)."""
+
+    id: Id
+    title: Name
+    release: Text = ""
+    status: RoadmapStatus = RoadmapStatus.IDEA
+    notes: Text = ""
+
+
+class Roadmap(ContractModel):
+    """Our roadmap as it travels (``powermap-roadmap/v1``); ids are unique (checked by ``parse_roadmap``)."""
+
+    format: Literal["powermap-roadmap/v1"] = "powermap-roadmap/v1"
+    items: tuple[RoadmapItem, ...] = ()
+
+    def to_document(self) -> dict[str, Any]:
+        return self.model_dump(mode="json", by_alias=True)
+
+
 Node: TypeAlias = Stakeholder | TeamMember | Competitor
 Edge: TypeAlias = ReportsTo | Influence | Relationship | CompetitorRelationship
 
@@ -134,6 +190,7 @@ class AccountMap(ContractModel):
     relationships: tuple[Relationship, ...] = ()
     competitor_relationships: tuple[CompetitorRelationship, ...] = ()
     activities: tuple[Activity, ...] = ()
+    voices: tuple[Voice, ...] = ()
 
     def nodes(self, kind: NodeKind) -> Sequence[Node]:
         nodes: Sequence[Node] = getattr(self, NODE_LISTS[kind])
@@ -219,6 +276,15 @@ LISTS: tuple[ListSpec, ...] = (
         Activity,
         ("id",),
         refs=(("members", "team"), ("stakeholders", "stakeholders")),
+    ),
+    # Optional and additive: a v1 document without voices is valid. Their roadmap references point
+    # outside the document (the store's roadmap) and are checked by validation given its ids.
+    ListSpec(
+        "voices",
+        "voice",
+        Voice,
+        ("id",),
+        refs=(("stakeholder", "stakeholders"), ("activity", "activities")),
     ),
 )
 LIST_BY_NAME: dict[str, ListSpec] = {spec.name: spec for spec in LISTS}

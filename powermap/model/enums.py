@@ -116,3 +116,75 @@ _EDGE_ENDS = {
     EdgeKind.RELATIONSHIP: (NodeKind.MEMBER, NodeKind.STAKEHOLDER),
     EdgeKind.COMPETITOR_RELATIONSHIP: (NodeKind.COMPETITOR, NodeKind.STAKEHOLDER),
 }
+
+
+# -- voices and roadmap (the customer's voice, source 1; our roadmap, source 3) ------------------------
+
+
+class VoiceCategory(StrEnum):
+    """How head office screened a voice: pain (痛点), itch (痒点), pseudo-need (伪需求) or not yet."""
+
+    PAIN = "pain"
+    ITCH = "itch"
+    PSEUDO = "pseudo"
+    UNSCREENED = "unscreened"
+
+
+class VoiceStatus(StrEnum):
+    """Where a voice is on its way to closure with the customer."""
+
+    NEW = "new"
+    SCREENED = "screened"
+    ROUTED = "routed"
+    IN_PROGRESS = "in_progress"
+    RESOLVED = "resolved"
+    REJECTED = "rejected"
+
+    @property
+    def is_open(self) -> bool:
+        """Open unless resolved or rejected (a pseudo-need explained to the customer)."""
+        return self not in {VoiceStatus.RESOLVED, VoiceStatus.REJECTED}
+
+
+class Flow(StrEnum):
+    """The process that owns a voice: lead to cash, integrated product development, issue to resolution."""
+
+    LTC = "LTC"
+    IPD = "IPD"
+    ITR = "ITR"
+    NONE = "none"
+
+
+class VoiceChannel(StrEnum):
+    """How a voice reached us: any activity kind, or a survey, call minutes, an executive's message, mail, web.
+
+    Spelled out (not derived) so type checkers see it; a test keeps it equal to the activity kinds
+    plus the extra channels.
+    """
+
+    ICE_BREAKING = "ice_breaking"
+    ATTITUDE_TURNAROUND = "attitude_turnaround"
+    RELATIONSHIP_UPGRADE = "relationship_upgrade"
+    EXECUTIVE_ENGAGEMENT = "executive_engagement"
+    SUMMIT = "summit"
+    SITE_VISIT = "site_visit"
+    TOPIC_SEMINAR = "topic_seminar"
+    COMPETITOR_BLOCK = "competitor_block"
+    CALL = "call"
+    MEAL = "meal"
+    MESSAGE = "message"
+    OTHER = "other"
+    SURVEY = "survey"
+    CALL_MINUTES = "call_minutes"
+    EXECUTIVE_MESSAGE = "executive_message"
+    EMAIL = "email"
+    WEB = "web"
+
+
+class RoadmapStatus(StrEnum):
+    """How far a roadmap item is from the customer's hands."""
+
+    IDEA = "idea"
+    PLANNED = "planned"
+    COMMITTED = "committed"
+    RELEASED = "released"

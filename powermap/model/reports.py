@@ -6,6 +6,7 @@ API's OpenAPI schema says exactly what a client gets and the CLI's JSON is the s
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -37,14 +38,28 @@ class ForecastReport(Report):
     decision_makers: list[DecisionMakerLeanReport]
 
 
+class VoiceLoopReport(Report):
+    """The health of the customer's voice loop (``docs/contract.md``, "The voice loop")."""
+
+    total: int
+    open: int
+    overdue: int = Field(description="Open pains older than the overdue limit (30 days by default)")
+    by_category: dict[str, int]
+    by_flow: dict[str, int]
+    closure_rate: float | None = Field(ge=0, le=1, description="Resolved pain/itch voices over all pain/itch voices")
+    mean_satisfaction: float | None = Field(ge=1, le=5)
+    pain_exposure: float = Field(ge=0, le=1, description="Share of the account's power with an open pain")
+
+
 class AnalysisReport(Report):
-    """``powermap analyze --json``: power ranking (most powerful first), coverage, gaps, forecast."""
+    """``powermap analyze --json``: power ranking (most powerful first), coverage, gaps, forecast, voice loop."""
 
     account: str
     power: dict[str, float] = Field(description="Stakeholder id -> power (0-1), most powerful first")
     coverage: float
     gaps: list[GapReport]
     forecast: ForecastReport
+    voice_loop: VoiceLoopReport
 
 
 class PathReport(Report):
@@ -113,3 +128,21 @@ class PersonalDataReport(Report):
     mentions: list[NameMention] = Field(description="Other items whose free text contains their name")
     history: list[ChangeNaming] = Field(description="Recorded changes whose subject names them")
     erased_before: int = Field(description="How often someone with this id was erased from this account")
+
+
+class ChangeReport(Report):
+    """One recorded write: the revision it made, when, who (the API key's or CLI's actor), what and on what."""
+
+    revision: int
+    at: dt.datetime
+    actor: str = Field(description="Who: the API key's name (or the CLI's POWERMAP_ACTOR)")
+    operation: str = Field(description="What, e.g. 'update stakeholder', 'replace map'")
+    subject: str = Field(description="On which item: an id, or a line's two ends as 'from->to'")
+
+
+class ChangesPage(Report):
+    """A page of an account's change log, newest first; ask for the next with ``?before=next_before``."""
+
+    account: str
+    data: list[ChangeReport]
+    next_before: int | None = Field(description="Pass as ?before= for the next (older) page; null on the last")

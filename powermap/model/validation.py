@@ -9,16 +9,17 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import Any
 
 from pydantic import ValidationError
 
-from powermap.errors import CLIP_AT, InvalidMapError, Problem, clip
-from powermap.model.contract import LIST_BY_NAME, LISTS, AccountMap
+from powermap.errors import CLIP_AT, InvalidMapError, InvalidRoadmapError, Problem, clip
+from powermap.model.contract import LIST_BY_NAME, LISTS, AccountMap, Roadmap
+from powermap.model.enums import VoiceStatus
 
 
-def parse_account_map(document: Any) -> AccountMap:
+def parse_account_map(document: Any, *, roadmap_ids: Collection[str] | None = None) -> AccountMap:
     """Validate a contract document and return the map, or raise one error listing every problem.
 
     >>> m = parse_account_map({"account": {"id": "acme", "name": "ACME"},
@@ -32,6 +33,9 @@ def parse_account_map(document: Any) -> AccountMap:
     powermap.errors.InvalidMapError: the account map has 2 problems:
       reports_to[0].from (from 'cto' to 'ceo'): no stakeholder has id 'cto'
       reports_to[0].to (from 'cto' to 'ceo'): no stakeholder has id 'ceo'
+
+    ``roadmap_ids`` are the ids of the store's roadmap: given, every voice's ``roadmap`` reference
+    must name one of them (the service always passes them); ``None`` leaves those references unchecked.
     """
     if not isinstance(document, Mapping):
         raise InvalidMapError([Problem("", None, "an account map must be a JSON/YAML object")])
@@ -41,14 +45,16 @@ def parse_account_map(document: Any) -> AccountMap:
     except ValidationError as error:
         account_map, problems = None, problems_from_validation_error(error, document)
     problems.extend(_reference_problems(document))
+    problems.extend(voice_problems(document, roadmap_ids))
     if problems or account_map is None:
         raise InvalidMapError(problems)
     return account_map
 
 
-def validate_account_map(account_map: AccountMap) -> AccountMap:
+def validate_account_map(account_map: AccountMap, *, roadmap_ids: Collection[str] | None = None) -> AccountMap:
     """Check the references of a map built in code; returns it unchanged when it is sound."""
-    problems = _reference_problems(account_map.to_document())
+    document = account_map.to_document()
+    problems = _reference_problems(document) + voice_problems(document, roadmap_ids)
     if problems:
         raise InvalidMapError(problems)
     return account_map
@@ -201,9 +207,9 @@ def _reference_problems(document: Mapping[str, Any]) -> list[Problem]:
 def _dangling(
     list_name: str, index: int, field: str, value: Any, target_list: str, label: str | None, ids: dict[str, set[str]]
 ) -> list[Problem]:
-    """A reference (or, for activities, each of a list of references) that names no item."""
+    """A reference (or each of a list of references, as an activity's people) that names no item."""
     noun = LIST_BY_NAME[target_list].noun
-    if LIST_BY_NAME[list_name].is_line:
+    if LIST_BY_NAME[list_name].is_line or isinstance(value, str):
         if isinstance(value, str) and value not in ids[target_list]:
             return [Problem(f"{list_name}[{index}].{field}", label, f"no {noun} has id {clip(value)}")]
         return []
@@ -276,3 +282,105 @@ def _items(document: Mapping[str, Any], list_name: str) -> list[tuple[int, Mappi
     if not isinstance(items, list | tuple):
         return []
     return [(index, item) for index, item in enumerate(items) if isinstance(item, Mapping)]
+
+
+# -- voices and roadmap -----------------------------------------------------------------------------
+
+_CLOSED = {VoiceStatus.RESOLVED.value, VoiceStatus.REJECTED.value}
+
+
+def voice_problems(document: Mapping[str, Any], roadmap_ids: Collection[str] | None) -> list[Problem]:
+    """The rules that tie a voice's fields together, and its references into the store's roadmap.
+
+    ``closed_on`` is required for ``resolved``/``rejected`` and absent otherwise (and not before the
+    voice's ``date``); ``satisfaction`` belongs to resolved voices only; every ``roadmap`` id names an
+    item of the roadmap when its ids are given. Tolerates malformed items like the other checks.
+
+    >>> voice_problems({"voices": [{"id": "v1", "status": "resolved", "satisfaction": 4}]}, {"r1"})
+    [Problem(path='voices[0].closed_on', item="'v1'", message="is required when status is 'resolved'")]
+    """
+    problems: list[Problem] = []
+    for index, voice in _items(document, "voices"):
+        label = item_label("voices", voice)
+        where = f"voices[{index}]"
+        status = voice.get("status", VoiceStatus.NEW.value)
+        closed_on = voice.get("closed_on")
+        if status in _CLOSED and closed_on is None:
+            problems.append(Problem(f"{where}.closed_on", label, f"is required when status is {status!r}"))
+        if isinstance(status, str) and status not in _CLOSED and closed_on is not None:
+            problems.append(
+                Problem(f"{where}.closed_on", label, f"must be absent while the voice is open (status {status!r})")
+            )
+        if voice.get("satisfaction") is not None and status != VoiceStatus.RESOLVED.value:
+            problems.append(
+                Problem(f"{where}.satisfaction", label, f"only a resolved voice has a satisfaction (status {status!r})")
+            )
+        opened, closed = _date(voice.get("date")), _date(closed_on)
+        if opened is not None and closed is not None and closed < opened:
+            problems.append(
+                Problem(f"{where}.closed_on", label, f"{closed_on} is before the voice's date {voice.get('date')}")
+            )
+        items = voice.get("roadmap")
+        if roadmap_ids is not None and isinstance(items, list | tuple):
+            problems.extend(
+                Problem(f"{where}.roadmap[{position}]", label, f"no item of the store's roadmap has id {one!r}")
+                for position, one in enumerate(items)
+                if isinstance(one, str) and one not in roadmap_ids
+            )
+    return problems
+
+
+def _date(value: Any) -> dt.date | None:
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            return None
+    return None
+
+
+def parse_roadmap(document: Any) -> Roadmap:
+    """Validate a ``powermap-roadmap/v1`` document: each item's shape and unique ids, every problem at once.
+
+    >>> parse_roadmap({"format": "powermap-roadmap/v1", "items": [{"id": "r1", "title": "A"},
+    ...     {"id": "r1", "title": "B", "status": "someday"}]})
+    Traceback (most recent call last):
+    ...
+    powermap.errors.InvalidRoadmapError: the roadmap has 2 problems:
+      items[1].status ('r1'): must be one of 'idea', 'planned', 'committed' or 'released' (got 'someday')
+      items[0].id ('r1'): id is used 2 times
+    """
+    if not isinstance(document, Mapping):
+        raise InvalidRoadmapError([Problem("", None, "a roadmap must be a JSON/YAML object")])
+    problems: list[Problem] = []
+    roadmap: Roadmap | None = None
+    try:
+        roadmap = Roadmap.model_validate(document)
+    except ValidationError as error:
+        for detail in error.errors():
+            loc = detail["loc"]
+            label = None
+            items = document.get("items")
+            if (
+                len(loc) >= 2
+                and loc[0] == "items"
+                and isinstance(loc[1], int)
+                and isinstance(items, list | tuple)
+                and 0 <= loc[1] < len(items)
+            ):
+                label = item_label("items", items[loc[1]])
+            problems.append(Problem(_format_loc(loc), label, _plain_message(detail)))
+    counts: Counter[str] = Counter(
+        item["id"] for _, item in _items(document, "items") if isinstance(item.get("id"), str)
+    )
+    reported: set[str] = set()
+    for index, item in _items(document, "items"):
+        item_id = item.get("id")
+        if isinstance(item_id, str) and counts[item_id] > 1 and item_id not in reported:
+            reported.add(item_id)
+            problems.append(Problem(f"items[{index}].id", repr(item_id), f"id is used {counts[item_id]} times"))
+    if problems or roadmap is None:
+        raise InvalidRoadmapError(problems)
+    return roadmap

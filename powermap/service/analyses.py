@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import networkx as nx
+
 from powermap.analysis.coverage import Gap, competitor_gaps, coverage
 from powermap.analysis.forecast import Forecast, decision_forecast
 from powermap.analysis.paths import NO_CONSTRAINTS, IntroPath, PathConstraints, disjoint_paths, introduction_paths
@@ -13,6 +15,7 @@ from powermap.analysis.recommend import Recommendation, recommend
 from powermap.graph import build_graph
 from powermap.model import AccountMap
 from powermap.service.core import ServiceCore
+from powermap.service.voices import voice_loop_report
 
 #: Digits kept in analysis output: enough to rank, few enough to read.
 DIGITS = 6
@@ -35,10 +38,10 @@ class Analysis:
     highlight_path: list[str]
 
 
-def analysis_report(account_map: AccountMap) -> dict[str, Any]:
+def analysis_report(account_map: AccountMap, graph: nx.DiGraph[str] | None = None) -> dict[str, Any]:
     """``analyze --json`` of a map in hand: power, coverage, gaps and forecast (what-if reuses it on copies)."""
     account_id = account_map.account.id
-    graph = build_graph(account_map)
+    graph = graph if graph is not None else build_graph(account_map)
     powers = power(graph)
     forecast: Forecast = decision_forecast(graph, powers)
     gaps: list[Gap] = competitor_gaps(graph)
@@ -55,27 +58,31 @@ def analysis_report(account_map: AccountMap) -> dict[str, Any]:
                 for dm in forecast["decision_makers"]
             ],
         },
+        "voice_loop": voice_loop_report(account_map, powers),
     }
 
 
 class AnalysesService(ServiceCore):
-    """Read-only analyses of stored maps."""
+    """Read-only analyses of stored maps, each computed once per revision when the service has a cache."""
 
     def analysis(self, account_id: str, *, path_to: str | None = None) -> Analysis:
         """The map with its power and, when asked, the best introduction path to one stakeholder."""
-        account_map = self.store.get_map(account_id)
-        graph = build_graph(account_map)
-        best = introduction_paths(graph, path_to, k=1) if path_to is not None else []
-        return Analysis(account_map, power(graph), best[0]["nodes"] if best else [])
+        current = self._current(account_id)
+        graph = current.graph()
+        best = current.memo(("best path", path_to), lambda: introduction_paths(graph, path_to, k=1) if path_to else [])
+        powers = current.memo("power", lambda: power(graph))
+        return Analysis(current.snapshot.account_map, powers, best[0]["nodes"] if best else [])
 
     def analyze(self, account_id: str) -> dict[str, Any]:
         """Power, coverage, competitor gaps and decision forecast of an account."""
-        return self._analyze(self.store.get_map(account_id))
+        current = self._current(account_id)
+        return current.memo("analyze", lambda: analysis_report(current.snapshot.account_map, current.graph()))
 
     def analyze_with_names(self, account_id: str) -> tuple[dict[str, Any], dict[str, str]]:
         """:meth:`analyze` and the stakeholders' display names, from one read of the map (for people)."""
-        account_map = self.store.get_map(account_id)
-        return self._analyze(account_map), {s.id: s.name for s in account_map.stakeholders}
+        current = self._current(account_id)
+        report = current.memo("analyze", lambda: analysis_report(current.snapshot.account_map, current.graph()))
+        return report, {s.id: s.name for s in current.snapshot.account_map.stakeholders}
 
     def _analyze(self, account_map: AccountMap) -> dict[str, Any]:
         return analysis_report(account_map)
@@ -94,22 +101,31 @@ class AnalysesService(ServiceCore):
 
         With ``disjoint``, each path after the first shares no intermediary with those before it.
         """
-        graph = build_graph(self.store.get_map(account_id))
-        search = disjoint_paths if disjoint else introduction_paths
-        found: list[IntroPath] = search(graph, target, k=k, member=member, constraints=constraints)
-        return {
-            "account": account_id,
-            "target": target,
-            "paths": [{"strength": _r(p["strength"]), "nodes": p["nodes"]} for p in found],
-        }
+        current = self._current(account_id)
+
+        def compute() -> dict[str, Any]:
+            search = disjoint_paths if disjoint else introduction_paths
+            found: list[IntroPath] = search(current.graph(), target, k=k, member=member, constraints=constraints)
+            return {
+                "account": account_id,
+                "target": target,
+                "paths": [{"strength": _r(p["strength"]), "nodes": p["nodes"]} for p in found],
+            }
+
+        return current.memo(("paths", target, member, k, constraints, disjoint), compute)
 
     def recommend(self, account_id: str, *, limit: int = 10) -> dict[str, Any]:
         """Ranked activities to run next."""
-        graph = build_graph(self.store.get_map(account_id))
-        found: list[Recommendation] = recommend(graph, limit=limit)
-        return {
-            "account": account_id,
-            "recommendations": [
-                {**r, "expected_gain": _r(r["expected_gain"]), "coverage_gain": _r(r["coverage_gain"])} for r in found
-            ],
-        }
+        current = self._current(account_id)
+
+        def compute() -> dict[str, Any]:
+            found: list[Recommendation] = recommend(current.graph(), limit=limit)
+            return {
+                "account": account_id,
+                "recommendations": [
+                    {**r, "expected_gain": _r(r["expected_gain"]), "coverage_gain": _r(r["coverage_gain"])}
+                    for r in found
+                ],
+            }
+
+        return current.memo(("recommend", limit), compute)

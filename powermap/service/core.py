@@ -18,7 +18,8 @@ from pydantic import ValidationError
 
 from powermap.errors import InvalidMapError, Problem, StaleRevisionError
 from powermap.model import EDGE_MODELS, AccountMap, EdgeKind, item_problems, parse_account_map
-from powermap.store.base import Store
+from powermap.service.cache import CachedMap, MapCache
+from powermap.store.base import Snapshot, Store
 
 EDIT_ATTEMPTS = 40
 EDIT_BACKOFF_CAP_S = 0.25
@@ -32,15 +33,33 @@ _NOUNS = {
     "relationships": "relationship",
     "competitor_relationships": "competitor_relationship",
     "activities": "activity",
+    "voices": "voice",
+    "items": "roadmap item",
 }
 
 
 class ServiceCore:
     """The state every topic works on: one store and who is acting. Topics subclass this."""
 
-    def __init__(self, store: Store, *, actor: str = "cli") -> None:
+    def __init__(self, store: Store, *, actor: str = "cli", cache: MapCache | None = None) -> None:
         self.store = store
         self.actor = actor
+        #: Shared by every service of a long-lived process (see :mod:`powermap.service.cache`).
+        self.cache = cache
+
+    def _current(self, account_id: str) -> CachedMap:
+        """The account's map as stored now, with its graph and results memoised per revision.
+
+        With a cache, one cheap revision check decides whether the map must be read again; without
+        one (the CLI), the map is read and the entry lives as long as the caller holds it.
+        """
+        if self.cache is None:
+            return CachedMap(self.store.read(account_id))
+        found = self.cache.get(account_id, self.store.revision(account_id))
+        return found if found is not None else self.cache.put(account_id, self.store.read(account_id))
+
+    def _snapshot(self, account_id: str) -> Snapshot:
+        return self._current(account_id).snapshot
 
     @staticmethod
     def _check_item(model: type[Any], list_name: str, data: Mapping[str, Any]) -> None:
@@ -52,6 +71,13 @@ class ServiceCore:
             model.model_validate(data)
         except ValidationError as error:
             raise InvalidMapError(item_problems(error, list_name, data, noun)) from None
+
+    def _roadmap_ids_for(self, document: Any) -> set[str] | None:
+        """The store's roadmap ids when the document's voices name any (one read), else None: nothing to check."""
+        voices = document.get("voices") if isinstance(document, Mapping) else None
+        if not isinstance(voices, list | tuple) or not any(isinstance(v, Mapping) and v.get("roadmap") for v in voices):
+            return None
+        return {item.id for item in self.store.read_roadmap().items}
 
     def _edit(
         self,
@@ -69,12 +95,13 @@ class ServiceCore:
         item-version checks inside it are re-made against what is stored now).
         """
         for attempt in range(EDIT_ATTEMPTS):
-            snapshot = self.store.read(account_id)
+            # A cached snapshot is safe here: the store refuses the write if the revision moved on.
+            snapshot = self._snapshot(account_id) if attempt == 0 else self.store.read(account_id)
             if if_revision is not None and snapshot.revision != if_revision:
                 raise StaleRevisionError(account_id, if_revision, snapshot.revision)
             document = snapshot.account_map.to_document()
             mutate(document)
-            account_map = parse_account_map(document)
+            account_map = parse_account_map(document, roadmap_ids=self._roadmap_ids_for(document))
             try:
                 revision = write(account_map, snapshot.revision)
             except StaleRevisionError:

@@ -31,6 +31,7 @@ from powermap.errors import (
     NotFoundError,
     Problem,
     StaleVersionError,
+    VoiceNotFoundError,
 )
 from powermap.model import (
     EDGE_LISTS,
@@ -52,6 +53,7 @@ from powermap.service.versions import Item, item_version
 from powermap.store.base import Change, not_found_for_edge, not_found_for_node
 
 ACTIVITIES = LIST_BY_NAME["activities"]
+VOICES = LIST_BY_NAME["voices"]
 #: A partial update: the contract's field names and values, or a pydantic model (only fields set count).
 Changes = Mapping[str, Any] | BaseModel
 #: What produces an item's new JSON from its current JSON (None when absent); None deletes it.
@@ -305,6 +307,8 @@ class EditsService(ServiceCore):
                 return self.store.remove_edge(
                     account_id, spec.edge_kind, key[0], key[1], change, expected_revision=revision
                 )
+            if spec is VOICES:
+                return self.store.remove_voice(account_id, key[0], change, expected_revision=revision)
             return self.store.remove_activity(account_id, key[0], change, expected_revision=revision)
 
         mutate = self._mutation(account_id, spec, key, produce, if_version)
@@ -332,6 +336,8 @@ class EditsService(ServiceCore):
                 return self.store.put_node(account_id, item, change, expected_revision=revision)
             if spec.edge_kind is not None:
                 return self.store.put_edge(account_id, item, change, expected_revision=revision)
+            if spec is VOICES:
+                return self.store.put_voice(account_id, item, change, expected_revision=revision)
             return self.store.put_activity(account_id, item, change, expected_revision=revision)
 
         mutate = self._mutation(account_id, spec, key, produce, if_version)
@@ -359,6 +365,10 @@ class EditsService(ServiceCore):
                 del items[index]  # type: ignore[arg-type]  # produce raises when there is nothing to delete
                 if spec.node_kind is not None:
                     _drop_node_references(document, spec.node_kind, key[0])
+                if spec is ACTIVITIES:  # voices heard at it keep everything but the reference
+                    for voice in document["voices"]:
+                        if voice["activity"] == key[0]:
+                            voice["activity"] = None
             elif index is None:
                 items.append(new)
             else:
@@ -406,6 +416,8 @@ class EditsService(ServiceCore):
             return not_found_for_node(spec.node_kind, key[0], account_id)
         if spec.edge_kind is not None:
             return not_found_for_edge(spec.edge_kind, key[0], key[1], account_id)
+        if spec is VOICES:
+            return VoiceNotFoundError(key[0], account_id)
         return ActivityNotFoundError(key[0], account_id)
 
 
@@ -422,3 +434,5 @@ def _drop_node_references(document: dict[str, Any], kind: NodeKind, node_id: str
     field = {NodeKind.MEMBER: "members", NodeKind.STAKEHOLDER: "stakeholders"}.get(kind)
     for activity in document["activities"] if field else ():
         activity[field] = [i for i in activity[field] if i != node_id]
+    if kind == NodeKind.STAKEHOLDER:  # a voice is raised by a stakeholder: it goes with them
+        document["voices"] = [v for v in document["voices"] if v["stakeholder"] != node_id]

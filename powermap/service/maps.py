@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from powermap.errors import InvalidMapError, Problem
-from powermap.model import EDGE_LISTS, NODE_LISTS, parse_account_map
+from powermap.model import LISTS, parse_account_map
 from powermap.service.core import ServiceCore
 from powermap.service.erase import previously_erased
 from powermap.store.base import AccountSummary, Change, ProgressCallback
@@ -53,15 +53,14 @@ class MapsService(ServiceCore):
     def _put_map(
         self, document: Any, expected: int | None, operation: str, on_progress: ProgressCallback | None
     ) -> ImportResult:
-        account_map = parse_account_map(document)
+        account_map = parse_account_map(document, roadmap_ids=self._roadmap_ids_for(document))
         revision = self.store.put_map(
             account_map,
             Change(self.actor, operation, account_map.account.id),
             on_progress=on_progress,
             expected_revision=expected,
         )
-        counts = {name: len(getattr(account_map, name)) for name in (*NODE_LISTS.values(), *EDGE_LISTS.values())}
-        counts["activities"] = len(account_map.activities)
+        counts = {spec.name: len(getattr(account_map, spec.name)) for spec in LISTS}
         return ImportResult(account_map.account.id, revision, counts, previously_erased(self.store, account_map))
 
     def export_map(self, account_id: str) -> dict[str, Any]:

@@ -21,7 +21,7 @@ class ReadsService(ServiceCore):
 
     def snapshot(self, account_id: str) -> Snapshot:
         """The whole map with its revision (the map's ETag) and when it last changed."""
-        return self.store.read(account_id)
+        return self._snapshot(account_id)
 
     def account_record(self, account_id: str) -> Item[Account]:
         snapshot = self.snapshot(account_id)

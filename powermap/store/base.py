@@ -25,7 +25,7 @@ from powermap.errors import (
     StakeholderNotFoundError,
     StaleRevisionError,
 )
-from powermap.model import Account, AccountMap, Activity, Edge, EdgeKind, Node, NodeKind
+from powermap.model import Account, AccountMap, Activity, Edge, EdgeKind, Node, NodeKind, Roadmap, RoadmapItem, Voice
 from powermap.model.keys import ApiKey
 
 _NOT_FOUND: dict[NodeKind, type[NotFoundError]] = {
@@ -90,6 +90,17 @@ class Change:
 
 
 @dataclass(frozen=True)
+class ChangeRecord:
+    """One recorded write of an account: the revision it made, when, who, what and on which item."""
+
+    revision: int
+    at: dt.datetime
+    actor: str
+    operation: str
+    subject: str
+
+
+@dataclass(frozen=True)
 class Erasure:
     """That someone was erased from an account: when, by whom, and a salted fingerprint of their id.
 
@@ -151,6 +162,17 @@ class Store(ABC):
         """The stored map, lists in stored order; :class:`AccountNotFoundError` when absent."""
 
     @abstractmethod
+    def list_changes(
+        self, account_id: str, *, limit: int = 50, before_revision: int | None = None
+    ) -> list[ChangeRecord]:
+        """The account's recorded writes, newest first: at most ``limit``, only revisions below
+        ``before_revision`` when given (the next page starts below the last revision of this one).
+
+        The log outlives the account (a deleted account's changes stay, so an empty list is not
+        "not found"); an account deleted and created again continues the same log.
+        """
+
+    @abstractmethod
     def list_accounts(self) -> list[AccountSummary]:
         """Every account, by id."""
 
@@ -192,6 +214,42 @@ class Store(ABC):
     @abstractmethod
     def remove_activity(self, account_id: str, activity_id: str, change: Change, *, expected_revision: int) -> int:
         """Remove one activity."""
+
+    # -- voices and the roadmap (one roadmap per store, shared by every account) ------------------------
+
+    @abstractmethod
+    def put_voice(self, account_id: str, voice: Voice, change: Change, *, expected_revision: int) -> int:
+        """Insert a voice at the end of the list, or replace the one with its id in place.
+
+        Its roadmap references must name stored items (checked in the transaction, so a concurrent
+        removal of an item surfaces as :class:`ConflictError` and the service retries).
+        """
+
+    @abstractmethod
+    def remove_voice(self, account_id: str, voice_id: str, change: Change, *, expected_revision: int) -> int:
+        """Remove one voice."""
+
+    @abstractmethod
+    def read_roadmap(self) -> Roadmap:
+        """The store's roadmap, items in stored order (empty when none was ever imported)."""
+
+    @abstractmethod
+    def put_roadmap(self, roadmap: Roadmap, change: Change, *, detach: bool = False) -> None:
+        """Replace the whole roadmap atomically.
+
+        Items that disappear while voices still name them refuse the write
+        (:class:`~powermap.errors.RoadmapItemInUseError`, naming the voices) unless ``detach``, which
+        removes those ids from the voices in the same transaction (each account touched moves its
+        revision on and records the change).
+        """
+
+    @abstractmethod
+    def put_roadmap_item(self, item: RoadmapItem, change: Change) -> None:
+        """Insert an item at the end of the roadmap, or replace the one with its id in place."""
+
+    @abstractmethod
+    def remove_roadmap_item(self, item_id: str, change: Change, *, detach: bool = False) -> None:
+        """Remove one item; refused while voices name it unless ``detach`` (as in :meth:`put_roadmap`)."""
 
     # -- personal data (issue 11): erasure and retention ----------------------------------------------
 

@@ -34,9 +34,12 @@ from powermap.errors import (
     ActivityNotFoundError,
     ConflictError,
     KeyNotFoundError,
+    RoadmapItemInUseError,
+    RoadmapItemNotFoundError,
     StaleRevisionError,
     StoreError,
     StoreUnavailableError,
+    VoiceNotFoundError,
 )
 from powermap.model import (
     EDGE_LISTS,
@@ -48,12 +51,16 @@ from powermap.model import (
     EdgeKind,
     Node,
     NodeKind,
+    Roadmap,
+    RoadmapItem,
+    Voice,
 )
 from powermap.model.keys import ApiKey
 from powermap.settings import Settings, get_settings
 from powermap.store.base import (
     AccountSummary,
     Change,
+    ChangeRecord,
     Erasure,
     ProgressCallback,
     Snapshot,
@@ -85,7 +92,7 @@ def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")
 
 
-def _node_props(node: Node | Activity) -> dict[str, Any]:
+def _node_props(node: Node | Activity | Voice | RoadmapItem) -> dict[str, Any]:
     props: dict[str, Any] = node.model_dump(mode="json", by_alias=True)
     return props
 
@@ -277,6 +284,9 @@ class Neo4jStore(Store):
         batches.append(
             (Q.IMPORT_ACTIVITIES, [{"ord": i, "props": _node_props(a)} for i, a in enumerate(account_map.activities)])
         )
+        batches.append(
+            (Q.IMPORT_VOICES, [{"ord": i, "props": _node_props(v)} for i, v in enumerate(account_map.voices)])
+        )
         total = sum(len(rows) for _, rows in batches)
         done = 0
 
@@ -340,7 +350,7 @@ class Neo4jStore(Store):
         document: dict[str, Any] = {
             "account": {k: v for k, v in account.items() if k not in {"revision", "updated_at"} and v is not None}
         }
-        for name in (*NODE_LISTS.values(), *EDGE_LISTS.values(), "activities"):
+        for name in (*NODE_LISTS.values(), *EDGE_LISTS.values(), "activities", "voices"):
             items = sorted(rows.get(name, ()), key=lambda item: int(item["ord"]))
             document[name] = [_clean(item) for item in items]
         return Snapshot(
@@ -348,6 +358,23 @@ class Neo4jStore(Store):
             int(account["revision"]),
             dt.datetime.fromisoformat(account["updated_at"]),
         )
+
+    def list_changes(
+        self, account_id: str, *, limit: int = 50, before_revision: int | None = None
+    ) -> list[ChangeRecord]:
+        records = self._read(
+            lambda tx: list(tx.run(cypher(Q.LIST_CHANGES), account=account_id, limit=limit, before=before_revision))
+        )
+        return [
+            ChangeRecord(
+                int(r["revision"]),
+                dt.datetime.fromisoformat(r["at"]),
+                r["actor"],
+                r["operation"],
+                r["subject"] or "",
+            )
+            for r in records
+        ]
 
     def list_accounts(self) -> list[AccountSummary]:
         records = self._read(lambda tx: list(tx.run(cypher(Q.LIST_ACCOUNTS))))
@@ -463,6 +490,82 @@ class Neo4jStore(Store):
                 raise ActivityNotFoundError(activity_id, account_id)
 
         return self._edit(account_id, change, expected_revision, apply)
+
+    # -- voices and the roadmap ------------------------------------------------------------------
+
+    def put_voice(self, account_id: str, voice: Voice, change: Change, *, expected_revision: int) -> int:
+        def apply(tx: ManagedTransaction, scope: str) -> None:
+            record = tx.run(cypher(Q.PUT_VOICE), scope=scope, account=account_id, props=_node_props(voice)).single()
+            if record is None:  # the stakeholder is gone: the service validates first, so only a race gets here
+                raise ConflictError(f"stakeholder {voice.stakeholder!r} was removed meanwhile; read the map again")
+            if int(record["reached"]) < len(set(voice.roadmap)):
+                raise ConflictError("a roadmap item the voice names was removed meanwhile; read the roadmap again")
+
+        return self._edit(account_id, change, expected_revision, apply)
+
+    def remove_voice(self, account_id: str, voice_id: str, change: Change, *, expected_revision: int) -> int:
+        def apply(tx: ManagedTransaction, scope: str) -> None:
+            if not tx.run(cypher(Q.REMOVE_VOICE), scope=scope, id=voice_id).single(strict=True)["removed"]:
+                raise VoiceNotFoundError(voice_id, account_id)
+
+        return self._edit(account_id, change, expected_revision, apply)
+
+    def read_roadmap(self) -> Roadmap:
+        items = self._read(lambda tx: [_clean(r["item"]) for r in tx.run(cypher(Q.READ_ROADMAP))])
+        return Roadmap.model_validate({"items": items})
+
+    def put_roadmap(self, roadmap: Roadmap, change: Change, *, detach: bool = False) -> None:
+        keep = {item.id for item in roadmap.items}
+        rows = [{"ord": i, "props": _node_props(item)} for i, item in enumerate(roadmap.items)]
+
+        def work(tx: ManagedTransaction) -> None:
+            stored = [r["item"]["id"] for r in tx.run(cypher(Q.READ_ROADMAP))]
+            self._release_items(tx, [i for i in stored if i not in keep], change, detach=detach)
+            tx.run(cypher(Q.IMPORT_ROADMAP), rows=rows).consume()
+
+        self._write(work)
+
+    def put_roadmap_item(self, item: RoadmapItem, change: Change) -> None:
+        self._write(lambda tx: tx.run(cypher(Q.PUT_ROADMAP_ITEM), props=_node_props(item)).consume())
+
+    def remove_roadmap_item(self, item_id: str, change: Change, *, detach: bool = False) -> None:
+        def work(tx: ManagedTransaction) -> None:
+            self._release_items(tx, [item_id], change, detach=detach)
+            if not tx.run(cypher(Q.REMOVE_ROADMAP_ITEM), id=item_id).single(strict=True)["removed"]:
+                raise RoadmapItemNotFoundError(item_id)
+
+        self._write(work)
+
+    def _release_items(self, tx: ManagedTransaction, item_ids: list[str], change: Change, *, detach: bool) -> None:
+        """Refuse to drop items voices still name, or (``detach``) take the ids out of those voices."""
+        if not item_ids:
+            return
+        users = [(r["account"], r["voice"], list(r["roadmap"])) for r in tx.run(cypher(Q.ROADMAP_USERS), ids=item_ids)]
+        if not users:
+            return
+        if not detach:
+            named = sorted({i for _, _, roadmap in users for i in roadmap if i in item_ids})
+            raise RoadmapItemInUseError(named, [(account, voice) for account, voice, _ in users])
+        touched: dict[str, list[str]] = {}
+        for account, voice, _ in users:
+            touched.setdefault(account, []).append(voice)
+        now = _now()
+        for account, voices in touched.items():
+            record = tx.run(cypher(Q.LOCK_ACCOUNT), account=account, now=now).single(strict=True)
+            tx.run(cypher(Q.DETACH_ROADMAP_ITEMS), account=account, voices=voices, ids=item_ids).consume()
+            tx.run(
+                cypher(Q.RECORD_CHANGE),
+                account=account,
+                revision=int(record["previous"]) + 1,
+                now=now,
+                actor=change.actor,
+                operation="detach roadmap items",
+                subject=f"{', '.join(item_ids)} from voices {', '.join(voices)}",
+            ).consume()
+
+    def open_pains_cypher(self, account_id: str) -> list[dict[str, Any]]:
+        """Run ``cypher/open_pains.cypher`` (the form strategists use in Neo4j Browser)."""
+        return self._read(lambda tx: [r.data() for r in tx.run(cypher(Q.OPEN_PAINS), account=account_id)])
 
     def best_paths_cypher(
         self, account_id: str, target: str, *, member: str | None = None, k: int = 3

@@ -22,10 +22,13 @@ from powermap.errors import (
     ActivityNotFoundError,
     ConflictError,
     KeyNotFoundError,
+    RoadmapItemInUseError,
+    RoadmapItemNotFoundError,
     StaleRevisionError,
     StoreError,
     StoreUnavailableError,
     StoreURLError,
+    VoiceNotFoundError,
 )
 from powermap.model import (
     EDGE_LISTS,
@@ -37,11 +40,15 @@ from powermap.model import (
     EdgeKind,
     Node,
     NodeKind,
+    Roadmap,
+    RoadmapItem,
+    Voice,
 )
 from powermap.model.keys import ApiKey
 from powermap.store.base import (
     AccountSummary,
     Change,
+    ChangeRecord,
     Erasure,
     ProgressCallback,
     Snapshot,
@@ -101,6 +108,20 @@ CREATE TABLE IF NOT EXISTS changes (
     subject TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS changes_by_account ON changes (account_id, seq);
+-- The customer's voices, per account; their roadmap references live in the JSON (json_each finds them).
+CREATE TABLE IF NOT EXISTS voices (
+    account_id TEXT NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+    id TEXT NOT NULL,
+    position INTEGER NOT NULL,
+    data TEXT NOT NULL,
+    PRIMARY KEY (account_id, id)
+);
+-- Our roadmap: one per store, shared by every account.
+CREATE TABLE IF NOT EXISTS roadmap (
+    id TEXT PRIMARY KEY,
+    position INTEGER NOT NULL,
+    data TEXT NOT NULL
+);
 -- API keys: the token's hash only; accounts is a JSON list, or NULL for every account.
 CREATE TABLE IF NOT EXISTS api_keys (
     name TEXT PRIMARY KEY,
@@ -257,6 +278,10 @@ class SQLiteStore(Store):
                 "INSERT INTO activities (account_id, id, position, data) VALUES (?, ?, ?, ?)",
                 [(account_id, a.id, position, _dump(a)) for position, a in enumerate(account_map.activities)],
             ),
+            (
+                "INSERT INTO voices (account_id, id, position, data) VALUES (?, ?, ?, ?)",
+                [(account_id, v.id, position, _dump(v)) for position, v in enumerate(account_map.voices)],
+            ),
         ]
         total = sum(len(rows) for _, rows in batches)
         done = 0
@@ -267,7 +292,7 @@ class SQLiteStore(Store):
             now = _now()
             created = now if row is None else row[1]
             if row is not None:
-                for table in ("nodes", "edges", "activities"):
+                for table in ("nodes", "edges", "activities", "voices"):
                     conn.execute(f"DELETE FROM {table} WHERE account_id = ?", (account_id,))  # noqa: S608
             conn.execute(
                 "INSERT INTO accounts (id, data, revision, created_at, updated_at) VALUES (?, ?, ?, ?, ?) "
@@ -306,8 +331,25 @@ class SQLiteStore(Store):
                     "SELECT data FROM activities WHERE account_id = ? ORDER BY position", (account_id,)
                 )
             ]
-        document.update(lists, activities=activities)
+            voices = [
+                json.loads(data)
+                for (data,) in conn.execute(
+                    "SELECT data FROM voices WHERE account_id = ? ORDER BY position", (account_id,)
+                )
+            ]
+        document.update(lists, activities=activities, voices=voices)
         return Snapshot(AccountMap.model_validate(document), int(row[1]), dt.datetime.fromisoformat(row[2]))
+
+    def list_changes(
+        self, account_id: str, *, limit: int = 50, before_revision: int | None = None
+    ) -> list[ChangeRecord]:
+        with self._transaction(write=False) as conn:
+            rows = conn.execute(
+                "SELECT revision, at, actor, operation, subject FROM changes "
+                "WHERE account_id = ? AND (? IS NULL OR revision < ?) ORDER BY seq DESC LIMIT ?",
+                (account_id, before_revision, before_revision, limit),
+            ).fetchall()
+        return [ChangeRecord(int(r), dt.datetime.fromisoformat(at), a, op, sub) for r, at, a, op, sub in rows]
 
     def list_accounts(self) -> list[AccountSummary]:
         with self._transaction(write=False) as conn:
@@ -401,6 +443,11 @@ class SQLiteStore(Store):
         field = {NodeKind.MEMBER: "members", NodeKind.STAKEHOLDER: "stakeholders"}.get(kind)
         if field is not None:
             self._drop_from_activities(conn, account_id, field, node_id)
+        if kind == NodeKind.STAKEHOLDER:  # a voice is raised by a stakeholder: it goes with them
+            conn.execute(
+                "DELETE FROM voices WHERE account_id = ? AND json_extract(data, '$.stakeholder') = ?",
+                (account_id, node_id),
+            )
 
     @staticmethod
     def _drop_from_activities(conn: sqlite3.Connection, account_id: str, field: str, node_id: str) -> None:
@@ -464,8 +511,115 @@ class SQLiteStore(Store):
             ).rowcount
             if not removed:
                 raise ActivityNotFoundError(activity_id, account_id)
+            # Voices heard at the activity keep everything but the reference.
+            conn.execute(
+                "UPDATE voices SET data = json_set(data, '$.activity', json('null')) "
+                "WHERE account_id = ? AND json_extract(data, '$.activity') = ?",
+                (account_id, activity_id),
+            )
 
         return self._edit(account_id, change, expected_revision, apply)
+
+    # -- voices and the roadmap ------------------------------------------------------------------
+
+    def put_voice(self, account_id: str, voice: Voice, change: Change, *, expected_revision: int) -> int:
+        def apply(conn: sqlite3.Connection) -> None:
+            self._check_roadmap_ids(conn, voice.roadmap)
+            updated = conn.execute(
+                "UPDATE voices SET data = ? WHERE account_id = ? AND id = ?", (_dump(voice), account_id, voice.id)
+            ).rowcount
+            if not updated:
+                conn.execute(
+                    "INSERT INTO voices (account_id, id, position, data) VALUES (?, ?, ?, ?)",
+                    (account_id, voice.id, self._next_position(conn, "voices", account_id), _dump(voice)),
+                )
+
+        return self._edit(account_id, change, expected_revision, apply)
+
+    @staticmethod
+    def _check_roadmap_ids(conn: sqlite3.Connection, item_ids: Sequence[str]) -> None:
+        """Refuse (as a conflict, so the service retries) references to items removed meanwhile."""
+        for item_id in item_ids:
+            if conn.execute("SELECT 1 FROM roadmap WHERE id = ?", (item_id,)).fetchone() is None:
+                raise ConflictError(f"roadmap item {item_id!r} was removed meanwhile; read the roadmap again and retry")
+
+    def remove_voice(self, account_id: str, voice_id: str, change: Change, *, expected_revision: int) -> int:
+        def apply(conn: sqlite3.Connection) -> None:
+            removed = conn.execute(
+                "DELETE FROM voices WHERE account_id = ? AND id = ?", (account_id, voice_id)
+            ).rowcount
+            if not removed:
+                raise VoiceNotFoundError(voice_id, account_id)
+
+        return self._edit(account_id, change, expected_revision, apply)
+
+    def read_roadmap(self) -> Roadmap:
+        with self._transaction(write=False) as conn:
+            rows = conn.execute("SELECT data FROM roadmap ORDER BY position").fetchall()
+        return Roadmap.model_validate({"items": [json.loads(data) for (data,) in rows]})
+
+    def put_roadmap(self, roadmap: Roadmap, change: Change, *, detach: bool = False) -> None:
+        keep = {item.id for item in roadmap.items}
+        with self._transaction(write=True) as conn:
+            gone = [item_id for (item_id,) in conn.execute("SELECT id FROM roadmap") if item_id not in keep]
+            self._release_items(conn, gone, change, detach=detach)
+            conn.execute("DELETE FROM roadmap")
+            conn.executemany(
+                "INSERT INTO roadmap (id, position, data) VALUES (?, ?, ?)",
+                [(item.id, position, _dump(item)) for position, item in enumerate(roadmap.items)],
+            )
+
+    def put_roadmap_item(self, item: RoadmapItem, change: Change) -> None:
+        with self._transaction(write=True) as conn:
+            updated = conn.execute("UPDATE roadmap SET data = ? WHERE id = ?", (_dump(item), item.id)).rowcount
+            if not updated:
+                row = conn.execute("SELECT MAX(position) FROM roadmap").fetchone()
+                position = 0 if row[0] is None else int(row[0]) + 1
+                conn.execute(
+                    "INSERT INTO roadmap (id, position, data) VALUES (?, ?, ?)", (item.id, position, _dump(item))
+                )
+
+    def remove_roadmap_item(self, item_id: str, change: Change, *, detach: bool = False) -> None:
+        with self._transaction(write=True) as conn:
+            if conn.execute("SELECT 1 FROM roadmap WHERE id = ?", (item_id,)).fetchone() is None:
+                raise RoadmapItemNotFoundError(item_id)
+            self._release_items(conn, [item_id], change, detach=detach)
+            conn.execute("DELETE FROM roadmap WHERE id = ?", (item_id,))
+
+    def _release_items(
+        self, conn: sqlite3.Connection, item_ids: Sequence[str], change: Change, *, detach: bool
+    ) -> None:
+        """Refuse to drop items voices still name, or (``detach``) take the ids out of those voices."""
+        if not item_ids:
+            return
+        marks = ",".join("?" * len(item_ids))
+        users = conn.execute(
+            "SELECT DISTINCT v.account_id, v.id, v.data FROM voices v, json_each(v.data, '$.roadmap') j "  # noqa: S608
+            f"WHERE j.value IN ({marks}) ORDER BY v.account_id, v.position",
+            tuple(item_ids),
+        ).fetchall()
+        if not users:
+            return
+        if not detach:
+            named = sorted({i for _, _, data in users for i in json.loads(data)["roadmap"] if i in set(item_ids)})
+            raise RoadmapItemInUseError(named, [(account, voice) for account, voice, _ in users])
+        now = _now()
+        touched: dict[str, list[str]] = {}
+        for account, voice_id, data in users:
+            voice = json.loads(data)
+            voice["roadmap"] = [i for i in voice["roadmap"] if i not in set(item_ids)]
+            conn.execute(
+                "UPDATE voices SET data = ? WHERE account_id = ? AND id = ?",
+                (json.dumps(voice, ensure_ascii=False, separators=(",", ":")), account, voice_id),
+            )
+            touched.setdefault(account, []).append(voice_id)
+        for account, voice_ids in touched.items():
+            (revision,) = conn.execute(
+                "UPDATE accounts SET revision = revision + 1, updated_at = ? WHERE id = ? RETURNING revision",
+                (now, account),
+            ).fetchone()
+            subject = f"{', '.join(item_ids)} from voices {', '.join(voice_ids)}"
+            self._record(conn, account, int(revision), now, Change(change.actor, "detach roadmap items", subject))
 
     def ping(self) -> None:
         with self._transaction(write=False) as conn:

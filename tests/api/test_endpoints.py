@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.api.conftest import seg, with_account
+from tests.api.conftest import MakeKey, seg, with_account
 from tests.factories import HOSTILE_IDS, normalized, tiny_document
 
 POWERMAP = Path(sys.executable).with_name("powermap")
@@ -267,3 +267,34 @@ def test_unknown_routes_and_methods_answer_problem_details(client: TestClient) -
     response = client.put("/accounts")
     assert response.status_code == 405
     assert response.headers["content-type"] == PROBLEM
+
+
+def test_analyses_follow_every_edit_even_when_cached(client: TestClient, account: str, store_url: str) -> None:
+    base = f"/accounts/{seg(account)}"
+    before = client.get(base + "/analysis").json()
+    assert client.get(base + "/analysis").json() == before  # a second read of the same revision
+    assert client.patch(base + "/stakeholders/cfo", json={"influence": 0.1}).status_code == 200
+    after = client.get(base + "/analysis").json()
+    assert after["power"]["cfo"] < before["power"]["cfo"]
+    assert after == _cli_json(store_url, "analyze", account)
+
+
+def test_changes_say_who_when_and_what_newest_first_a_page_at_a_time(
+    client: TestClient, account: str, prefix: str, make_key: MakeKey
+) -> None:
+    base = f"/accounts/{seg(account)}"
+    alice = make_key("editor", name=f"{prefix}alice")
+    for stance in ("supporter", "champion", "skeptic"):
+        assert client.patch(base + "/stakeholders/ceo", json={"stance": stance}, headers=alice).status_code == 200
+    first = client.get(base + "/changes", params={"limit": 2})
+    assert first.status_code == 200
+    page = first.json()
+    revisions = [c["revision"] for c in page["data"]]
+    assert revisions == sorted(revisions, reverse=True)
+    assert [c["subject"] for c in page["data"]] == ["ceo", "ceo"]
+    assert [c["actor"] for c in page["data"]] == [f"{prefix}alice"] * 2
+    assert page["next_before"] == revisions[-1]
+    rest = client.get(base + "/changes", params={"before": page["next_before"], "limit": 50}).json()
+    assert [c["revision"] for c in rest["data"]] == list(range(revisions[-1] - 1, 0, -1))
+    assert rest["next_before"] is None
+    assert client.get(f"/accounts/{prefix}nobody/changes").status_code == 404

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import select
 import socket
 import time
 from collections.abc import Iterator
@@ -16,11 +17,12 @@ from powermap.store import Store
 from tests.api.conftest import LiveServer, MakeKey
 
 LIMIT = 2_000
+STALL_S = 3.0
 
 
 @pytest.fixture
 def small_server(store: Store, api_settings: Settings) -> Iterator[str]:
-    settings = api_settings.model_copy(update={"max_body_bytes": LIMIT, "body_timeout_s": 1.0})
+    settings = api_settings.model_copy(update={"max_body_bytes": LIMIT, "body_timeout_s": STALL_S})
     with LiveServer(create_app(settings, store=store)) as url:
         yield url
 
@@ -48,7 +50,7 @@ def test_a_declared_oversized_body_gets_413_before_it_is_sent(small_server: str,
     with sock:
         started = time.monotonic()
         assert _status(sock) == 413  # answered with not one byte of the gigabyte sent
-        assert time.monotonic() - started < 5
+        assert time.monotonic() - started < STALL_S  # not by the stall timeout: at once
 
 
 @pytest.mark.parametrize("store_url", ["sqlite"], indirect=True)
@@ -77,8 +79,7 @@ def test_a_stalled_body_gets_408_and_does_not_hold_up_other_clients(small_server
         + b'{"acc',
     )
     with sock:
-        started = time.monotonic()
         assert httpx.get(f"{small_server}/accounts", headers=headers).status_code == 200
-        assert time.monotonic() - started < 1.0  # served while the slow client still holds its request
+        waiting, _, _ = select.select([sock], [], [], 0)
+        assert not waiting  # the other client was served while the slow one still holds its request
         assert _status(sock) == 408
-        assert time.monotonic() - started < 5

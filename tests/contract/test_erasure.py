@@ -25,7 +25,14 @@ from tests.contract.test_store_contract import with_id
 from tests.factories import tiny_document
 
 ERASED_ID = "zx-erase-me-7f3a"
-SECRETS = (ERASED_ID, "Zhou Xiaoyan 周晓燕", "Chief Secret Officer 9q", "asked-about-her-divorce 4k", "prefers tea 8w")
+SECRETS = (
+    ERASED_ID,
+    "Zhou Xiaoyan 周晓燕",
+    "Chief Secret Officer 9q",
+    "asked-about-her-divorce 4k",
+    "prefers tea 8w",
+    "her voice: the MES cut-over scares me 2p",
+)
 
 
 def person(notes: str = SECRETS[3]) -> dict[str, Any]:
@@ -47,6 +54,10 @@ def edited_account(service: PowermapService, account: str) -> dict[str, Any]:
     document = with_id(tiny_document(), account)
     document["stakeholders"].append(person())
     document["reports_to"].append({"from": ERASED_ID, "to": "ceo"})
+    document["voices"] = [
+        {"id": "v1", "stakeholder": ERASED_ID, "date": "2026-10-12", "activity": "a1", "text": SECRETS[5]},
+        {"id": "v2", "stakeholder": "cto", "date": "2026-10-13", "text": "the CTO's own voice stays"},
+    ]
     service.import_map(document)
     service.put_node(account, *_stakeholder(person(notes=SECRETS[4])))
     service.put_edge(account, *_line("influences", {"from": ERASED_ID, "to": "ceo", "weight": 0.6}))
@@ -91,6 +102,7 @@ def expected_after(before: dict[str, Any]) -> dict[str, Any]:
         after[name] = [line for line in after[name] if all(line[end] != ERASED_ID for end in ends)]
     for activity in after["activities"]:
         activity["stakeholders"] = [s for s in activity["stakeholders"] if s != ERASED_ID]
+    after["voices"] = [v for v in after["voices"] if v["stakeholder"] != ERASED_ID]
     return after
 
 
@@ -103,13 +115,13 @@ def test_erasing_after_several_edits_leaves_the_rest_of_the_map_as_it_was(
 ) -> None:
     account = prefix + "erase"
     before = edited_account(service, account)
-    assert leaks(json.dumps(before, ensure_ascii=False)) == [*SECRETS[:3], SECRETS[4]]
+    assert leaks(json.dumps(before, ensure_ascii=False)) == [*SECRETS[:3], *SECRETS[4:]]
     result = service.erase_stakeholder(account, ERASED_ID)
     after = service.export_map(account)
     assert after == expected_after(before)
     assert leaks(json.dumps(after, ensure_ascii=False)) == []
     assert result.dropped == {"stakeholders": 1, "reports_to": 1, "influences": 1, "relationships": 1,
-                              "competitor_relationships": 1}  # fmt: skip
+                              "competitor_relationships": 1, "voices": 1}  # fmt: skip
     assert result.changed == {"activities": 2}
     assert result.revision == service.store.read(account).revision
 
@@ -174,8 +186,10 @@ def test_the_export_of_one_person_gathers_what_names_them(service: PowermapServi
         "influences",
         "relationships",
         "reports_to",
+        "voices",
     ]
     assert [a["id"] for a in about["items"]["activities"]] == ["a2", "a3"]
+    assert [v["text"] for v in about["items"]["voices"]] == [SECRETS[5]]
     with pytest.raises(StakeholderNotFoundError):
         service.person(account, "nobody")
 
@@ -229,7 +243,7 @@ def test_neo4j_keeps_no_node_property_or_change_naming_the_person(service: Power
         pytest.skip("Cypher checks are for the Neo4j store")
     account = prefix + "cypher"
     edited_account(service, account)
-    assert set(neo4j_leaks(service.store, account)) >= {SECRETS[0], SECRETS[1], SECRETS[2], SECRETS[4]}
+    assert set(neo4j_leaks(service.store, account)) >= {SECRETS[0], SECRETS[1], SECRETS[2], SECRETS[4], SECRETS[5]}
     service.erase_stakeholder(account, ERASED_ID)
     assert neo4j_leaks(service.store, account) == []
 

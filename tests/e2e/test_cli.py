@@ -54,6 +54,7 @@ LISTS = (
     "relationships",
     "competitor_relationships",
     "activities",
+    "voices",
 )
 #: The contract's optional fields and their defaults, per list: what an export fills in.
 DEFAULTS: dict[str, dict[str, Any]] = {
@@ -66,6 +67,18 @@ DEFAULTS: dict[str, dict[str, Any]] = {
     "relationships": {"last_contact": None},
     "competitor_relationships": {},
     "activities": {"members": [], "stakeholders": [], "outcome": "", "notes": ""},
+    "voices": {
+        "channel": "other",
+        "activity": None,
+        "category": "unscreened",
+        "priority": None,
+        "flow": "none",
+        "owner": "",
+        "status": "new",
+        "roadmap": [],
+        "closed_on": None,
+        "satisfaction": None,
+    },
 }
 MARKUP = "[bold]rich markup[/bold]"
 SCRIPT = "<script>alert(1)</script>"
@@ -258,6 +271,24 @@ def hostile() -> dict[str, Any]:
                 "notes": SCRIPT,
             }
         ],
+        "voices": [
+            {
+                "id": "v`1'}<b>",
+                "stakeholder": boss,
+                "date": "2026-09-12",
+                "channel": "meal",
+                "activity": "a`1'}",
+                "text": f"痛点 {MARKUP} {SCRIPT} -- ; DROP TABLE voices; --",
+                "category": "pain",
+                "priority": 1,
+                "flow": "ITR",
+                "owner": f"研发 {SCRIPT}",
+                "status": "in_progress",
+                "roadmap": [],
+                "closed_on": None,
+                "satisfaction": None,
+            }
+        ],
     }
 
 
@@ -344,7 +375,7 @@ def test_importing_a_json_map_reports_account_revision_and_counts_and_a_second_i
     assert set(second) == {"account", "revision", "counts"}
     assert second["account"] == "acme"
     assert second["revision"] == 2
-    assert second["counts"] == {name: len(document[name]) for name in LISTS}
+    assert second["counts"] == {name: len(document.get(name, [])) for name in LISTS}
     assert [a["revision"] for a in cli.accounts()] == [2]
 
 

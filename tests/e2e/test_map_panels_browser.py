@@ -19,11 +19,10 @@ from powermap.analysis.paths import introduction_paths
 from powermap.analysis.power import power
 from powermap.graph import build_graph
 from powermap.model import AccountMap, parse_account_map
-from tests.e2e.browser import Watch, browser_marks, chromium, new_context, screenshot, watch_page
+from tests.e2e.browser import Watch, browser_marks, new_context, screenshot, watch_page
 from viz import render_map, style
 
 pytestmark = browser_marks
-__all__ = ["chromium"]  # the session fixture, imported for pytest
 
 HOSTILE_NAME = "<img src=x onerror=\"window.pwned=1;document.title='pwned'\">"
 HOSTILE_NOTES = "</script><script>window.pwned=2;document.title='pwned'</script>"

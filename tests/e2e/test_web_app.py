@@ -29,10 +29,9 @@ from powermap.errors import KeyNotFoundError
 from powermap.service import PowermapService
 from powermap.settings import Settings
 from powermap.store import Store
-from tests.e2e.browser import Watch, browser_marks, chromium, new_context, screenshot, watch_page
+from tests.e2e.browser import Watch, browser_marks, new_context, screenshot, watch_page
 
 pytestmark = browser_marks
-__all__ = ["chromium"]
 
 HOSTILE_NAME = "<img src=x onerror=\"window.pwned=1;document.title='pwned'\">"
 HOSTILE_NOTES = "</script><script>window.pwned=2;document.title='pwned'</script>"
@@ -234,7 +233,12 @@ def test_two_people_edit_one_stakeholder_from_the_same_version_and_nothing_is_lo
     second, second_watch, _ = signed_in(chromium, server, "editor")
     for page in (first, second):
         open_account(page, server, account_id)
-        page.evaluate("window.powermapApp.openStakeholder('cio')")
+    # The first clicks the person on the map; the second opens them from the page's script (the same call).
+    box = first.locator("#pm-network canvas").bounding_box()
+    at = first.evaluate("window.powermap.network.canvasToDOM(window.powermap.network.getPosition('stakeholder:cio'))")
+    first.mouse.click(box["x"] + at["x"], box["y"] + at["y"])
+    second.evaluate("window.powermapApp.openStakeholder('cio')")
+    for page in (first, second):
         page.wait_for_selector("body[data-editing='cio']")
     first.locator("#pm-stakeholder-form").get_by_label("Title", exact=True).fill("CIO and CDO")
     first.locator("#pm-stakeholder-form").get_by_role("button", name="Save").click()

@@ -92,7 +92,7 @@
       state.map.replace(data);
     } else {
       if (state.map) { state.map.destroy(); }
-      state.map = window.PowermapMap.create(byId("pm-network"), data);
+      state.map = window.PowermapMap.create(byId("pm-network"), data, { track: true });
       window.powermap = state.map;
       if (editor) {
         state.map.network.on("click", function (params) {

@@ -34,7 +34,10 @@
     return value === undefined ? undefined : JSON.parse(JSON.stringify(value));
   }
 
-  function create(container, data) {
+  // options.track: remember each item as sent, so that replace() can tell what a newer version
+  // changed (the web app); the offline file never replaces its data and skips that cost.
+  function create(container, data, options) {
+    var track = !!(options && options.track);
     var originalNodes = {};
     var originalEdges = {};
     var rawNodes = {};
@@ -43,7 +46,7 @@
     // Remember an item as the server sent it (to tell what a later version changed), then make its
     // tooltip an element built from text.
     function takeNode(node) {
-      rawNodes[node.id] = JSON.stringify(node);
+      if (track) { rawNodes[node.id] = JSON.stringify(node); }
       originalNodes[node.id] = { color: clone(node.color), font: clone(node.font), borderWidth: node.borderWidth };
       if (typeof node.title === "string") {
         node.title = tooltipElement(node.title);
@@ -51,7 +54,7 @@
       return node;
     }
     function takeEdge(edge) {
-      rawEdges[edge.id] = JSON.stringify(edge);
+      if (track) { rawEdges[edge.id] = JSON.stringify(edge); }
       originalEdges[edge.id] = { color: clone(edge.color), width: edge.width, hidden: edge.hidden === true };
       if (typeof edge.title === "string") {
         edge.title = tooltipElement(edge.title);

@@ -1,0 +1,4 @@
+// Our roadmap, in stored order.
+MATCH (r:RoadmapItem)
+RETURN r {.*} AS item
+ORDER BY r.ord

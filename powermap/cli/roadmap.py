@@ -1,0 +1,139 @@
+"""``powermap roadmap``: our roadmap (one per store) ranked by how much power across our key accounts asked for it."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+import yaml
+from rich.table import Table
+from rich.text import Text
+
+from powermap.cli.app import app
+from powermap.cli.common import JsonOption, StoreOption, err, open_service, out, print_json, read_document, write_text
+
+roadmap_app = typer.Typer(
+    help="Our roadmap: ranked by fit (power of the people whose pains and itches it answers); import, export, remove.",
+    invoke_without_command=True,
+)
+app.add_typer(roadmap_app, name="roadmap")
+
+ForceOption = Annotated[
+    bool,
+    typer.Option(
+        "--force",
+        help="Also when voices still name the item(s): their ids are taken out of those voices (recorded as a change).",
+    ),
+]
+
+
+@roadmap_app.callback()
+def roadmap_command(
+    ctx: typer.Context,
+    account: Annotated[
+        str | None, typer.Option("--account", help="Fit in this account only (default: every account).")
+    ] = None,
+    store: StoreOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """The roadmap ranked by fit: which item serves the most power across our key accounts."""
+    if ctx.invoked_subcommand is not None:
+        return
+    with open_service(store) as service:
+        report, names = service.roadmap_fit_with_names(account=account)
+    if as_json:
+        print_json(report)
+        return
+    print_roadmap(report["items"], names)
+
+
+@roadmap_app.command("import")
+def roadmap_import_command(
+    file: Annotated[
+        Path, typer.Argument(help="Roadmap, JSON or YAML (format powermap-roadmap/v1).", show_default=False)
+    ],
+    force: ForceOption = False,
+    store: StoreOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Replace the store's roadmap. Items voices still name may only disappear with --force."""
+    document = read_document(file)
+    with open_service(store) as service:
+        result = service.import_roadmap(document, force=force)
+    if as_json:
+        print_json(result)
+    else:
+        out.print(f"imported the roadmap: {result['items']} items", markup=False)
+
+
+@roadmap_app.command("export")
+def roadmap_export_command(
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="File to write (default: stdout).")] = None,
+    store: StoreOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Export the roadmap as a powermap-roadmap/v1 JSON document (YAML if the file ends in .yaml).
+
+    The document itself is JSON already; with -o and --json, stdout says what was written, as JSON.
+    """
+    with open_service(store) as service:
+        document = service.export_roadmap()
+    if output is not None and output.suffix.lower() in {".yaml", ".yml"}:
+        text = yaml.safe_dump(document, allow_unicode=True, sort_keys=False)
+    else:
+        text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        write_text(output, text)
+        if as_json:
+            print_json({"wrote": str(output), "items": len(document["items"])})
+        else:
+            err.print(f"wrote {output}", markup=False)
+
+
+@roadmap_app.command("remove")
+def roadmap_remove_command(
+    item: Annotated[str, typer.Argument(help="Roadmap item id.", show_default=False)],
+    force: ForceOption = False,
+    store: StoreOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Remove one roadmap item. Refused while voices name it, unless --force."""
+    with open_service(store) as service:
+        service.remove_roadmap_item(item, force=force)
+    if as_json:
+        print_json({"removed": item})
+    else:
+        out.print(f"removed roadmap item {item!r}", markup=False)
+
+
+def print_roadmap(items: list[dict[str, Any]], names: dict[str, dict[str, str]], *, top: int | None = None) -> None:
+    if not items:
+        out.print("the roadmap is empty: import one with `powermap roadmap import FILE`")
+        return
+    table = Table(
+        "#", "item", "title", "release", "status", "fit", "asked for by", title="Roadmap by fit", title_justify="left"
+    )
+    for rank, item in enumerate(items[:top], 1):
+        askers = ", ".join(
+            f"{names.get(s['account'], {}).get(s['stakeholder'], s['stakeholder'])} ({s['account']})"
+            for s in item["stakeholders"]
+        )
+        table.add_row(
+            str(rank),
+            Text(item["id"]),
+            Text(item["title"]),
+            Text(item["release"]),
+            item["status"],
+            f"{item['fit']:.3f}",
+            Text(askers or "nobody yet"),
+        )
+    out.print(table)
+    out.print(
+        "fit: the power of every stakeholder with a pain voice the item answers (any status but rejected), "
+        "half of it for those with only itches; summed over accounts"
+    )

@@ -1,0 +1,11 @@
+"""Fixtures of the end-to-end tests: one Chromium (Playwright) for the whole session.
+
+Defined here once, not imported into each module: Playwright's sync API runs one event loop in the
+main thread, so a second browser started while the first is alive would be refused.
+"""
+
+from __future__ import annotations
+
+from tests.e2e.browser import chromium
+
+__all__ = ["chromium"]
