@@ -16,7 +16,7 @@ import networkx as nx
 import pytest
 from hypothesis import given, settings
 
-from powermap.analysis.coverage import competitor_gaps
+from powermap.analysis.coverage import competitor_gaps, coverage
 from powermap.analysis.forecast import decision_forecast, influence_plan, own_leans, propagate, sensitivities
 from powermap.analysis.power import ROLE_WEIGHT, power, ranking
 from powermap.analysis.recommend import recommend
@@ -86,6 +86,18 @@ def test_the_strongest_competitor_is_named_not_the_first_listed() -> None:
         ],
     )
     assert strongest_competitor(graph_of(document), "cfo") == ("strong", 0.7)
+
+
+def test_coverage_of_a_small_account_we_fully_hold_is_all_of_it() -> None:
+    # Total power below 1 (one person, power 0.3): coverage is still a share, here the whole.
+    document = account(
+        team=[{"id": "li", "name": "Li", "role": "AR"}],
+        stakeholders=[person("clerk", influence=0.5)],
+        relationships=[{"member": "li", "stakeholder": "clerk", "strength": 0.9}],
+    )
+    graph = graph_of(document)
+    assert sum(power(graph).values()) == pytest.approx(0.3)
+    assert coverage(graph, power(graph)) == pytest.approx(1.0)
 
 
 # -- who leads an activity ----------------------------------------------------------------------------------
@@ -209,6 +221,8 @@ def test_power_that_does_not_converge_raises_instead_of_answering() -> None:
     assert raised.value.iterations == 2
     assert raised.value.change > 1e-12
     assert power(_two_person_loop())  # the default budget is ample
+    with pytest.raises(NotConvergedError, match=r"power did not converge in 0 iterations \(last change inf"):
+        power(_two_person_loop(), max_iterations=0)
 
 
 def test_the_forecast_that_does_not_converge_raises_instead_of_answering() -> None:
@@ -219,6 +233,10 @@ def test_the_forecast_that_does_not_converge_raises_instead_of_answering() -> No
         propagate(graph, own, powers, max_iterations=2)
     with pytest.raises(NotConvergedError, match="sensitivities"):
         sensitivities(graph, powers, max_iterations=2)
+    with pytest.raises(NotConvergedError, match=r"in 0 iterations \(last change inf"):
+        propagate(graph, own, powers, max_iterations=0)
+    with pytest.raises(NotConvergedError, match=r"in 0 iterations \(last change inf"):
+        sensitivities(graph, powers, max_iterations=0)
     leans = propagate(graph, own, powers)
     # Each keeps 1/(1+S) of their own view, S = w * power of the other (equal here by symmetry).
     share = powers["a"] / (1 + powers["a"])
