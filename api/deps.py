@@ -1,6 +1,6 @@
 """Typed dependencies every route takes (as in the full-stack FastAPI template's ``deps.py``).
 
-``StoreDep`` is the one store the process opened at start-up (see :mod:`api.main`); ``CurrentKey``
+``StoreDep`` is the one store the process opened at start-up (see :mod:`powermap.api.main`); ``CurrentKey``
 is the caller's verified API key; ``ServiceDep`` is the service acting as that key (its name is
 recorded as the author of every change). ``ReadAccount`` / ``WriteAccount`` / ``AdminAccount`` are
 the ``{account}`` of the path once the key may reach it with that role: an account outside the key's
@@ -18,8 +18,8 @@ from typing import Annotated, TypeVar
 from fastapi import Depends, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from api.problems import ApiProblem
-from api.session import session_token_hash
+from powermap.api.problems import ApiProblem
+from powermap.api.session import session_token_hash
 from powermap.errors import AccountNotFoundError
 from powermap.model.keys import ApiKeyPublic, Role, hash_token
 from powermap.service import PowermapService

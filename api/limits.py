@@ -13,7 +13,7 @@ import asyncio
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.problems import ApiProblem, problem_response
+from powermap.api.problems import ApiProblem, problem_response
 
 
 def too_large(limit: int) -> ApiProblem:

@@ -3,7 +3,7 @@
 ``create_app()`` reads the settings; the lifespan opens the configured store when the server starts,
 shares it with every request (``StoreDep``) and closes it at shutdown. Tests and embedders pass an
 open ``store`` instead (it is then theirs to close). More pages join by including a router in
-:func:`create_app` (``app.include_router(...)``), as :mod:`api.routes` does.
+:func:`create_app` (``app.include_router(...)``), as :mod:`powermap.api.routes` does.
 """
 
 from __future__ import annotations
@@ -19,12 +19,12 @@ from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
-from api.addressing import RawPathRouting
-from api.deps import KeyCache
-from api.limits import BodyLimits
-from api.problems import install as install_problems
-from api.routes import api_router
-from api.web import router as web_router
+from powermap.api.addressing import RawPathRouting
+from powermap.api.deps import KeyCache
+from powermap.api.limits import BodyLimits
+from powermap.api.problems import install as install_problems
+from powermap.api.routes import api_router
+from powermap.api.web import router as web_router
 from powermap.service.cache import MapCache
 from powermap.settings import Settings, get_settings
 from powermap.store import Store, open_store, redact

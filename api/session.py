@@ -4,7 +4,7 @@ Signing in (``POST /session`` with the key) checks the key like any API call and
 held in this process's memory: the cookie carries only a random session id (``HttpOnly`` so page
 scripts cannot read it, ``SameSite=Strict`` so other sites' pages do not send it, ``Secure`` on
 HTTPS). The API's routes accept the session in place of ``Authorization: Bearer`` (see
-:func:`api.deps.get_current_key`), with the key's role and accounts. A write made with the cookie
+:func:`powermap.api.deps.get_current_key`), with the key's role and accounts. A write made with the cookie
 must also be same-origin: its ``Origin`` header, when sent, must be this server's, and it must
 carry the session's CSRF token in ``X-CSRF-Token`` (the page reads it from its own HTML; another
 site cannot). Signing out, a revoked key or :data:`SESSION_TTL_S` of idleness ends a session;
@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from fastapi import Request
 
-from api.problems import ApiProblem
+from powermap.api.problems import ApiProblem
 
 COOKIE = "powermap_session"
 CSRF_HEADER = "X-CSRF-Token"

@@ -1,7 +1,7 @@
 """The war-room web app: sign in, the accounts, and each account's live, editable map.
 
 Pages are served by the same process as the API, over the same store and keys (included in
-:func:`api.main.create_app`). Signing in turns an API key into a session cookie (:mod:`api.session`);
+:func:`powermap.api.main.create_app`). Signing in turns an API key into a session cookie (:mod:`powermap.api.session`);
 the pages' scripts then call the ordinary API routes with that cookie, so every rule of the API
 (roles, accounts, ``If-Match``, problem details) holds for the browser exactly as for any client.
 
@@ -22,17 +22,17 @@ from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from pydantic import BaseModel, Field
 
-from api.deps import CurrentKey, ReadAccount, ServiceDep, SettingsDep, StoreDep, get_current_key, require
-from api.problems import ApiProblem
-from api.session import COOKIE, CSRF_HEADER, current_session, sessions_of
 from powermap.analysis.power import power
+from powermap.api.deps import CurrentKey, ReadAccount, ServiceDep, SettingsDep, StoreDep, get_current_key, require
+from powermap.api.problems import ApiProblem
+from powermap.api.session import COOKIE, CSRF_HEADER, current_session, sessions_of
 from powermap.graph import build_graph
 from powermap.model import ActivityKind, DecisionRole, Level, Stance
 from powermap.model.keys import ApiKeyPublic, Role, hash_token
 from powermap.service import PowermapService
-from viz import map_data
-from viz.page import render_template
-from viz.render import legend_context
+from powermap.viz import map_data
+from powermap.viz.page import render_template
+from powermap.viz.render import legend_context
 
 router = APIRouter(include_in_schema=False)
 
@@ -71,7 +71,7 @@ def asset(name: str) -> Response:
     media = ASSETS.get(name)
     if media is None:
         raise ApiProblem(404, "not-found", "Not found", f"no asset {name!r}")
-    body = resources.files("viz").joinpath("assets", name).read_bytes()
+    body = resources.files("powermap.viz").joinpath("assets", name).read_bytes()
     return Response(
         body,
         media_type=media,

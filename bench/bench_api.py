@@ -4,7 +4,7 @@
     python -m bench.bench_api --smoke          # CI: 200 stakeholders, a few requests, checks answers only
 
 Per store, the bench imports synthetic accounts (``bench/synthetic.py``), makes an API key, and starts
-the API in a child process: the real app (``api.main.create_app``) under uvicorn, plus one trivial
+the API in a child process: the real app (``powermap.api.main.create_app``) under uvicorn, plus one trivial
 route (``GET /bench/ping``, a constant) for the baseline. Clients are asyncio tasks in this process
 (httpx), each sending its requests one after another; 32 clients run at once. In the same run:
 
@@ -87,7 +87,7 @@ def serve(store_url: str) -> None:
     """Run the API with the bench's trivial route; print the port once listening."""
     import uvicorn
 
-    from api import create_app
+    from powermap.api import create_app
 
     app = create_app(Settings(store=store_url))
     app.add_api_route("/bench/ping", lambda: {"ok": True}, methods=["GET"], include_in_schema=False)

@@ -33,8 +33,8 @@ from typing import Any
 from bench.synthetic import synthetic_map
 from powermap.analysis.power import power
 from powermap.graph import build_graph
-from viz import render_map
-from viz.page import VIS_JS, assets, content_security_policy
+from powermap.viz import render_map
+from powermap.viz.page import VIS_JS, assets, content_security_policy
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",

@@ -32,8 +32,8 @@ from typing import Any
 
 import uvicorn
 
-from api import create_app
 from bench.synthetic import synthetic_document
+from powermap.api import create_app
 from powermap.service import PowermapService
 from powermap.settings import Settings
 from powermap.store import open_store

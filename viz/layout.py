@@ -28,7 +28,7 @@ from collections.abc import Mapping
 from typing import Final
 
 from powermap.model import AccountMap, Level, NodeKind
-from viz.text import unit
+from powermap.viz.text import unit
 
 #: Up to this many stakeholders the browser's seeded force layout draws the map.
 PHYSICS_MAX: Final = 150

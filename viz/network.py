@@ -2,7 +2,7 @@
 
 Nodes are stakeholders (dots, sized by power, coloured by stance), our team members (boxes) and
 competitors (diamonds); ids are namespaced by kind (:func:`node_id`) since the contract lets lists
-share ids. Edges are the map's four kinds of line, styled by :mod:`viz.style`; an introduction path
+share ids. Edges are the map's four kinds of line, styled by :mod:`powermap.viz.style`; an introduction path
 given to :func:`build_network` is drawn last, thick and amber. The nodes and edges are made with
 :class:`pyvis.network.Network` (the project's visualisation stack); only its data is used, not its
 page template (which pulls Bootstrap and tom-select from CDNs).
@@ -20,9 +20,9 @@ from pyvis.network import Network
 
 from powermap.graph import REPORTING_TIE, build_graph
 from powermap.model import AccountMap, EdgeKind, NodeKind
-from viz import style
-from viz.page import FONT_FACE
-from viz.text import label, lines, mass, notes, stakeholder_tooltip, unit
+from powermap.viz import style
+from powermap.viz.page import FONT_FACE
+from powermap.viz.text import label, lines, mass, notes, stakeholder_tooltip, unit
 
 _FANS: Final = frozenset({EdgeKind.RELATIONSHIP.value, EdgeKind.COMPETITOR_RELATIONSHIP.value})
 #: Kind of the extra edge drawn when two consecutive nodes of a highlighted path have no line.
@@ -86,7 +86,7 @@ class _IdList(list[str]):
 class Drawing:
     """How to draw a map beyond its data: the highlighted path, positions, an overview's selection.
 
-    ``positions`` (from :func:`viz.layout.positions`) fixes every node's place; ``shown`` limits the
+    ``positions`` (from :func:`powermap.viz.layout.positions`) fixes every node's place; ``shown`` limits the
     stakeholders drawn (an overview: lines to people not drawn are left out); ``dominated`` are the
     stakeholders a competitor leads on, ringed in the competitors' colour.
     """

@@ -7,7 +7,7 @@ of their exact text), no inline event handlers and no fetch of any kind: even a 
 neither run an injected handler nor phone home.
 
 Templates are rendered with autoescaping on; the only raw text placed in a page is an inlined asset
-(checked by :func:`assets` to contain no closing tag) or JSON from :func:`viz.text.script_json`.
+(checked by :func:`assets` to contain no closing tag) or JSON from :func:`powermap.viz.text.script_json`.
 """
 
 from __future__ import annotations
@@ -54,7 +54,7 @@ def content_security_policy(scripts: Sequence[str]) -> str:
 @cache
 def assets() -> dict[str, str]:
     """The vendored and own assets, line endings normalised as an HTML parser would (for the hashes)."""
-    folder = resources.files("viz").joinpath("assets")
+    folder = resources.files("powermap.viz").joinpath("assets")
     found: dict[str, str] = {}
     for entry in folder.iterdir():
         suffix = "." + entry.name.rsplit(".", 1)[-1]
@@ -81,7 +81,7 @@ def render_template(name: str, **context: Any) -> str:
 @cache
 def _environment() -> jinja2.Environment:
     return jinja2.Environment(
-        loader=jinja2.PackageLoader("viz", "templates"),
+        loader=jinja2.PackageLoader("powermap.viz", "templates"),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,

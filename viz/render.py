@@ -2,9 +2,9 @@
 
 How the page is made
 --------------------
-Three topics, one module each: :mod:`viz.network` builds the nodes and edges (with pyvis, the
-project's visualisation stack), :mod:`viz.text` cleans user text and writes plain-text tooltips, and
-:mod:`viz.page` inlines the vendored vis-network and our scripts under a strict CSP and renders the
+Three topics, one module each: :mod:`powermap.viz.network` builds the nodes and edges (with pyvis, the
+project's visualisation stack), :mod:`powermap.viz.text` cleans user text and writes plain-text tooltips, and
+:mod:`powermap.viz.page` inlines the vendored vis-network and our scripts under a strict CSP and renders the
 Jinja template (``viz/templates/map.html``), so the file loads nothing from the network and works from
 ``file://`` on a projector with no connection. This module puts them together.
 
@@ -41,8 +41,8 @@ from markupsafe import Markup
 
 from powermap.graph import build_graph, ties
 from powermap.model import AccountMap, DecisionRole
-from viz import layout, style
-from viz.network import (
+from powermap.viz import layout, style
+from powermap.viz.network import (
     PATH_EDGE_KIND,
     Drawing,
     build_network,
@@ -52,7 +52,7 @@ from viz.network import (
     path_node_id,
     vis_options,
 )
-from viz.page import (
+from powermap.viz.page import (
     APP_JS,
     BOOT_JS,
     PANELS_JS,
@@ -64,8 +64,8 @@ from viz.page import (
     inline,
     render_template,
 )
-from viz.panels import dominated, panel_report
-from viz.text import clean, script_json
+from powermap.viz.panels import dominated, panel_report
+from powermap.viz.text import clean, script_json
 
 __all__ = ["DATA_ELEMENT_ID", "PATH_EDGE_KIND", "map_data", "node_id", "render_map"]
 
@@ -88,8 +88,8 @@ def map_data(
     """Everything the page's scripts draw: nodes, edges, options, the panels' report, the ties.
 
     The offline file embeds it; the web app serves it as JSON. A map with more than
-    :data:`viz.layout.PHYSICS_MAX` stakeholders gets server-side positions (physics off); one with
-    more than :data:`viz.layout.OVERVIEW_ABOVE` is an overview of the most powerful
+    :data:`powermap.viz.layout.PHYSICS_MAX` stakeholders gets server-side positions (physics off); one with
+    more than :data:`powermap.viz.layout.OVERVIEW_ABOVE` is an overview of the most powerful
     (``data["overview"]`` says how many are drawn of how many).
     """
     path = checked_path(account_map, highlight_path)

@@ -17,7 +17,7 @@ import networkx as nx
 
 from powermap.graph import our_strength, strongest_competitor
 from powermap.model import Stakeholder
-from viz import style
+from powermap.viz import style
 
 #: Longest notes shown in a tooltip or panel; the rest is cut with an ellipsis.
 NOTES_MAX: Final = 400

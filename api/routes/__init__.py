@@ -1,10 +1,13 @@
-"""The API's routes, one module per topic, gathered in :data:`api_router` (included by :func:`api.main.create_app`)."""
+"""The API's routes, one module per topic, gathered in :data:`api_router`.
+
+Included by :func:`powermap.api.main.create_app`.
+"""
 
 from __future__ import annotations
 
 from fastapi import APIRouter
 
-from api.routes import accounts, analysis, changes, health, items, maps, personal
+from powermap.api.routes import accounts, analysis, changes, health, items, maps, personal, whatif
 
 api_router = APIRouter()
 api_router.include_router(health.router)
@@ -14,3 +17,4 @@ api_router.include_router(items.router)
 api_router.include_router(analysis.router)
 api_router.include_router(changes.router)
 api_router.include_router(personal.router)
+api_router.include_router(whatif.router)

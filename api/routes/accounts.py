@@ -6,10 +6,10 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Response, status
 
-from api.addressing import segment
-from api.deps import AdminAccount, CurrentKey, PageDep, ReadAccount, ServiceDep, WriteAccount, require
-from api.etags import if_match, version_etag
-from api.problems import COMMON_RESPONSES, WRITE_RESPONSES, ApiProblem
+from powermap.api.addressing import segment
+from powermap.api.deps import AdminAccount, CurrentKey, PageDep, ReadAccount, ServiceDep, WriteAccount, require
+from powermap.api.etags import if_match, version_etag
+from powermap.api.problems import COMMON_RESPONSES, WRITE_RESPONSES, ApiProblem
 from powermap.errors import PreconditionFailedError
 from powermap.model import Account
 from powermap.model.items import AccountCreate, AccountPublic, AccountUpdate, Page

@@ -6,8 +6,9 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
-from api.deps import ReadAccount, ServiceDep
-from api.problems import COMMON_RESPONSES
+from powermap.analysis.paths import path_constraints
+from powermap.api.deps import ReadAccount, ServiceDep
+from powermap.api.problems import COMMON_RESPONSES
 from powermap.model.reports import AnalysisReport, PathsReport, RecommendationsReport
 
 router = APIRouter(tags=["analysis"])
@@ -26,9 +27,16 @@ def paths(
     to: Annotated[str, Query(min_length=1, description="The target stakeholder's id")],
     member: Annotated[str | None, Query(alias="from", min_length=1, description="Only paths from this member")] = None,
     k: Annotated[int, Query(ge=1, le=100, description="How many paths")] = 3,
+    avoid: Annotated[
+        list[str] | None, Query(description="Stakeholders no path passes through, members no path starts from")
+    ] = None,
+    avoid_stance: Annotated[str | None, Query(description="No intermediary of these stances, comma-separated")] = None,
+    max_hops: Annotated[int | None, Query(ge=1, description="At most this many lines, the first included")] = None,
+    disjoint: Annotated[bool, Query(description="Each path shares no intermediary with those before it")] = False,
 ) -> Any:
     """The k best introduction paths from our team to a stakeholder, best first (``powermap paths --json``)."""
-    return service.paths(account, to, member=member, k=k)
+    constraints = path_constraints(avoid, avoid_stance, max_hops)
+    return service.paths(account, to, member=member, k=k, constraints=constraints, disjoint=disjoint)
 
 
 @router.get("/accounts/{account}/recommendations", response_model=RecommendationsReport, responses=COMMON_RESPONSES)

@@ -6,8 +6,8 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
-from api.deps import ReadAccount, ServiceDep
-from api.problems import COMMON_RESPONSES
+from powermap.api.deps import ReadAccount, ServiceDep
+from powermap.api.problems import COMMON_RESPONSES
 from powermap.model.reports import ChangeReport, ChangesPage
 
 router = APIRouter(tags=["changes"])

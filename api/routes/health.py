@@ -8,7 +8,7 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
-from api.deps import StoreDep
+from powermap.api.deps import StoreDep
 from powermap.errors import StoreError
 
 router = APIRouter(tags=["health"])

@@ -3,7 +3,7 @@
 One table, :data:`ITEM_ROUTES`, says for each list of the document its URL segment and its Create and
 Update models; the routes are made from it, so all eight lists behave alike. Nodes and activities are
 addressed by id (``/stakeholders/{id}``), lines by their two ends (``/influences/{from}/{to}``), each
-id one percent-encoded segment (:mod:`api.addressing`).
+id one percent-encoded segment (:mod:`powermap.api.addressing`).
 
 Every read answers the item's version as its ``ETag``; a write hands ``If-Match`` to the service as
 ``if_version`` (or ``if_revision`` for a map's ``"rN"`` tag), which checks it on the same snapshot the
@@ -18,10 +18,10 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Header, Response, status
 from pydantic import BaseModel
 
-from api.addressing import segment
-from api.deps import PageDep, ReadAccount, ServiceDep, WriteAccount
-from api.etags import Precondition, if_match, revision_etag, version_etag
-from api.problems import COMMON_RESPONSES, WRITE_RESPONSES
+from powermap.api.addressing import segment
+from powermap.api.deps import PageDep, ReadAccount, ServiceDep, WriteAccount
+from powermap.api.etags import Precondition, if_match, revision_etag, version_etag
+from powermap.api.problems import COMMON_RESPONSES, WRITE_RESPONSES
 from powermap.model import LIST_BY_NAME, ListSpec
 from powermap.model.contract import ContractModel
 from powermap.model.items import (

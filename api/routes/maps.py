@@ -7,9 +7,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Header, Query, Response
 from fastapi.responses import HTMLResponse
 
-from api.deps import ReadAccount, ServiceDep, WriteAccount
-from api.etags import if_match, revision_etag
-from api.problems import COMMON_RESPONSES, WRITE_RESPONSES
+from powermap.api.deps import ReadAccount, ServiceDep, SettingsDep, WriteAccount
+from powermap.api.etags import if_match, revision_etag
+from powermap.api.problems import COMMON_RESPONSES, WRITE_RESPONSES
 from powermap.errors import PreconditionFailedError
 from powermap.model import AccountMap
 
@@ -62,13 +62,22 @@ def replace_map(
 def map_html(
     account: ReadAccount,
     service: ServiceDep,
+    settings: SettingsDep,
     highlight: Annotated[
         str | None, Query(description="Highlight the best introduction path to this stakeholder")
     ] = None,
 ) -> HTMLResponse:
     """The interactive war-room map: one self-contained HTML page that loads nothing remote."""
-    from viz import render_map
+    from powermap.viz import render_map
 
     analysis = service.analysis(account, path_to=highlight)
-    html = render_map(analysis.account_map, analysis.powers, highlight_path=analysis.highlight_path)
+    summary = next((s for s in service.accounts() if s.id == account), None)
+    html = render_map(
+        analysis.account_map,
+        analysis.powers,
+        highlight_path=analysis.highlight_path,
+        as_of=summary.updated_at if summary is not None else None,
+        overview_above=settings.map_overview_above,
+        overview_size=settings.map_overview_size,
+    )
     return HTMLResponse(html)

@@ -10,8 +10,8 @@ from typing import Any
 
 from fastapi import APIRouter
 
-from api.deps import AdminAccount, ServiceDep
-from api.problems import COMMON_RESPONSES, WRITE_RESPONSES
+from powermap.api.deps import AdminAccount, ServiceDep
+from powermap.api.problems import COMMON_RESPONSES, WRITE_RESPONSES
 from powermap.model.reports import ErasureReport, PersonalDataReport
 
 router = APIRouter(tags=["personal data"])

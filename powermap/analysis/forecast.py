@@ -81,11 +81,12 @@ class InfluencePlan:
 
 def influence_plan(graph: nx.DiGraph[str], powers: Mapping[str, float]) -> InfluencePlan:
     blend: dict[str, tuple[float, list[tuple[str, float]]]] = {}
+    pred = graph.pred
     for node in graph:
         sources = [
             (source, weight * powers[source])
-            for source, _, weight in graph.in_edges(node, data="weight", default=0.0)
-            if weight
+            for source, data in pred[node].items()
+            if (weight := data.get("weight", 0.0))
         ]
         total = sum(w for _, w in sources)
         if total > 0.0:
@@ -115,13 +116,23 @@ def propagate(
     """
     plan = plan or influence_plan(graph, powers)
     leans = dict(own)  # nobody sways those outside the plan: their own lean is final
+    # Only a node one of whose sources moved since it was last computed can change: the others are
+    # skipped, which gives exactly the values (and sweep count) of recomputing every node every sweep.
+    stale = set(plan.blend)
+    sways = plan.sways
     change = float("inf")
     for _ in range(max_iterations):
         change = 0.0
         for node, (keep, sources) in plan.blend.items():
-            value = keep * own[node] + sum(w * leans[source] for source, w in sources)
-            change = max(change, abs(value - leans[node]))
-            leans[node] = value  # Gauss-Seidel: later nodes already see this value
+            if node not in stale:
+                continue
+            stale.discard(node)
+            value = keep * own[node] + sum([w * leans[source] for source, w in sources])
+            delta = abs(value - leans[node])
+            if delta:
+                change = max(change, delta)
+                leans[node] = value  # Gauss-Seidel: later nodes already see this value
+                stale.update(swayed for swayed, _ in sways.get(node, ()))
         if change <= tolerance:
             return leans
     raise NotConvergedError("the decision forecast", max_iterations, change, tolerance)

@@ -67,21 +67,39 @@ def power(graph: nx.DiGraph[str], *, tolerance: float = 1e-12, max_iterations: i
     {'clerk': 0.566, 'ceo': 0.95}
     """
     base = {node: standing(attrs["influence"], attrs["decision_role"]) for node, attrs in graph.nodes(data=True)}
+    succ = graph.succ
     sways = {
-        node: [(target, weight) for _, target, weight in graph.out_edges(node, data="weight", default=0.0) if weight]
+        node: [(target, weight) for target, data in succ[node].items() if (weight := data.get("weight", 0.0))]
         for node in graph
     }
+    # Who must be recomputed when a node's value moves: those who sway it.
+    swayers: dict[str, list[str]] = {}
+    for node, lines in sways.items():
+        for target, _ in lines:
+            swayers.setdefault(target, []).append(node)
     current = dict(base)
+    # Jacobi sweeps, recomputing only nodes one of whose targets moved in the previous sweep: any
+    # other node would get exactly the same float again, so values and sweep count are unchanged.
+    dirty = [node for node in base if sways[node]]
     change = float("inf")
+    prod, share = math.prod, REACH_SHARE
     for _ in range(max_iterations):
-        updated = {}
-        for node, own in base.items():
-            miss = math.prod(1.0 - weight * current[target] for target, weight in sways[node])
-            updated[node] = own + (1.0 - own) * REACH_SHARE * (1.0 - miss)
-        change = max((abs(updated[n] - current[n]) for n in updated), default=0.0)
-        current = updated
+        updated = []
+        for node in dirty:
+            own = base[node]
+            miss = prod([1.0 - weight * current[target] for target, weight in sways[node]])
+            updated.append((node, own + (1.0 - own) * share * (1.0 - miss)))
+        change = 0.0
+        moved: set[str] = set()
+        for node, value in updated:
+            delta = abs(value - current[node])
+            if delta:
+                change = max(change, delta)
+                current[node] = value
+                moved.update(swayers.get(node, ()))
         if change <= tolerance:
             return current
+        dirty = [node for node in base if node in moved]
     raise NotConvergedError("power", max_iterations, change, tolerance)
 
 

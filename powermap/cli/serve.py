@@ -1,6 +1,6 @@
 """``powermap serve``: run the HTTP API with uvicorn on the configured store.
 
-The app is named to uvicorn by its import path (``api.main:create_app``) so this edge does not import
+The app is named to uvicorn by its import path (``powermap.api.main:create_app``) so this edge does not import
 the other edge; both read the one settings object. Uvicorn's limits keep slow or idle clients from
 holding the server: a cap on connections (503 beyond it), idle keep-alive closed after a few seconds;
 the app itself bounds body size and body pace (``api.limits``).
@@ -19,7 +19,7 @@ from powermap.errors import InvalidInputError
 from powermap.settings import get_settings
 from powermap.store import redact
 
-APP = "api.main:create_app"
+APP = "powermap.api.main:create_app"
 _LOOPBACK = {"127.0.0.1", "::1", "localhost"}
 
 

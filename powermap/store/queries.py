@@ -132,7 +132,7 @@ REMOVE_EDGE = {
 
 def query_files() -> dict[str, str]:
     """Name -> text of every ``.cypher`` file shipped in the ``cypher`` package."""
-    folder = resources.files("cypher")
+    folder = resources.files("powermap.cypher")
     return {
         entry.name.removesuffix(".cypher"): entry.read_text(encoding="utf-8")
         for entry in folder.iterdir()
@@ -147,5 +147,7 @@ def cypher(name: Q) -> LiteralString:
     Typed ``LiteralString`` (which the driver asks for) because these strings come from files shipped
     with the package, never from users.
     """
-    text: LiteralString = resources.files("cypher").joinpath(f"{name.value}.cypher").read_text(encoding="utf-8")
+    text: LiteralString = (
+        resources.files("powermap.cypher").joinpath(f"{name.value}.cypher").read_text(encoding="utf-8")
+    )
     return text

@@ -699,12 +699,12 @@ class SQLiteStore(Store):
             except sqlite3.OperationalError as error:
                 raise StoreUnavailableError(
                     f"the data is deleted, but the SQLite file could not be rewritten yet ({error}); "
-                    "run `powermap db prune` when no other process uses the store"
+                    "run `powermap db scrub` when no other process uses the store"
                 ) from error
             if busy:
                 raise StoreUnavailableError(
                     "the data is deleted, but another process is reading the SQLite store, so its WAL could not "
-                    "be emptied yet; run `powermap db prune` when no other process uses the store"
+                    "be emptied yet; run `powermap db scrub` when no other process uses the store"
                 )
 
     def change_log_accounts(self) -> list[str]:

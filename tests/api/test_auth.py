@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from api import create_app
+from powermap.api import create_app
 from powermap.settings import Settings
 from powermap.store import Store
 from tests.api.conftest import MakeKey, seg, with_account

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
-from api import create_app
+from powermap.api import create_app
 from powermap.settings import Settings
 from powermap.store import Store
 from tests.api.conftest import LiveServer, MakeKey

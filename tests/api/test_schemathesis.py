@@ -18,7 +18,7 @@ from schemathesis.checks import (
     status_code_conformance,
 )
 
-from api import create_app
+from powermap.api import create_app
 from powermap.service import PowermapService
 from powermap.settings import Settings
 from powermap.store import Store

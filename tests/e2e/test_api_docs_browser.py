@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from api import create_app
+from powermap.api import create_app
 from powermap.settings import Settings
 from powermap.store import open_store
 from tests.api.conftest import LiveServer

@@ -33,7 +33,7 @@ from powermap.analysis.paths import best_path
 from powermap.analysis.power import power
 from powermap.graph import build_graph
 from powermap.model import AccountMap, parse_account_map
-from viz import render_map
+from powermap.viz import render_map
 
 CHROMIUM = Path("/usr/bin/chromium")
 PWNED = "pwned"

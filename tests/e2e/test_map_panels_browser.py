@@ -19,8 +19,8 @@ from powermap.analysis.paths import introduction_paths
 from powermap.analysis.power import power
 from powermap.graph import build_graph
 from powermap.model import AccountMap, parse_account_map
+from powermap.viz import render_map, style
 from tests.e2e.browser import Watch, browser_marks, new_context, screenshot, watch_page
-from viz import render_map, style
 
 pytestmark = browser_marks
 

@@ -24,7 +24,7 @@ import httpx
 import pytest
 import uvicorn
 
-from api import create_app
+from powermap.api import create_app
 from powermap.errors import KeyNotFoundError
 from powermap.service import PowermapService
 from powermap.settings import Settings

@@ -20,8 +20,8 @@ from powermap.analysis.paths import best_path
 from powermap.analysis.power import power
 from powermap.graph import build_graph
 from powermap.model import AccountMap, Node, NodeKind, Stance, parse_account_map
-from viz import node_id, render_map, style
-from viz.render import DATA_ELEMENT_ID, PATH_EDGE_KIND
+from powermap.viz import node_id, render_map, style
+from powermap.viz.render import DATA_ELEMENT_ID, PATH_EDGE_KIND
 
 HOSTILE_NAMES = [
     "<script>alert(1)</script>",
@@ -327,7 +327,7 @@ def test_layout_is_seeded_stabilised_then_frozen(acme_page: str) -> None:
     assert options["layout"]["randomSeed"] == 7
     assert options["physics"]["stabilization"]["enabled"] is True
     assert options["physics"]["stabilization"]["iterations"] >= 100
-    app_js = resources.files("viz").joinpath("assets/powermap-map.js").read_text(encoding="utf-8")
+    app_js = resources.files("powermap.viz").joinpath("assets/powermap-map.js").read_text(encoding="utf-8")
     assert "physics: { enabled: false }" in app_js
     assert "stabilizationIterationsDone" in app_js
 
@@ -439,7 +439,7 @@ def test_hostile_names_cannot_close_the_script_or_run(acme: AccountMap) -> None:
 
 
 def test_the_map_script_never_writes_html() -> None:
-    folder = resources.files("viz").joinpath("assets")
+    folder = resources.files("powermap.viz").joinpath("assets")
     ours = [
         entry.name for entry in folder.iterdir() if entry.name.startswith("powermap-") and entry.name.endswith(".js")
     ]

@@ -16,7 +16,7 @@ from bench.synthetic import synthetic_document, synthetic_map
 from powermap.analysis.power import power
 from powermap.graph import build_graph
 from powermap.model import AccountMap, Level, NodeKind, parse_account_map
-from viz import layout, map_data, style
+from powermap.viz import layout, map_data, style
 
 LEVEL_ORDER = [Level.EXECUTIVE, Level.SENIOR, Level.MIDDLE, Level.STAFF]
 
@@ -176,7 +176,7 @@ def test_nodes_carry_what_the_filters_need() -> None:
 def test_the_time_of_the_data_is_shown() -> None:
     from datetime import UTC, datetime
 
-    from viz import render_map
+    from powermap.viz import render_map
 
     account_map = parse_account_map(HAND)
     when = datetime(2026, 11, 27, 9, 30, tzinfo=UTC)

@@ -90,6 +90,7 @@
     state.revision = data.revision;
     if (samePicture) {
       state.map.replace(data);
+      window.PowermapPanels.applyFilters(state.map);
     } else {
       if (state.map) { state.map.destroy(); }
       state.map = window.PowermapMap.create(byId("pm-network"), data, { track: true });

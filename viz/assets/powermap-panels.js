@@ -178,16 +178,17 @@
     body.setAttribute("data-panels", "1");
   }
 
+  var FILTERS = ["pm-filter-department", "pm-filter-role", "pm-filter-side"];
+  // Apply the filters as chosen in the page (also after the web app redrew changed nodes).
+  function applyFilters(map) {
+    if (!byId(FILTERS[0])) { return; }
+    map.setFilters({ department: byId(FILTERS[0]).value, role: byId(FILTERS[1]).value, side: byId(FILTERS[2]).value });
+  }
   function bindFilters(getMap) {
-    var ids = ["pm-filter-department", "pm-filter-role", "pm-filter-side"];
-    function apply() {
-      getMap().setFilters({
-        department: byId(ids[0]).value,
-        role: byId(ids[1]).value,
-        side: byId(ids[2]).value
-      });
-    }
-    ids.forEach(function (id) { var node = byId(id); if (node) { node.addEventListener("change", apply); } });
+    FILTERS.forEach(function (id) {
+      var node = byId(id);
+      if (node) { node.addEventListener("change", function () { applyFilters(getMap()); }); }
+    });
   }
 
   function fillFilterChoices(data) {
@@ -205,7 +206,7 @@
     department.value = keep in seen ? keep : "";
   }
 
-  window.PowermapPanels = { render: render, bindFilters: bindFilters, fillFilterChoices: fillFilterChoices, el: el };
+  window.PowermapPanels = { render: render, bindFilters: bindFilters, applyFilters: applyFilters, fillFilterChoices: fillFilterChoices, el: el };
 
   if (window.powermap && window.powermap.data && window.powermap.data.report) {
     fillFilterChoices(window.powermap.data);
