@@ -9,6 +9,7 @@ from __future__ import annotations
 import copy
 import json
 import re
+from enum import StrEnum
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -28,7 +29,7 @@ from tests.factories import hostile_document, sample_document, tiny_document
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 #: Every closed vocabulary a powermap/v1 document uses.
-CONTRACT_ENUMS = (
+CONTRACT_ENUMS: tuple[type[StrEnum], ...] = (
     TeamRole,
     Level,
     DecisionRole,
@@ -80,9 +81,9 @@ def test_the_docs_list_every_allowed_value_of_every_enum_of_the_format() -> None
         for member in enum:
             assert f"`{member.value}`" in section, f"{enum.__name__}.{member.name} is not in the README"
     contract = (README.parent / "docs" / "contract.md").read_text(encoding="utf-8")
-    for enum in CONTRACT_ENUMS:
-        for member in enum:
-            assert f"`{member.value}`" in contract, f"{enum.__name__}.{member.name} is not in docs/contract.md"
+    for vocabulary in CONTRACT_ENUMS:
+        for value in vocabulary:
+            assert f"`{value.value}`" in contract, f"{vocabulary.__name__}.{value.name} is not in docs/contract.md"
 
 
 def test_the_readme_says_how_to_call_the_console_script_after_the_quick_start() -> None:
