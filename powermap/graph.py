@@ -4,7 +4,8 @@ One directed graph per account. Its nodes are the stakeholders, keyed by id, car
 analyses need (level, decision role, influence, stance, our and competitors' strengths). Its edges
 are the customer's own lines: an edge ``u -> v`` carries ``weight`` when u influences v and
 ``reports=True`` when u reports to v. Our team and the competitors are not nodes: they only ever
-*touch* stakeholders, so each stakeholder holds ``ours`` (member id -> strength) and ``theirs``
+*touch* stakeholders, so each stakeholder holds ``ours`` (member id -> strength, with ``last_contact``:
+member id -> date or None) and ``theirs``
 (competitor id -> strength). That keeps ids of different kinds from colliding and guarantees no
 path can run through a team member or a competitor.
 """
@@ -56,6 +57,7 @@ def build_graph(account_map: AccountMap) -> nx.DiGraph[str]:
             stance=s.stance,
             ours={},
             theirs={},
+            last_contact={},
         )
     for line in account_map.reports_to:
         graph.add_edge(line.source, line.target, reports=True)
@@ -63,6 +65,7 @@ def build_graph(account_map: AccountMap) -> nx.DiGraph[str]:
         graph.add_edge(influence.source, influence.target, weight=influence.weight)
     for rel in account_map.relationships:
         _keep_max(graph.nodes[rel.target]["ours"], rel.source, rel.strength)
+        graph.nodes[rel.target]["last_contact"][rel.source] = rel.last_contact  # member -> date or None
     for crel in account_map.competitor_relationships:
         _keep_max(graph.nodes[crel.target]["theirs"], crel.source, crel.strength)
     return graph

@@ -31,6 +31,10 @@ class Settings(BaseSettings):
         default=5_000, ge=1, description="Above this many stakeholders `powermap map` draws an overview"
     )
     map_overview_size: int = Field(default=2_000, ge=1, description="Stakeholders an overview map draws")
+    # -- analyses (issue 8) --
+    fading_after_days: int = Field(
+        default=90, ge=1, description="A relationship untouched for longer than this many days is fading"
+    )
 
     # -- the HTTP API (`powermap serve`) ------------------------------------------------------------
     host: str = Field(default="127.0.0.1", description="Address `powermap serve` binds to")

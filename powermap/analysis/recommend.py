@@ -2,7 +2,7 @@
 
 Each candidate activity is *simulated*: its effect (a stance one step warmer, a stronger relationship,
 a competitor pushed back) is applied to the stakeholders it touches, and the resulting change of the
-support index is the activity's ``expected_gain``. The index is linear in the own leans, so that
+support index is the activity's *gain if done* (``gain_if_done``). The index is linear in the own leans, so that
 change is exactly the sum of each touched person's change of own lean times the index's sensitivity
 to them (:func:`~powermap.analysis.forecast.sensitivities`, solved once per account). Every effect
 only improves a stance or our strength, or lowers a competitor's, and the forecast is monotone in
@@ -34,10 +34,29 @@ lead (SR); otherwise the member who already holds the strongest relationship wit
 the first member of the best introduction path, else our member of closest level. Candidates are
 ranked by expected gain, then by the coverage they add, then by target power; an activity that moves
 neither the forecast nor coverage is not recommended.
+
+Advice an account director would follow:
+
+- **The order of relationship work.** A stakeholder none of us has a relationship with gets only
+  first-contact kinds (:data:`FIRST_CONTACT_KINDS`: ice-breaking, executive engagement, summit, topic
+  seminar); never a site visit, a turnaround or a competitor block before anyone has met them.
+- **Paths run from the lead.** ``path`` is the lead's own best introduction path; when the lead has none
+  a colleague must make the introduction: ``introducer`` names them and the path starts from them.
+- **Likelihood.** An activity with someone we know happens (likelihood 1); with someone we have not
+  met it happens as likely as the introduction carries (the strength of the path used), or
+  :data:`COLD_LIKELIHOOD` when no path reaches them. ``expected_gain`` is each touched person's share of
+  the gain if done times their likelihood (``likelihood`` reports the resulting share of the whole).
+- **Fading relationships** (:mod:`~powermap.analysis.fading`: untouched for more than 90 days by
+  default, given ``today``) are worth refreshing: a stakeholder all of whose relationships with us
+  are fading gets a ``meal`` with whoever holds them best (``fading: true``), simulated as the meal's
+  documented effect.
+- **One entry per target**: the best activity for each person is listed; the others for the same
+  person follow it as ``alternatives`` (same fields, without alternatives of their own).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, TypedDict
@@ -46,6 +65,7 @@ import networkx as nx
 
 from powermap.analysis.coverage import COVERED_FROM
 from powermap.analysis.effects import BLOCK_STEP, FIRST_CONTACT, KIND_EFFECTS
+from powermap.analysis.fading import FADING_AFTER_DAYS, Fading, fading_relationships
 from powermap.analysis.forecast import own_lean, sensitivities
 from powermap.analysis.paths import IntroPath, best_path
 from powermap.analysis.power import power as compute_power
@@ -54,6 +74,12 @@ from powermap.graph import our_strength, strongest_competitor, ties
 from powermap.model import ActivityKind, DecisionRole, Level, Stance, TeamRole
 
 POOL = 40
+#: How likely an activity is with a stakeholder nobody of ours can reach by any path (a cold approach).
+COLD_LIKELIHOOD = 0.1
+#: The only kinds proposed for a stakeholder none of us has met yet.
+FIRST_CONTACT_KINDS = frozenset(
+    {ActivityKind.ICE_BREAKING, ActivityKind.EXECUTIVE_ENGAGEMENT, ActivityKind.SUMMIT, ActivityKind.TOPIC_SEMINAR}
+)
 # The simulated steps are the documented effects of each kind when it is logged (one table).
 UPGRADE_STEP = KIND_EFFECTS[ActivityKind.RELATIONSHIP_UPGRADE].step
 EXECUTIVE_STEP = KIND_EFFECTS[ActivityKind.EXECUTIVE_ENGAGEMENT].step
@@ -65,15 +91,33 @@ _EVALUATORS = {DecisionRole.DECISION_MAKER, DecisionRole.TECHNICAL_EVALUATOR, De
 _KIND_ORDER = list(ActivityKind)
 
 
+class Alternative(TypedDict):
+    activity: str
+    lead: str | None
+    introducer: str | None
+    path: list[str]
+    reason: str
+    expected_gain: float
+    gain_if_done: float
+    likelihood: float
+    coverage_gain: float
+    participants: list[str]
+
+
 class Recommendation(TypedDict):
     activity: str
     target: str
     lead: str | None
+    introducer: str | None
     path: list[str]
     reason: str
     expected_gain: float
+    gain_if_done: float
+    likelihood: float
     coverage_gain: float
     participants: list[str]
+    fading: bool
+    alternatives: list[Alternative]
 
 
 @dataclass(frozen=True)
@@ -99,6 +143,17 @@ class _Candidate:
     target: str
     changes: dict[str, _Standing]
     explain: _Explain
+    #: A refresh of a fading relationship (its reason says how long it has been untouched).
+    fading: bool = False
+
+
+@dataclass(frozen=True)
+class _Route:
+    """How the lead gets to the target: their own path, or a colleague's introduction, or none."""
+
+    path: list[str]
+    introducer: str | None
+    strength: float
 
 
 class _Context:
@@ -117,7 +172,31 @@ class _Context:
         self.sensitivity = sensitivities(graph, powers)
         self.total_power = sum(powers.values())
         self._tie_graph: nx.Graph[str] | None = None
-        self._paths: dict[str, IntroPath | None] = {}
+        self._paths: dict[tuple[str, str | None], IntroPath | None] = {}
+        self.fading: dict[str, list[Fading]] = {}
+
+    def reached(self, stakeholder: str) -> bool:
+        """Someone of ours already has a relationship with them (above 0)."""
+        return self.standing[stakeholder].ours > 0.0
+
+    def route(self, stakeholder: str, lead: str | None) -> _Route:
+        """The lead's own best path to the stakeholder; when the lead has none, the best path of a colleague,
+        who then makes the introduction (``introducer``); none at all when nobody of ours reaches them."""
+        own = self.path_to(stakeholder, member=lead) if lead is not None else None
+        if own is not None:
+            return _Route(own["nodes"], None, own["strength"])
+        anyone = self.path_to(stakeholder)
+        if anyone is None:
+            return _Route([], None, 0.0)
+        return _Route(anyone["nodes"], anyone["nodes"][0], anyone["strength"])
+
+    def likelihood(self, stakeholder: str, lead: str | None) -> float:
+        """How likely the activity is to happen with them: 1 when we already know them, else the strength of
+        the introduction path that gets us there, else :data:`COLD_LIKELIHOOD` (a cold approach)."""
+        if self.reached(stakeholder):
+            return 1.0
+        strength = self.route(stakeholder, lead).strength
+        return strength if strength > 0.0 else COLD_LIKELIHOOD
 
     def node(self, stakeholder: str) -> Mapping[str, Any]:
         attrs: Mapping[str, Any] = self.graph.nodes[stakeholder]
@@ -132,12 +211,13 @@ class _Context:
     def member_name(self, member: str | None) -> str:
         return str(self.members[member]["name"]) if member is not None else "nobody on our team"
 
-    def path_to(self, stakeholder: str) -> IntroPath | None:
-        if stakeholder not in self._paths:
+    def path_to(self, stakeholder: str, *, member: str | None = None) -> IntroPath | None:
+        key = (stakeholder, member)
+        if key not in self._paths:
             if self._tie_graph is None:
                 self._tie_graph = ties(self.graph)
-            self._paths[stakeholder] = best_path(self.graph, stakeholder, tie_graph=self._tie_graph)
-        return self._paths[stakeholder]
+            self._paths[key] = best_path(self.graph, stakeholder, member=member, tie_graph=self._tie_graph)
+        return self._paths[key]
 
     def strongest_member(self, stakeholder: str) -> str | None:
         ours: Mapping[str, float] = self.node(stakeholder)["ours"]
@@ -163,24 +243,38 @@ class _Context:
             self.strongest_member(stakeholder) or (path["nodes"][0] if path else None) or self.level_match(stakeholder)
         )
 
-    def gain(self, changes: Mapping[str, _Standing]) -> tuple[float, float]:
-        """Simulated change of support index and of coverage if ``changes`` came true.
+    def gain(self, changes: Mapping[str, _Standing], weights: Mapping[str, float] | None = None) -> tuple[float, float]:
+        """Simulated change of support index and of coverage if ``changes`` came true (each person's share
+        weighted by ``weights``, the likelihood that the activity happens with them, when given).
 
         The support index is linear in the own leans, so the change of the index is exactly each
         changed own lean's difference times that stakeholder's sensitivity (see
         :func:`~powermap.analysis.forecast.sensitivities`): one solve serves every simulation.
         """
-        forecast_gain = sum(self.sensitivity[s] * (after.lean - self.own[s]) for s, after in changes.items())
+        weight = weights or {}
+        forecast_gain = sum(
+            weight.get(s, 1.0) * self.sensitivity[s] * (after.lean - self.own[s]) for s, after in changes.items()
+        )
         newly_covered = sum(
-            self.powers[s] for s, after in changes.items() if after.ours >= COVERED_FROM > self.standing[s].ours
+            weight.get(s, 1.0) * self.powers[s]
+            for s, after in changes.items()
+            if after.ours >= COVERED_FROM > self.standing[s].ours
         )
         return max(0.0, forecast_gain), (newly_covered / self.total_power if self.total_power else 0.0)
 
 
 def recommend(
-    graph: nx.DiGraph[str], powers: Mapping[str, float] | None = None, *, limit: int = 10, pool: int = POOL
+    graph: nx.DiGraph[str],
+    powers: Mapping[str, float] | None = None,
+    *,
+    limit: int = 10,
+    pool: int = POOL,
+    today: dt.date | None = None,
+    fading_after_days: int = FADING_AFTER_DAYS,
 ) -> list[Recommendation]:
-    """Ranked activities for the account, best first (at most ``limit``).
+    """Ranked activities for the account, best first (at most ``limit``), one entry per target.
+
+    ``today`` (when given) finds fading relationships, which are then worth refreshing.
 
     >>> g = nx.DiGraph(members={"li": {"name": "Li", "role": "AR", "level": "middle"}}, competitors={})
     >>> g.add_node("ceo", name="Chen", title="CEO", department="", level="executive", influence=0.9,
@@ -190,18 +284,30 @@ def recommend(
     ...            ours={"li": 0.8}, theirs={})
     >>> g.add_edge("cto", "ceo", weight=0.7)
     >>> top = recommend(g)[0]
-    >>> top["activity"], top["target"], top["lead"], top["path"], round(top["expected_gain"], 3)
-    ('attitude_turnaround', 'ceo', 'li', ['li', 'cto', 'ceo'], 0.242)
+    >>> top["activity"], top["target"], top["lead"], top["path"], top["likelihood"]
+    ('site_visit', 'cto', 'li', ['li', 'cto'], 1.0)
+
+    Nobody of ours has met the skeptical CEO, so the only advice for them is a first contact, through
+    the CTO; it happens as likely as that introduction carries (0.8 * 0.7):
+
+    >>> ceo = next(r for r in recommend(g) if r["target"] == "ceo")
+    >>> ceo["activity"], ceo["path"], round(ceo["likelihood"], 2), [a["activity"] for a in ceo["alternatives"]]
+    ('ice_breaking', ['li', 'cto', 'ceo'], 0.56, [])
     """
     powers = powers if powers is not None else compute_power(graph)
     context = _Context(graph, powers)
+    context.fading = _fading_by_target(graph, today, fading_after_days)
     targets = [s for s, _ in ranking(dict(powers))[:pool]]
-    scored: list[tuple[float, float, _Candidate]] = []
+    scored: list[tuple[float, float, _Candidate, str | None, str, float, float]] = []
     for candidate in _candidates(context, targets):
+        lead, reason = candidate.explain()
+        weights = {s: context.likelihood(s, lead) for s in candidate.changes}
+        if_done = round(context.gain(candidate.changes)[0], 12)
         # Rounded to 12 places: differences below that are float noise, not a reason to rank.
-        expected, covered = (round(value, 12) for value in context.gain(candidate.changes))
+        expected, covered = (round(value, 12) for value in context.gain(candidate.changes, weights))
         if expected > 1e-12 or covered > 0.0:
-            scored.append((expected, covered, candidate))
+            likelihood = expected / if_done if if_done > 1e-12 else weights[candidate.target]
+            scored.append((expected, covered, candidate, lead, reason, if_done, likelihood))
     scored.sort(
         key=lambda item: (
             -item[0],
@@ -211,37 +317,74 @@ def recommend(
             item[2].target,
         )
     )
-    recommendations: list[Recommendation] = []
-    for expected, covered, candidate in scored[:limit]:
-        lead, reason = candidate.explain()
-        path = context.path_to(candidate.target)
-        recommendations.append(
-            {
-                "activity": candidate.kind.value,
-                "target": candidate.target,
-                "lead": lead,
-                "path": path["nodes"] if path else [],
-                "reason": reason,
-                "expected_gain": expected,
-                "coverage_gain": covered,
-                "participants": sorted(candidate.changes, key=lambda s: (-powers[s], s)),
-            }
-        )
-    return recommendations
+    recommendations: dict[str, Recommendation] = {}
+    for expected, covered, candidate, lead, reason, if_done, likelihood in scored:
+        participants = sorted(candidate.changes, key=lambda s: (-powers[s], s))
+        entry = recommendations.get(candidate.target)
+        if entry is not None:
+            route = context.route(candidate.target, lead)
+            entry["alternatives"].append(
+                {
+                    "activity": candidate.kind.value,
+                    "lead": lead,
+                    "introducer": route.introducer,
+                    "path": route.path,
+                    "reason": reason,
+                    "expected_gain": expected,
+                    "gain_if_done": if_done,
+                    "likelihood": likelihood,
+                    "coverage_gain": covered,
+                    "participants": participants,
+                }
+            )
+            continue
+        if len(recommendations) >= limit:
+            continue
+        route = context.route(candidate.target, lead)
+        recommendations[candidate.target] = {
+            "activity": candidate.kind.value,
+            "target": candidate.target,
+            "lead": lead,
+            "introducer": route.introducer,
+            "path": route.path,
+            "reason": reason,
+            "expected_gain": expected,
+            "gain_if_done": if_done,
+            "likelihood": likelihood,
+            "coverage_gain": covered,
+            "participants": participants,
+            "fading": candidate.fading,
+            "alternatives": [],
+        }
+    return list(recommendations.values())
+
+
+def _fading_by_target(graph: nx.DiGraph[str], today: dt.date | None, after_days: int) -> dict[str, list[Fading]]:
+    by_target: dict[str, list[Fading]] = {}
+    for fading in fading_relationships(graph, today, after_days=after_days) if today is not None else []:
+        by_target.setdefault(fading["stakeholder"], []).append(fading)
+    return by_target
 
 
 def _candidates(context: _Context, targets: list[str]) -> Iterable[_Candidate]:
     for rule in _PER_TARGET_RULES:
         for target in targets:
             candidate = rule(context, target)
-            if candidate is not None:
+            # The order of relationship work: nobody visits or turns round a person none of us has met.
+            if candidate is not None and (context.reached(target) or candidate.kind in FIRST_CONTACT_KINDS):
                 yield candidate
     yield from _summit(context, targets)
     yield from _topic_seminars(context, targets)
+    for target in targets:
+        refresh = _refresh(context, target)
+        if refresh is not None:
+            yield refresh
     # The rules that close the customer's voice loop live in their own module (issue 9).
     from powermap.analysis.voice_advice import voice_candidates
 
-    yield from voice_candidates(context, context.graph.graph.get("voices", ()))
+    for candidate in voice_candidates(context, context.graph.graph.get("voices", ())):
+        if context.reached(candidate.target) or candidate.kind in FIRST_CONTACT_KINDS:
+            yield candidate
 
 
 def _article(word: str) -> str:
@@ -358,6 +501,27 @@ def _competitor_block(context: _Context, target: str) -> _Candidate | None:
         )
 
     return _Candidate(ActivityKind.COMPETITOR_BLOCK, target, {target: after}, explain)
+
+
+def _refresh(context: _Context, target: str) -> _Candidate | None:
+    """A meal with a stakeholder whose relationships with us are all fading, led by whoever holds them best."""
+    fading = context.fading.get(target, [])
+    ours: Mapping[str, float] = context.node(target)["ours"]
+    holders = [m for m, strength in ours.items() if strength > 0.0]
+    if not fading or len(fading) < len(holders):
+        return None
+    lead = min(fading, key=lambda f: (-f["strength"], f["member"]))
+    standing = context.standing[target]
+
+    def explain() -> tuple[str | None, str]:
+        return lead["member"], (
+            f"Nobody of ours has been in touch with {context.describe(target)} for {lead['days']} days "
+            f"(since {lead['last_contact']}); {context.member_name(lead['member'])} should refresh the "
+            "relationship before it fades."
+        )
+
+    changes = {target: _raise(standing, KIND_EFFECTS[ActivityKind.MEAL].step)}
+    return _Candidate(ActivityKind.MEAL, target, changes, explain, fading=True)
 
 
 _PER_TARGET_RULES: tuple[Callable[[_Context, str], _Candidate | None], ...] = (

@@ -229,4 +229,16 @@ def print_recommendations(recommendations: list[dict[str, Any]], directory: Dire
         out.print(f"     {rec['reason']}", markup=False)
         if len(rec["path"]) > 2:
             out.print(f"     path: {path_text(directory, rec['path'])}", markup=False)
+        if rec.get("introducer"):
+            introducer = member_label(directory.member(rec["introducer"]))
+            out.print(f"     {introducer} must make the introduction", markup=False)
+        if rec.get("likelihood", 1.0) < 1.0:
+            out.print(
+                f"     likely to happen: {rec['likelihood']:.0%} (the introduction's strength); "
+                f"gain if it does: {rec['gain_if_done']:+.4f}",
+                markup=False,
+            )
+        if rec.get("alternatives"):
+            others = ", ".join(a["activity"] for a in rec["alternatives"])
+            out.print(f"     alternatives for the same person: {others}", markup=False)
     legend("gain", "marks")

@@ -33,8 +33,9 @@ MEANING = {
         "each hop's strength is shown on its arrow"
     ),
     "gain": (
-        "expected gain: how far the support index would rise if the activity works "
-        "(coverage gain: share of power newly held at 0.5)"
+        "expected gain: how far the support index would rise if the activity works, weighed by how likely it "
+        "is to happen (1 with people we know, else the introduction's strength); coverage gain: share of "
+        "power newly held at 0.5"
     ),
     "marks": f"{DECIDES} decision maker",
 }

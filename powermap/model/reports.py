@@ -75,15 +75,27 @@ class PathsReport(Report):
     paths: list[PathReport]
 
 
-class RecommendationReport(Report):
+class AlternativeReport(Report):
+    """Another activity for the same target (issue 8: one entry per target)."""
+
     activity: str
-    target: str
     lead: str | None
-    path: list[str]
+    introducer: str | None = Field(description="The colleague who must introduce the lead, when one must")
+    path: list[str] = Field(description="From the lead, or from the introducer when there is one")
     reason: str
-    expected_gain: float
+    expected_gain: float = Field(description="gain_if_done weighed by the likelihood of the activity")
+    gain_if_done: float
+    likelihood: float = Field(ge=0, le=1)
     coverage_gain: float
     participants: list[str]
+
+
+class RecommendationReport(AlternativeReport):
+    """One target's best activity, with the other activities for them as alternatives."""
+
+    target: str
+    fading: bool = Field(description="A refresh of relationships untouched for too long")
+    alternatives: list[AlternativeReport]
 
 
 class RecommendationsReport(Report):

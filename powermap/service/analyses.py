@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,6 +18,7 @@ from powermap.graph import build_graph
 from powermap.model import AccountMap
 from powermap.service.core import ServiceCore
 from powermap.service.voices import voice_loop_report
+from powermap.settings import get_settings
 
 #: Digits kept in analysis output: enough to rank, few enough to read.
 DIGITS = 6
@@ -59,6 +62,13 @@ def analysis_report(account_map: AccountMap, graph: nx.DiGraph[str] | None = Non
             ],
         },
         "voice_loop": voice_loop_report(account_map, powers),
+    }
+
+
+def _gains_rounded(advice: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        **advice,
+        **{key: _r(advice[key]) for key in ("expected_gain", "gain_if_done", "likelihood", "coverage_gain")},
     }
 
 
@@ -114,18 +124,27 @@ class AnalysesService(ServiceCore):
 
         return current.memo(("paths", target, member, k, constraints, disjoint), compute)
 
-    def recommend(self, account_id: str, *, limit: int = 10) -> dict[str, Any]:
-        """Ranked activities to run next."""
+    def recommend(self, account_id: str, *, limit: int = 10, today: dt.date | None = None) -> dict[str, Any]:
+        """Ranked activities to run next, one entry per target (fading as of ``today``, default today in UTC)."""
         current = self._current(account_id)
+        settings = get_settings()
+        day = today or settings.today or dt.datetime.now(dt.UTC).date()
+        fading_after_days = settings.fading_after_days
 
         def compute() -> dict[str, Any]:
-            found: list[Recommendation] = recommend(current.graph(), limit=limit)
+            found: list[Recommendation] = recommend(
+                current.graph(), limit=limit, today=day, fading_after_days=fading_after_days
+            )
             return {
                 "account": account_id,
                 "recommendations": [
-                    {**r, "expected_gain": _r(r["expected_gain"]), "coverage_gain": _r(r["coverage_gain"])}
+                    {
+                        **_gains_rounded(r),
+                        "alternatives": [_gains_rounded(alternative) for alternative in r["alternatives"]],
+                    }
                     for r in found
                 ],
             }
 
-        return current.memo(("recommend", limit), compute)
+        # The advice depends on the day (fading relationships), so the day is part of the key.
+        return current.memo(("recommend", limit, day, fading_after_days), compute)

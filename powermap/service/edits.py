@@ -275,6 +275,8 @@ class EditsService(ServiceCore):
         if_version: str | None,
     ) -> Item[Any]:
         data = _changes(changes)
+        if spec.node_kind is not None:
+            return self._update_node_fields(account_id, spec, key, data, if_revision, if_version)
 
         def produce(current: dict[str, Any] | None) -> dict[str, Any]:
             if current is None:
@@ -284,6 +286,40 @@ class EditsService(ServiceCore):
             return merged
 
         return self._change(account_id, spec, key, produce, f"update {spec.noun}", if_revision, if_version)
+
+    def _update_node_fields(
+        self,
+        account_id: str,
+        spec: ListSpec,
+        key: tuple[str, ...],
+        data: Mapping[str, Any],
+        if_revision: int | None,
+        if_version: str | None,
+    ) -> Item[Any]:
+        """An update of a node's own fields: its id stays, and nothing refers to its other fields, so no
+        reference of the map can break; only the node itself is validated (see :meth:`_edit_map`)."""
+        operation = f"update {spec.noun}"
+        found: list[Any] = []
+
+        def transform(account_map: AccountMap) -> AccountMap:
+            items = list(getattr(account_map, spec.name))
+            index = next((i for i, item in enumerate(items) if item.id == key[0]), None)
+            current = None if index is None else _json(items[index])
+            self._check_version(spec, key, account_id, current, if_version)
+            if index is None or current is None:
+                raise self._not_found(account_id, spec, key)
+            merged = self._merged(spec, key, current, data)
+            self._check_item(spec.model, spec.name, merged)  # the same messages as any other edit
+            items[index] = spec.model.model_validate(merged)
+            found[:] = [items[index]]
+            return account_map.model_copy(update={spec.name: tuple(items)})
+
+        def write(_: AccountMap, revision: int) -> int:
+            change = Change(self.actor, operation, _subject(key))
+            return self.store.put_node(account_id, found[0], change, expected_revision=revision)
+
+        _, revision = self._edit_map(account_id, transform, write, if_revision=if_revision)
+        return Item(found[0], item_version(found[0]), revision)
 
     def _delete(
         self,

@@ -17,6 +17,7 @@ from powermap.errors import KeyNotFoundError
 from powermap.service import PowermapService
 from powermap.settings import Settings
 from powermap.store import Store
+from tests.factories import tiny_document
 
 Headers = dict[str, str]
 MakeKey = Callable[..., Headers]
@@ -60,6 +61,15 @@ def client(store: Store, api_settings: Settings, make_key: MakeKey) -> Iterator[
     """A client of the API over ``store``, sending an admin key unless a test passes other headers."""
     with TestClient(create_app(api_settings, store=store), headers=make_key("admin")) as test_client:
         yield test_client
+
+
+@pytest.fixture
+def account(client: TestClient, prefix: str) -> str:
+    """The tiny sample map stored under a per-test account id (through the API)."""
+    account_id = f"{prefix}tiny"
+    response = client.put(f"/accounts/{seg(account_id)}/map", json=with_account(tiny_document(), account_id))
+    assert response.status_code == 200, response.text
+    return account_id
 
 
 class LiveServer:

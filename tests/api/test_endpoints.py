@@ -18,14 +18,6 @@ POWERMAP = Path(sys.executable).with_name("powermap")
 PROBLEM = "application/problem+json"
 
 
-@pytest.fixture
-def account(client: TestClient, prefix: str) -> str:
-    account_id = f"{prefix}tiny"
-    response = client.put(f"/accounts/{seg(account_id)}/map", json=with_account(tiny_document(), account_id))
-    assert response.status_code == 200, response.text
-    return account_id
-
-
 def test_health_says_the_store_is_reachable_without_a_key(client: TestClient) -> None:
     response = client.get("/health", headers={"Authorization": ""})
     assert response.status_code == 200

@@ -8,20 +8,10 @@ from __future__ import annotations
 
 import re
 
-import pytest
 from fastapi.testclient import TestClient
 
 from powermap.api.session import COOKIE, CSRF_HEADER
-from tests.api.conftest import MakeKey, seg, with_account
-from tests.factories import tiny_document
-
-
-@pytest.fixture
-def account(client: TestClient, prefix: str) -> str:
-    account_id = f"{prefix}tiny"
-    response = client.put(f"/accounts/{seg(account_id)}/map", json=with_account(tiny_document(), account_id))
-    assert response.status_code == 200, response.text
-    return account_id
+from tests.api.conftest import MakeKey, seg
 
 
 def bare(client: TestClient) -> TestClient:

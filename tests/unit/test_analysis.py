@@ -179,22 +179,25 @@ def test_recommendations_on_the_sample_are_ranked_have_positive_gain_and_name_ev
         if rec["path"]:
             assert rec["path"][0] in members
             assert rec["path"][-1] == rec["target"]
-    assert {"attitude_turnaround", "ice_breaking", "competitor_block"} <= {
-        r["activity"] for r in recommend(graph, limit=500)
-    }
+    every = [item for r in recommend(graph, limit=500) for item in (r, *r["alternatives"])]
+    assert {"attitude_turnaround", "ice_breaking", "competitor_block"} <= {r["activity"] for r in every}
 
 
 def test_a_recommendations_gain_is_the_simulated_change_of_the_forecast() -> None:
     document = tiny_document()
+    document["relationships"].append({"member": "li", "stakeholder": "cfo", "strength": 0.2})
     graph = graph_of(document)
     before = decision_forecast(graph)["support_index"]
-    turnaround = next(r for r in recommend(graph, limit=100) if r["activity"] == "attitude_turnaround")
+    every = [item | {"target": r["target"]} for r in recommend(graph, limit=100) for item in (r, *r["alternatives"])]
+    turnaround = next(r for r in every if r["activity"] == "attitude_turnaround")
     assert turnaround["target"] == "cfo"
+    assert turnaround["likelihood"] == 1.0  # we know the CFO: the meeting happens
     after_doc = copy.deepcopy(document)
     after_doc["stakeholders"][2]["stance"] = "neutral"
-    after_doc["relationships"].append({"member": turnaround["lead"], "stakeholder": "cfo", "strength": 0.1})
+    after_doc["relationships"][-1]["strength"] = 0.2 + 0.1
     after = decision_forecast(graph_of(after_doc))["support_index"]
     assert turnaround["expected_gain"] == pytest.approx(after - before)
+    assert turnaround["gain_if_done"] == pytest.approx(after - before)
 
 
 def test_executive_engagement_is_led_by_our_member_of_the_same_level() -> None:

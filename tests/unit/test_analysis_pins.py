@@ -30,6 +30,11 @@ def graph_of(document: dict[str, Any]) -> nx.DiGraph[str]:
     return build_graph(parse_account_map(document))
 
 
+def with_alternatives(found: list[Any]) -> list[dict[str, Any]]:
+    """Every activity advised, each target's main one and its alternatives (one entry per target)."""
+    return [item for r in found for item in (r, *r["alternatives"])]
+
+
 def person(sid: str, **fields: Any) -> dict[str, Any]:
     """A stakeholder with plain defaults: middle level, no role, influence 0.5, neutral."""
     return {"id": sid, "name": sid.title(), "level": "middle", "decision_role": "none", "influence": 0.5, **fields}
@@ -117,10 +122,12 @@ def test_an_executive_engagement_is_never_led_by_someone_below_the_targets_level
     document = _team_on(target, {"li": 0.3, "wang": 0.2})  # both of ours are middle managers
     found = recommend(graph_of(document), limit=50)
     assert found, "the neutral decision maker still deserves some activity"
-    assert "executive_engagement" not in {r["activity"] for r in found}
-    # With an executive of ours the engagement appears and that executive leads it.
+    assert "executive_engagement" not in {r["activity"] for r in with_alternatives(found)}
+    # With an executive of ours the engagement appears (for this target, perhaps as an alternative to a
+    # better activity: one entry per target) and that executive leads it.
     document["team"].append({"id": "zhao", "name": "Zhao", "role": "executive", "level": "executive"})
-    engagements = [r for r in recommend(graph_of(document), limit=50) if r["activity"] == "executive_engagement"]
+    every = with_alternatives(recommend(graph_of(document), limit=50))
+    engagements = [r for r in every if r["activity"] == "executive_engagement"]
     assert [r["lead"] for r in engagements] == ["zhao"]
 
 
@@ -128,20 +135,27 @@ def test_an_executive_engagement_is_never_led_by_someone_below_the_targets_level
 
 
 def test_recommendations_of_equal_gain_put_the_more_powerful_target_first() -> None:
-    # Two decision makers, alike but for influence (power 1.0 vs 0.8). Raising our 0.05 on "big" by 0.2
-    # and breaking the ice with "small" (0 -> 0.25) move the support index by the same amount:
-    # 1.0/1.8 * (0.5*0.2/1.5) == 0.8/1.8 * (0.5*0.25/1.5) == 1/27; neither covers anyone.
+    # Two decision makers we both know (so each activity surely happens), alike but for influence and
+    # level (power 0.9 vs 0.6). Raising our 0.05 on "big" by 0.2 (relationship upgrade) and on the senior
+    # "small" by 0.3 (engagement by our senior) move the support index by the same amount:
+    # 0.9/1.5 * (0.5*0.2/1.5) == 0.6/1.5 * (0.5*0.3/1.5) == 0.04; neither covers anyone.
     document = account(
-        team=[{"id": "li", "name": "Li", "role": "AR", "level": "middle"}],
-        stakeholders=[
-            person("big", decision_role="decision_maker", influence=1.0, stance="supporter"),
-            person("small", decision_role="decision_maker", influence=0.6, stance="supporter"),
+        team=[
+            {"id": "li", "name": "Li", "role": "AR", "level": "middle"},
+            {"id": "wu", "name": "Wu", "role": "AR", "level": "senior"},
         ],
-        relationships=[{"member": "li", "stakeholder": "big", "strength": 0.05}],
+        stakeholders=[
+            person("big", decision_role="decision_maker", influence=0.8, stance="supporter"),
+            person("small", decision_role="decision_maker", influence=0.2, stance="supporter", level="senior"),
+        ],
+        relationships=[
+            {"member": "li", "stakeholder": "big", "strength": 0.05},
+            {"member": "li", "stakeholder": "small", "strength": 0.05},
+        ],
     )
     found = recommend(graph_of(document), limit=10)
     gains = {r["target"]: r["expected_gain"] for r in found}
-    assert gains["big"] == pytest.approx(1 / 27) == gains["small"]
+    assert gains["big"] == pytest.approx(0.04) == gains["small"]
     assert gains["big"] == gains["small"], "the test needs an exact tie to pin the tie-break"
     assert [r["target"] for r in found][:2] == ["big", "small"]
 

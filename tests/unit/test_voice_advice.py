@@ -10,11 +10,13 @@ from powermap.model import parse_account_map
 from tests.voice_factories import voiced_document
 
 
-def advice(document: dict[str, Any]) -> list[Recommendation]:
-    return recommend(build_graph(parse_account_map(document)), limit=500)
+def advice(document: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every activity advised: each target's main one and its alternatives (one entry per target)."""
+    found: list[Recommendation] = recommend(build_graph(parse_account_map(document)), limit=500)
+    return [dict(item) | {"target": r["target"]} for r in found for item in (r, *r["alternatives"])]
 
 
-def citing(recommendations: list[Recommendation], *voice_ids: str) -> list[Recommendation]:
+def citing(recommendations: list[dict[str, Any]], *voice_ids: str) -> list[dict[str, Any]]:
     return [r for r in recommendations if all(f"{v} " in r["reason"] for v in voice_ids)]
 
 
@@ -25,6 +27,8 @@ def voice(voice_id: str, stakeholder: str, **fields: Any) -> dict[str, Any]:
 def test_a_resolved_voice_nobody_asked_about_is_reported_back_to_whoever_raised_it() -> None:
     document = voiced_document()
     document["voices"][2]["satisfaction"] = None  # v3: the CEO's pain, resolved on 2026-10-20
+    # Someone of ours must know the CEO: nobody upgrades a relationship none of us has (issue 8).
+    document["relationships"].append({"member": "li", "stakeholder": "ceo", "strength": 0.3})
     (found,) = citing(advice(document), "v3")
     assert found["activity"] == "relationship_upgrade"
     assert found["target"] == "ceo"

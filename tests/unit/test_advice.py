@@ -1,0 +1,126 @@
+"""Advice an account director would follow: paths from the lead, introducers, the order of relationship work,
+one entry per target, likelihood-weighted gains and fading relationships."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import networkx as nx
+import pytest
+from hypothesis import given, settings
+
+from powermap.analysis.paths import introduction_paths
+from powermap.analysis.recommend import FIRST_CONTACT_KINDS, recommend
+from powermap.graph import build_graph, our_strength
+from powermap.model import parse_account_map
+from tests.factories import random_documents, tiny_document
+
+TODAY = dt.date(2026, 11, 27)
+FIRST_CONTACT = {kind.value for kind in FIRST_CONTACT_KINDS}
+
+
+def graph_of(document: dict[str, Any]) -> nx.DiGraph[str]:
+    return build_graph(parse_account_map(document))
+
+
+def every(found: list[Any]) -> list[dict[str, Any]]:
+    return [item | {"target": r["target"]} for r in found for item in (r, *r["alternatives"])]
+
+
+def test_the_first_contact_kinds_are_exactly_the_four_of_the_issue() -> None:
+    assert {"ice_breaking", "executive_engagement", "summit", "topic_seminar"} == FIRST_CONTACT
+
+
+def test_a_colleague_who_must_make_the_introduction_is_named_and_the_gain_is_weighed_by_the_path() -> None:
+    # Our executive (boss) should meet their CEO level to level, but only Li knows anyone: Li knows the CTO
+    # (0.8), who sways the CEO (0.7). So Li introduces, and the meeting happens as likely as 0.8 * 0.7.
+    found = every(recommend(graph_of(tiny_document()), limit=50))
+    engagement = next(r for r in found if r["activity"] == "executive_engagement" and r["target"] == "ceo")
+    assert engagement["lead"] == "boss"
+    assert engagement["introducer"] == "li"
+    assert engagement["path"] == ["li", "cto", "ceo"]
+    assert engagement["likelihood"] == pytest.approx(0.8 * 0.7)
+    assert engagement["expected_gain"] == pytest.approx(engagement["gain_if_done"] * 0.8 * 0.7, abs=1e-11)
+
+
+def test_when_the_lead_has_a_path_of_their_own_it_runs_from_them_and_nobody_introduces() -> None:
+    document = tiny_document()
+    document["relationships"].append({"member": "boss", "stakeholder": "cfo", "strength": 0.9})
+    found = every(recommend(graph_of(document), limit=50))
+    engagement = next(r for r in found if r["activity"] == "executive_engagement" and r["target"] == "ceo")
+    assert engagement["lead"] == "boss"
+    assert engagement["introducer"] is None
+    assert engagement["path"] == ["boss", "cfo", "ceo"]  # boss's own best path: 0.9 * 0.5 (reporting line)
+    assert engagement["likelihood"] == pytest.approx(0.9 * 0.5)
+
+
+def test_a_stakeholder_nobody_has_met_gets_no_visit_or_turnaround() -> None:
+    # The CFO is a skeptical business evaluator none of us knows: a turnaround would have been proposed before.
+    found = every(recommend(graph_of(tiny_document()), limit=100))
+    for_cfo = {r["activity"] for r in found if r["target"] == "cfo"}
+    assert for_cfo
+    assert for_cfo <= FIRST_CONTACT
+    assert "ice_breaking" in for_cfo
+
+
+def test_a_relationship_untouched_for_longer_than_the_limit_is_worth_refreshing() -> None:
+    document = tiny_document()  # Li last met the CTO on 2026-10-01
+    found = every(recommend(graph_of(document), limit=50, today=dt.date(2026, 10, 31)))
+    assert not any(r["activity"] == "meal" for r in found)  # 30 days: nothing fades yet
+    late = recommend(graph_of(document), limit=50, today=dt.date(2027, 1, 15))  # 106 days later
+    refresh = [r for r in every(late) if r["activity"] == "meal" and r["target"] == "cto"]
+    assert len(refresh) == 1
+    assert refresh[0]["lead"] == "li"
+    assert "106 days" in refresh[0]["reason"]
+    main_for_cto = next(r for r in late if r["target"] == "cto")
+    assert main_for_cto["fading"] is (main_for_cto["activity"] == "meal")
+    # the limit is a parameter (POWERMAP_FADING_AFTER_DAYS for the commands)
+    strict = every(recommend(graph_of(document), limit=50, today=dt.date(2026, 10, 31), fading_after_days=20))
+    assert any(r["activity"] == "meal" and r["target"] == "cto" for r in strict)
+
+
+@settings(max_examples=120, deadline=None)
+@given(document=random_documents())
+def test_advice_keeps_one_entry_per_target_its_path_from_lead_or_introducer_and_first_contact_order(
+    document: dict[str, Any],
+) -> None:
+    graph = graph_of(document)
+    found = recommend(graph, limit=50, today=TODAY)
+    targets = [r["target"] for r in found]
+    assert len(targets) == len(set(targets))
+    for advice in every(found):
+        if our_strength(graph, advice["target"]) <= 0.0:
+            assert advice["activity"] in FIRST_CONTACT
+        if advice["path"]:
+            assert advice["path"][0] == (advice["introducer"] or advice["lead"])
+            assert advice["path"][-1] == advice["target"]
+        if advice["introducer"] is not None:
+            assert advice["introducer"] != advice["lead"]
+            assert introduction_paths(graph, advice["target"], k=1, member=advice["lead"]) == []
+        assert 0.0 < advice["likelihood"] <= 1.0
+        if len(advice["participants"]) == 1:
+            assert advice["expected_gain"] == pytest.approx(advice["gain_if_done"] * advice["likelihood"], abs=1e-9)
+        assert advice["expected_gain"] <= advice["gain_if_done"] + 1e-12
+
+
+def test_the_recommendations_report_model_accepts_exactly_what_recommend_returns() -> None:
+    from powermap.model.reports import RecommendationsReport
+    from powermap.service import PowermapService
+    from powermap.store import open_store
+    from tests.factories import sample_document
+
+    with open_store("sqlite:///:memory:") as memory:
+        service = PowermapService(memory)
+        service.import_map(sample_document())
+        report = service.recommend("acme", limit=40)
+    assert RecommendationsReport.model_validate(report).model_dump() == report
+
+
+def test_voice_advice_also_keeps_the_order_of_relationship_work() -> None:
+    from tests.voice_factories import voiced_document
+
+    document = voiced_document()
+    document["voices"][2]["satisfaction"] = None  # the CEO's resolved pain: a report-back would be an upgrade
+    found = every(recommend(graph_of(document), limit=500))
+    assert {r["activity"] for r in found if r["target"] == "ceo"} <= FIRST_CONTACT  # none of us knows the CEO
