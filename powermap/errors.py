@@ -220,6 +220,18 @@ class StoreUnavailableError(StoreError):
     """The store's server cannot be reached or refused us; retrying later may help."""
 
 
+class HistoryNotKeptError(NotFoundError):
+    """An account's state at a moment history no longer (or never) kept: pruned, before the account, or unrecorded."""
+
+    noun = "kept state"
+
+    def __init__(self, account_id: str, revision: int, *, detail: str = "") -> None:
+        self.item_id = str(revision)
+        self.account_id = account_id
+        reason = detail or "it is before the account existed or its history was pruned"
+        PowermapError.__init__(self, f"account {account_id!r} has no kept state at revision {revision}: {reason}")
+
+
 class RoadmapItemInUseError(ConflictError):
     """A roadmap item still answers voices, and the caller did not say to detach them."""
 

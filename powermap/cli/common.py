@@ -35,6 +35,14 @@ StoreOption = Annotated[
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for machines instead of text for people.")]
 AccountArg = Annotated[str, typer.Argument(help="Account id.", show_default=False)]
+AsOfOption = Annotated[
+    str | None,
+    typer.Option(
+        "--as-of",
+        help="Answer as of a past moment: a revision number or an ISO 8601 time (no zone = UTC).",
+        show_default=False,
+    ),
+]
 
 
 @contextmanager

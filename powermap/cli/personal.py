@@ -1,4 +1,4 @@
-"""Commands on personal data (issue 11): ``person`` (what we hold about someone) and ``erase`` (forget them)."""
+"""Personal data (issue 11): ``person`` (what we hold about someone), ``erase`` (forget them), ``db scrub``."""
 
 from __future__ import annotations
 
@@ -7,9 +7,10 @@ from typing import Annotated, Any
 
 import typer
 
-from powermap.cli.app import app
+from powermap.cli.app import app, db_app
 from powermap.cli.common import AccountArg, JsonOption, StoreOption, err, open_service, out, print_json
 from powermap.errors import InvalidInputError
+from powermap.store import redact
 
 StakeholderOption = Annotated[
     str, typer.Option("--stakeholder", "-s", help="The stakeholder's id.", show_default=False)
@@ -100,3 +101,19 @@ def erase_command(
         markup=False,
     )
     _print_mentions(about["mentions"])
+
+
+@db_app.command("scrub")
+def db_scrub_command(store: StoreOption = None, as_json: JsonOption = False) -> None:
+    """Rewrite the store's files so nothing deleted or erased can be read back (SQLite: VACUUM, WAL emptied).
+
+    An erasure does this itself; run it when an erasure reported that another process kept the file busy.
+    On Neo4j the server's files are the operator's (docs/personal-data.md) and this does nothing.
+    """
+    with open_service(store) as service:
+        service.store.scrub_files()
+        url = redact(service.store.url)
+    if as_json:
+        print_json({"store": url, "scrubbed": True})
+    else:
+        out.print(f"rewrote the files of {url}: nothing deleted can be read back from them", markup=False)

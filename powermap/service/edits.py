@@ -51,6 +51,7 @@ from powermap.model import (
 from powermap.service.core import ServiceCore, edge_fields
 from powermap.service.versions import Item, item_version
 from powermap.store.base import Change, not_found_for_edge, not_found_for_node
+from powermap.store.history import Delta
 
 ACTIVITIES = LIST_BY_NAME["activities"]
 VOICES = LIST_BY_NAME["voices"]
@@ -200,8 +201,8 @@ class EditsService(ServiceCore):
         account_map, revision = self._edit(
             account_id,
             mutate,
-            lambda m, rev: self.store.update_account(
-                m.account, Change(self.actor, "update account", account_id), expected_revision=rev
+            lambda m, rev, history: self.store.update_account(
+                m.account, Change(self.actor, "update account", account_id, history=history), expected_revision=rev
             ),
             if_revision=if_revision,
         )
@@ -218,8 +219,8 @@ class EditsService(ServiceCore):
         account_map, _ = self._edit(
             account_id,
             mutate,
-            lambda m, rev: self.store.update_account(
-                m.account, Change(self.actor, "update account", account_id), expected_revision=rev
+            lambda m, rev, history: self.store.update_account(
+                m.account, Change(self.actor, "update account", account_id, history=history), expected_revision=rev
             ),
         )
         return account_map.account
@@ -314,8 +315,8 @@ class EditsService(ServiceCore):
             found[:] = [items[index]]
             return account_map.model_copy(update={spec.name: tuple(items)})
 
-        def write(_: AccountMap, revision: int) -> int:
-            change = Change(self.actor, operation, _subject(key))
+        def write(_: AccountMap, revision: int, history: Delta) -> int:
+            change = Change(self.actor, operation, _subject(key), history=history)
             return self.store.put_node(account_id, found[0], change, expected_revision=revision)
 
         _, revision = self._edit_map(account_id, transform, write, if_revision=if_revision)
@@ -335,8 +336,8 @@ class EditsService(ServiceCore):
 
         operation = f"remove {spec.noun}"
 
-        def write(_: AccountMap, revision: int) -> int:
-            change = Change(self.actor, operation, _subject(key))
+        def write(_: AccountMap, revision: int, history: Delta) -> int:
+            change = Change(self.actor, operation, _subject(key), history=history)
             if spec.node_kind is not None:
                 return self.store.remove_node(account_id, spec.node_kind, key[0], change, expected_revision=revision)
             if spec.edge_kind is not None:
@@ -366,8 +367,8 @@ class EditsService(ServiceCore):
         def find(account_map: AccountMap) -> Any:
             return next(i for i in getattr(account_map, spec.name) if _model_key(spec, i) == key)
 
-        def write(account_map: AccountMap, revision: int) -> int:
-            item, change = find(account_map), Change(self.actor, operation, _subject(key))
+        def write(account_map: AccountMap, revision: int, history: Delta) -> int:
+            item, change = find(account_map), Change(self.actor, operation, _subject(key), history=history)
             if spec.node_kind is not None:
                 return self.store.put_node(account_id, item, change, expected_revision=revision)
             if spec.edge_kind is not None:

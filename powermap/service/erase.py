@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from powermap.errors import StakeholderNotFoundError
@@ -25,6 +25,7 @@ from powermap.model import LISTS, AccountMap, item_label
 from powermap.model.erasure import PEOPLE, forget_in_document, mentions_item
 from powermap.service.core import ServiceCore
 from powermap.store.base import Change, Store, subject_names
+from powermap.store.history import Delta
 
 #: The operation an erasure records in the account's history (its subject is always empty).
 ERASE_OPERATION = "erase stakeholder"
@@ -98,12 +99,14 @@ class ErasureService(ServiceCore):
 
         revision = 0
 
-        def write(_: AccountMap, expected: int) -> int:
+        def write(_: AccountMap, expected: int, history: Delta) -> int:
             nonlocal revision
+            # The store forgets the person in every earlier state too, so the erasure itself changes
+            # nothing between the (forgotten) revision before and the one after: an empty delta.
             revision = self.store.erase_stakeholder(
                 account_id,
                 stakeholder_id,
-                Change(self.actor, ERASE_OPERATION, ""),
+                Change(self.actor, ERASE_OPERATION, "", history=replace(history, entries=())),
                 fingerprint=mark,
                 expected_revision=expected,
             )
