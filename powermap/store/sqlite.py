@@ -348,34 +348,38 @@ class SQLiteStore(Store):
         return revision
 
     def read(self, account_id: str) -> Snapshot:
+        # Trusted read, fast path: the rows hold contract JSON that was validated on the way in, so the
+        # document is assembled as one JSON text (no per-row parsing in Python) and handed to pydantic's
+        # JSON parser in one call: measured 25-30% faster than json.loads per row plus model_validate
+        # (docs/benchmarks.md), and faster than building the tree with model_construct.
         with self._transaction(write=False) as conn:
             row = conn.execute("SELECT data, revision, updated_at FROM accounts WHERE id = ?", (account_id,)).fetchone()
             if row is None:
                 raise AccountNotFoundError(account_id)
-            document: dict[str, Any] = {"account": json.loads(row[0])}
-            lists: dict[str, list[Any]] = {name: [] for name in (*NODE_LISTS.values(), *EDGE_LISTS.values())}
+            parts = ['{"account":', row[0]]
+            lists: dict[str, list[str]] = {name: [] for name in (*NODE_LISTS.values(), *EDGE_LISTS.values())}
             for kind, data in conn.execute(
                 "SELECT kind, data FROM nodes WHERE account_id = ? ORDER BY kind, position", (account_id,)
             ):
-                lists[NODE_LISTS[NodeKind(kind)]].append(json.loads(data))
+                lists[NODE_LISTS[NodeKind(kind)]].append(data)
             for kind, data in conn.execute(
                 "SELECT kind, data FROM edges WHERE account_id = ? ORDER BY kind, position", (account_id,)
             ):
-                lists[EDGE_LISTS[EdgeKind(kind)]].append(json.loads(data))
-            activities = [
-                json.loads(data)
-                for (data,) in conn.execute(
-                    "SELECT data FROM activities WHERE account_id = ? ORDER BY position", (account_id,)
-                )
-            ]
-            voices = [
-                json.loads(data)
-                for (data,) in conn.execute(
-                    "SELECT data FROM voices WHERE account_id = ? ORDER BY position", (account_id,)
-                )
-            ]
-        document.update(lists, activities=activities, voices=voices)
-        return Snapshot(AccountMap.model_validate(document), int(row[1]), dt.datetime.fromisoformat(row[2]))
+                lists[EDGE_LISTS[EdgeKind(kind)]].append(data)
+            for name, table in (("activities", "activities"), ("voices", "voices")):
+                # ``table`` is one of two literals, never user text.
+                lists[name] = [
+                    data
+                    for (data,) in conn.execute(
+                        f"SELECT data FROM {table} WHERE account_id = ? ORDER BY position",  # noqa: S608
+                        (account_id,),
+                    )
+                ]
+        for name, items in lists.items():
+            parts.extend((f',"{name}":[', ",".join(items), "]"))
+        parts.append("}")
+        account_map = AccountMap.model_validate_json("".join(parts))
+        return Snapshot(account_map, int(row[1]), dt.datetime.fromisoformat(row[2]))
 
     def list_changes(
         self, account_id: str, *, limit: int = 50, before_revision: int | None = None
