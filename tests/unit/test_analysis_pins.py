@@ -21,7 +21,7 @@ from powermap.analysis.forecast import decision_forecast, influence_plan, own_le
 from powermap.analysis.power import ROLE_WEIGHT, power, ranking
 from powermap.analysis.recommend import recommend
 from powermap.errors import NotConvergedError, PowermapError
-from powermap.graph import build_graph, strongest_competitor
+from powermap.graph import build_graph, strongest_competitor, tie_strength, ties
 from powermap.model import DecisionRole, parse_account_map
 from tests.factories import random_documents, sample_map
 
@@ -83,14 +83,15 @@ def test_when_two_competitors_tie_on_a_stakeholder_the_smaller_id_is_named(order
 
 def test_the_strongest_competitor_is_named_not_the_first_listed() -> None:
     document = account(
-        competitors=[{"id": "weak", "name": "Weak"}, {"id": "strong", "name": "Strong"}],
+        # The weaker one is listed first and its id sorts first: only "strongest" names "zeta".
+        competitors=[{"id": "alpha", "name": "Alpha"}, {"id": "zeta", "name": "Zeta"}],
         stakeholders=[person("cfo")],
         competitor_relationships=[
-            {"competitor": "weak", "stakeholder": "cfo", "strength": 0.2},
-            {"competitor": "strong", "stakeholder": "cfo", "strength": 0.7},
+            {"competitor": "alpha", "stakeholder": "cfo", "strength": 0.2},
+            {"competitor": "zeta", "stakeholder": "cfo", "strength": 0.7},
         ],
     )
-    assert strongest_competitor(graph_of(document), "cfo") == ("strong", 0.7)
+    assert strongest_competitor(graph_of(document), "cfo") == ("zeta", 0.7)
 
 
 def test_coverage_of_a_small_account_we_fully_hold_is_all_of_it() -> None:
@@ -103,6 +104,36 @@ def test_coverage_of_a_small_account_we_fully_hold_is_all_of_it() -> None:
     graph = graph_of(document)
     assert sum(power(graph).values()) == pytest.approx(0.3)
     assert coverage(graph, power(graph)) == pytest.approx(1.0)
+
+
+# -- tie strength (the contract's rule) --------------------------------------------------------------------
+
+
+def _tie_graph(lines: list[dict[str, Any]], reports: list[dict[str, str]] | None = None) -> nx.DiGraph[str]:
+    return graph_of(account(stakeholders=[person("a"), person("b")], influences=lines, reports_to=reports or []))
+
+
+def test_a_tie_is_the_strongest_line_either_way() -> None:
+    for lines in (
+        [{"from": "a", "to": "b", "weight": 0.8}, {"from": "b", "to": "a", "weight": 0.3}],
+        [{"from": "a", "to": "b", "weight": 0.3}, {"from": "b", "to": "a", "weight": 0.8}],
+    ):
+        graph = _tie_graph(lines)
+        assert tie_strength(graph, "a", "b") == tie_strength(graph, "b", "a") == 0.8
+
+
+def test_a_reporting_line_alone_ties_at_one_half_and_an_influence_alone_at_its_weight() -> None:
+    assert tie_strength(_tie_graph([], [{"from": "a", "to": "b"}]), "a", "b") == 0.5
+    assert tie_strength(_tie_graph([{"from": "a", "to": "b", "weight": 0.3}]), "a", "b") == 0.3
+    assert (
+        tie_strength(_tie_graph([{"from": "a", "to": "b", "weight": 0.8}], [{"from": "b", "to": "a"}]), "a", "b") == 0.8
+    )
+    assert tie_strength(_tie_graph([]), "a", "b") == 0.0
+
+
+def test_lines_of_strength_zero_tie_nobody() -> None:
+    graph = _tie_graph([{"from": "a", "to": "b", "weight": 0.0}])
+    assert list(ties(graph).edges) == []
 
 
 # -- who leads an activity ----------------------------------------------------------------------------------
