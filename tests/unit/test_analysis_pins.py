@@ -18,9 +18,10 @@ from hypothesis import given, settings
 
 from powermap.analysis.coverage import competitor_gaps, coverage
 from powermap.analysis.forecast import decision_forecast, influence_plan, own_leans, propagate, sensitivities
+from powermap.analysis.paths import introduction_paths
 from powermap.analysis.power import ROLE_WEIGHT, power, ranking
 from powermap.analysis.recommend import recommend
-from powermap.errors import NotConvergedError, PowermapError
+from powermap.errors import NotConvergedError, PowermapError, StakeholderNotFoundError
 from powermap.graph import build_graph, strongest_competitor, tie_strength, ties
 from powermap.model import DecisionRole, parse_account_map
 from tests.factories import random_documents, sample_map
@@ -134,6 +135,25 @@ def test_a_reporting_line_alone_ties_at_one_half_and_an_influence_alone_at_its_w
 def test_lines_of_strength_zero_tie_nobody() -> None:
     graph = _tie_graph([{"from": "a", "to": "b", "weight": 0.0}])
     assert list(ties(graph).edges) == []
+
+
+def test_an_unknown_target_is_named_with_the_account_the_graph_was_built_from() -> None:
+    graph = _tie_graph([{"from": "a", "to": "b", "weight": 0.5}])
+    with pytest.raises(StakeholderNotFoundError, match=r"no stakeholder with id 'ghost' in account 'pin'"):
+        introduction_paths(graph, "ghost")
+
+
+def test_advice_against_a_competitor_calls_it_by_its_name() -> None:
+    document = account(
+        team=[{"id": "li", "name": "Li", "role": "AR"}],
+        competitors=[{"id": "rv", "name": "Rival Systems"}],
+        stakeholders=[person("ceo", decision_role="decision_maker", influence=0.9)],
+        relationships=[{"member": "li", "stakeholder": "ceo", "strength": 0.2}],
+        competitor_relationships=[{"competitor": "rv", "stakeholder": "ceo", "strength": 0.9}],
+    )
+    blocks = [r for r in with_alternatives(recommend(graph_of(document))) if r["activity"] == "competitor_block"]
+    assert blocks
+    assert all("Rival Systems" in r["reason"] for r in blocks)
 
 
 # -- who leads an activity ----------------------------------------------------------------------------------
