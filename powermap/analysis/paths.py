@@ -28,7 +28,7 @@ from typing import TypedDict
 
 import networkx as nx
 
-from powermap.errors import MemberNotFoundError, StakeholderNotFoundError
+from powermap.errors import InvalidInputError, MemberNotFoundError, StakeholderNotFoundError
 from powermap.graph import ties
 from powermap.model import Stance
 
@@ -223,3 +223,16 @@ def best_path(
     """The single best introduction path to ``target``, or None when our team cannot reach them."""
     paths = introduction_paths(graph, target, k=1, member=member, tie_graph=tie_graph)
     return paths[0] if paths else None
+
+
+def path_constraints(avoid: list[str] | None, avoid_stance: str | None, max_hops: int | None) -> PathConstraints:
+    """The constraints that --avoid, --avoid-stance and --max-hops (or the API's query) name; an unknown stance is
+    refused by name as invalid input."""
+    stances = set()
+    for word in filter(None, (part.strip() for part in (avoid_stance or "").split(","))):
+        try:
+            stances.add(Stance(word))
+        except ValueError:
+            known = ", ".join(s.value for s in Stance)
+            raise InvalidInputError(f"avoid-stance: {word!r} is not a stance (one of {known})") from None
+    return PathConstraints(avoid=frozenset(avoid or ()), avoid_stances=frozenset(stances), max_hops=max_hops)

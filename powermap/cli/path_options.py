@@ -1,4 +1,5 @@
-"""The options that sharpen ``paths``: --avoid, --avoid-stance, --max-hops, --disjoint."""
+"""The options that sharpen ``paths``: --avoid, --avoid-stance, --max-hops, --disjoint (read by
+:func:`~powermap.analysis.paths.path_constraints`, which the HTTP API shares)."""
 
 from __future__ import annotations
 
@@ -6,9 +7,7 @@ from typing import Annotated
 
 import typer
 
-from powermap.analysis.paths import PathConstraints
-from powermap.errors import InvalidInputError
-from powermap.model import Stance
+from powermap.analysis.paths import path_constraints
 
 AvoidOption = Annotated[
     list[str] | None,
@@ -35,14 +34,4 @@ DisjointOption = Annotated[
     typer.Option("--disjoint", help="Each path after the first shares no intermediary with those before it."),
 ]
 
-
-def path_constraints(avoid: list[str] | None, avoid_stance: str | None, max_hops: int | None) -> PathConstraints:
-    """The constraints the options name; an unknown stance is refused by name (exit 2)."""
-    stances = set()
-    for word in filter(None, (part.strip() for part in (avoid_stance or "").split(","))):
-        try:
-            stances.add(Stance(word))
-        except ValueError:
-            known = ", ".join(s.value for s in Stance)
-            raise InvalidInputError(f"--avoid-stance: {word!r} is not a stance (one of {known})") from None
-    return PathConstraints(avoid=frozenset(avoid or ()), avoid_stances=frozenset(stances), max_hops=max_hops)
+__all__ = ["AvoidOption", "AvoidStanceOption", "DisjointOption", "MaxHopsOption", "path_constraints"]

@@ -1,0 +1,57 @@
+"""What-if, dependency and sharper paths over HTTP: the same JSON as the service, nothing stored by a what-if."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+
+from tests.api.conftest import seg, with_account
+from tests.factories import tiny_document
+
+PLAN = {
+    "format": "powermap-plan/v1",
+    "steps": [
+        {"put": {"stakeholders": [{"id": "cfo", "stance": "neutral"}]}},
+        {"activity": {"type": "ice_breaking", "members": ["boss"], "stakeholders": ["ceo"], "date": "2026-11-20"}},
+    ],
+}
+
+
+@pytest.fixture
+def account(client: TestClient, prefix: str) -> str:
+    account_id = f"{prefix}tiny"
+    response = client.put(f"/accounts/{seg(account_id)}/map", json=with_account(tiny_document(), account_id))
+    assert response.status_code == 200, response.text
+    return account_id
+
+
+def test_whatif_answers_before_after_and_delta_and_stores_nothing(client: TestClient, account: str) -> None:
+    base = f"/accounts/{seg(account)}"
+    map_before = client.get(base + "/map")
+    response = client.post(base + "/whatif", json=PLAN)
+    assert response.status_code == 200, response.text
+    report = response.json()
+    assert report["before"] == client.get(base + "/analysis").json()
+    assert report["delta"]["support_index"] > 0
+    after_map = client.get(base + "/map")
+    assert after_map.json() == map_before.json()
+    assert after_map.headers["ETag"] == map_before.headers["ETag"]
+
+
+def test_a_broken_plan_is_refused_naming_its_problems(client: TestClient, account: str) -> None:
+    bad = {"steps": [{"activity": {"type": "site_visit", "members": ["nobody"], "stakeholders": ["cto"]}}]}
+    response = client.post(f"/accounts/{seg(account)}/whatif", json=bad)
+    assert response.status_code in {400, 422}
+    assert "steps[0].activity.members[0]" in response.text
+
+
+def test_dependency_and_constrained_paths_over_http(client: TestClient, account: str) -> None:
+    base = f"/accounts/{seg(account)}"
+    dependency = client.get(base + "/dependency").json()
+    assert dependency["hangs_on_one_person"] is True
+    assert dependency["members"][0]["member"] == "li"
+    paths = client.get(base + "/paths", params={"to": "ceo", "avoid": ["cto"]}).json()
+    assert paths["paths"] == []  # the CTO is Li's only way to the CEO
+    short = client.get(base + "/paths", params={"to": "cfo", "max_hops": 2}).json()
+    assert short["paths"] == []  # li -> cto -> ceo -> cfo takes 3 lines
+    assert client.get(base + "/paths", params={"to": "cfo", "avoid_stance": "friend"}).status_code in {400, 422}
