@@ -178,3 +178,13 @@ def get_page(
 
 
 PageDep = Annotated[PageParams, Depends(get_page)]
+
+#: ``?as_of=``: answer as of a past moment (a revision number or an ISO 8601 time, no zone = UTC).
+AsOf = Annotated[
+    str | None,
+    Query(
+        min_length=1,
+        max_length=64,
+        description="Answer as of a past moment: a revision number or an ISO 8601 time (no zone = UTC)",
+    ),
+]

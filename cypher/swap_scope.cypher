@@ -1,6 +1,6 @@
 // Make a staged map version live in one step; the version it replaces is marked for deletion.
 MERGE (a:Account {id: $account})
-  ON CREATE SET a.created_at = $now, a.revision = 0
+  ON CREATE SET a.created_at = $now, a.revision = $start
 WITH a, a.scope AS previous
 SET a += $props, a.scope = $scope, a.revision = a.revision + 1, a.updated_at = $now
 WITH a, previous

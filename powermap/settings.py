@@ -21,6 +21,13 @@ class Settings(BaseSettings):
     sqlite_busy_timeout_s: float = Field(default=30.0, gt=0, description="How long a SQLite writer waits")
     import_batch_size: int = Field(default=5_000, ge=1, description="Rows per UNWIND batch on import")
     actor: str = Field(default="cli", description="Who is recorded as the author of changes")
+    # -- history and time (issue 8) --
+    history_checkpoint_ratio: float = Field(
+        default=1.0, gt=0, description="Keep a checkpoint once the items changed since the last exceed this x map size"
+    )
+    history_retention_days: int | None = Field(
+        default=None, ge=1, description="`powermap history prune` drops history older than this many days"
+    )
     # -- voices (issue 9) --
     voice_overdue_days: int = Field(default=30, ge=0, description="An open pain older than this many days is overdue")
     today: dt.date | None = Field(

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 
 from powermap.analysis.paths import path_constraints
-from powermap.api.deps import ReadAccount, ServiceDep
+from powermap.api.deps import AsOf, ReadAccount, ServiceDep
 from powermap.api.problems import COMMON_RESPONSES
 from powermap.model.reports import AnalysisReport, PathsReport, RecommendationsReport
 
@@ -15,9 +15,9 @@ router = APIRouter(tags=["analysis"])
 
 
 @router.get("/accounts/{account}/analysis", response_model=AnalysisReport, responses=COMMON_RESPONSES)
-def analysis(account: ReadAccount, service: ServiceDep) -> Any:
-    """Power ranking, coverage, competitor gaps and the decision forecast (``powermap analyze --json``)."""
-    return service.analyze(account)
+def analysis(account: ReadAccount, service: ServiceDep, as_of: AsOf = None) -> Any:
+    """Power ranking, coverage, competitor gaps, decision forecast, fading relationships (``analyze --json``)."""
+    return service.analyze(account, as_of=as_of)
 
 
 @router.get("/accounts/{account}/paths", response_model=PathsReport, responses=COMMON_RESPONSES)
@@ -33,10 +33,11 @@ def paths(
     avoid_stance: Annotated[str | None, Query(description="No intermediary of these stances, comma-separated")] = None,
     max_hops: Annotated[int | None, Query(ge=1, description="At most this many lines, the first included")] = None,
     disjoint: Annotated[bool, Query(description="Each path shares no intermediary with those before it")] = False,
+    as_of: AsOf = None,
 ) -> Any:
     """The k best introduction paths from our team to a stakeholder, best first (``powermap paths --json``)."""
     constraints = path_constraints(avoid, avoid_stance, max_hops)
-    return service.paths(account, to, member=member, k=k, constraints=constraints, disjoint=disjoint)
+    return service.paths(account, to, member=member, k=k, constraints=constraints, disjoint=disjoint, as_of=as_of)
 
 
 @router.get("/accounts/{account}/recommendations", response_model=RecommendationsReport, responses=COMMON_RESPONSES)
@@ -44,6 +45,7 @@ def recommendations(
     account: ReadAccount,
     service: ServiceDep,
     limit: Annotated[int, Query(ge=1, le=500, description="How many activities")] = 10,
+    as_of: AsOf = None,
 ) -> Any:
     """Ranked activities to run next (``powermap recommend --json``)."""
-    return service.recommend(account, limit=limit)
+    return service.recommend(account, limit=limit, as_of=as_of)

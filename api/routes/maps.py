@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Header, Query, Response
 from fastapi.responses import HTMLResponse
 
-from powermap.api.deps import ReadAccount, ServiceDep, SettingsDep, WriteAccount
+from powermap.api.deps import AsOf, ReadAccount, ServiceDep, SettingsDep, WriteAccount
 from powermap.api.etags import if_match, revision_etag
 from powermap.api.problems import COMMON_RESPONSES, WRITE_RESPONSES
 from powermap.errors import PreconditionFailedError
@@ -24,8 +24,16 @@ _DOCUMENT_BODY = {
 
 
 @router.get("/accounts/{account}/map", response_model=AccountMap, responses=COMMON_RESPONSES)
-def read_map(account: ReadAccount, service: ServiceDep, response: Response) -> Any:
-    """The whole contract document, as ``powermap export`` writes it; its ETag is the map's revision."""
+def read_map(account: ReadAccount, service: ServiceDep, response: Response, as_of: AsOf = None) -> Any:
+    """The whole contract document, as ``powermap export`` writes it; its ETag is the map's revision.
+
+    With ``as_of``, the map as it was then (its ETag names that revision, so a write made against it
+    is refused as stale).
+    """
+    if as_of is not None:
+        past, revision = service.map_as_of(account, as_of)
+        response.headers["ETag"] = revision_etag(revision)
+        return past
     snapshot = service.snapshot(account)
     response.headers["ETag"] = revision_etag(snapshot.revision)
     return snapshot.account_map
@@ -66,17 +74,21 @@ def map_html(
     highlight: Annotated[
         str | None, Query(description="Highlight the best introduction path to this stakeholder")
     ] = None,
+    as_of: AsOf = None,
 ) -> HTMLResponse:
     """The interactive war-room map: one self-contained HTML page that loads nothing remote."""
     from powermap.viz import render_map
 
-    analysis = service.analysis(account, path_to=highlight)
+    analysis = service.analysis(account, path_to=highlight, as_of=as_of)
     summary = next((s for s in service.accounts() if s.id == account), None)
+    data_time = summary.updated_at if summary is not None else None
+    if as_of is not None:
+        data_time = service.time_as_of(account, as_of)
     html = render_map(
         analysis.account_map,
         analysis.powers,
         highlight_path=analysis.highlight_path,
-        as_of=summary.updated_at if summary is not None else None,
+        as_of=data_time,
         overview_above=settings.map_overview_above,
         overview_size=settings.map_overview_size,
     )

@@ -15,9 +15,11 @@ from typing import Any
 import typer
 
 from powermap.cli import (  # noqa: F401  (importing registers the commands)
+    activities,
     analysis,
     db,
     demo,
+    history,
     keys,
     maps,
     personal,

@@ -12,6 +12,7 @@ from rich.text import Text
 from powermap.cli.app import app
 from powermap.cli.common import (
     AccountArg,
+    AsOfOption,
     JsonOption,
     StoreOption,
     err,
@@ -33,14 +34,16 @@ from powermap.settings import get_settings
 
 
 @app.command("analyze")
-def analyze_command(account: AccountArg, store: StoreOption = None, as_json: JsonOption = False) -> None:
-    """Power ranking, coverage, competitor gaps and the decision forecast."""
+def analyze_command(
+    account: AccountArg, store: StoreOption = None, as_json: JsonOption = False, as_of: AsOfOption = None
+) -> None:
+    """Power ranking, coverage, competitor gaps, the decision forecast and fading relationships."""
     with open_service(store) as service:
-        report = service.analyze(account)
+        report = service.analyze(account, as_of=as_of)
         if as_json:
             print_json(report)
             return
-        directory = service.directory(account)
+        directory = service.directory(account, as_of=as_of)
     print_analysis(report, directory)
 
 
@@ -62,16 +65,19 @@ def paths_command(
     disjoint: DisjointOption = False,
     store: StoreOption = None,
     as_json: JsonOption = False,
+    as_of: AsOfOption = None,
 ) -> None:
     """The best introduction paths from our team to a stakeholder, best first (optionally constrained)."""
     constraints = path_constraints(avoid, avoid_stance, max_hops)
     with open_service(store) as service:
-        target = service.resolve_stakeholder(account, to)
-        report = service.paths(account, target, member=member, k=k, constraints=constraints, disjoint=disjoint)
+        target = service.resolve_stakeholder(account, to, as_of=as_of)
+        report = service.paths(
+            account, target, member=member, k=k, constraints=constraints, disjoint=disjoint, as_of=as_of
+        )
         if as_json:
             print_json(report)
             return
-        directory = service.directory(account)
+        directory = service.directory(account, as_of=as_of)
     print_paths(report["paths"], directory, target)
 
 
@@ -81,14 +87,15 @@ def recommend_command(
     limit: Annotated[int, typer.Option("--limit", min=1, max=500, help="How many activities.")] = 10,
     store: StoreOption = None,
     as_json: JsonOption = False,
+    as_of: AsOfOption = None,
 ) -> None:
     """Ranked activities to run next, each with target, lead, path, reason and expected gain."""
     with open_service(store) as service:
-        report = service.recommend(account, limit=limit)
+        report = service.recommend(account, limit=limit, as_of=as_of)
         if as_json:
             print_json(report)
             return
-        directory = service.directory(account)
+        directory = service.directory(account, as_of=as_of)
     print_recommendations(report["recommendations"], directory)
 
 
@@ -105,11 +112,12 @@ def map_command(
     ] = None,
     store: StoreOption = None,
     as_json: JsonOption = False,
+    as_of: AsOfOption = None,
 ) -> None:
     """Write the account's interactive power map: one HTML file that works offline."""
     with open_service(store) as service:
-        target = service.resolve_stakeholder(account, highlight) if highlight is not None else None
-        path = write_map(service, account, output, target)
+        target = service.resolve_stakeholder(account, highlight, as_of=as_of) if highlight is not None else None
+        path = write_map(service, account, output, target, as_of=as_of)
     if as_json:
         print_json({"account": account, "wrote": str(output), "highlight_path": path})
     else:
@@ -119,13 +127,15 @@ def map_command(
 # -- presentation ----------------------------------------------------------------------------------------
 
 
-def write_map(service: PowermapService, account: str, output: Path, highlight: str | None) -> list[str]:
-    """Write the map's HTML file; returns the highlighted path's nodes (empty when none)."""
+def write_map(
+    service: PowermapService, account: str, output: Path, highlight: str | None, *, as_of: str | None = None
+) -> list[str]:
+    """Write the map's HTML file (as of a past moment when given); returns the highlighted path's nodes."""
     from powermap.viz import render_map
 
     settings = get_settings()
     above, shown = settings.map_overview_above, settings.map_overview_size
-    analysis = service.analysis(account, path_to=highlight)
+    analysis = service.analysis(account, path_to=highlight, as_of=as_of)
     size = len(analysis.account_map.stakeholders)
     if size > above:
         err.print(
@@ -134,12 +144,15 @@ def write_map(service: PowermapService, account: str, output: Path, highlight: s
             "powerful, with our team and the competitors (the panels cover everyone)",
             markup=False,
         )
-    as_of = next((s.updated_at for s in service.accounts() if s.id == account), None)
+    if as_of is None:
+        data_time = next((s.updated_at for s in service.accounts() if s.id == account), None)
+    else:
+        data_time = service.time_as_of(account, as_of)
     page = render_map(
         analysis.account_map,
         analysis.powers,
         highlight_path=analysis.highlight_path,
-        as_of=as_of,
+        as_of=data_time,
         overview_above=above,
         overview_size=shown,
     )
@@ -197,6 +210,21 @@ def print_analysis(report: dict[str, Any], directory: Directory, *, top: int | N
             )
         out.print(gaps)
         legend("gap")
+    print_fading(report.get("fading", []), directory, top=top)
+
+
+def print_fading(fading: list[dict[str, Any]], directory: Directory, *, top: int | None = None) -> None:
+    """Relationships nobody has touched for too long (``fading`` of ``analyze --json``)."""
+    if not fading:
+        return
+    out.print(f"fading relationships: {len(fading)} of ours had no contact for longer than the fading window")
+    for line in fading[:top]:
+        out.print(
+            f"  {member_label(directory.member(line['member']))} -> "
+            f"{stakeholder_label(directory.stakeholder(line['stakeholder']))}: strength {line['strength']:.2f}, "
+            f"last contact {line['last_contact']} ({line['days']} days ago)",
+            markup=False,
+        )
 
 
 def print_paths(paths: list[dict[str, Any]], directory: Directory, target: str, *, indent: str = "") -> None:

@@ -17,6 +17,7 @@ from powermap.cli.app import app, db_app
 from powermap.cli.common import (
     EXIT_FAILURE,
     AccountArg,
+    AsOfOption,
     JsonOption,
     StoreOption,
     err,
@@ -27,6 +28,7 @@ from powermap.cli.common import (
     read_document,
     write_text,
 )
+from powermap.cli.history import describe_changes
 from powermap.store import redact
 
 
@@ -52,7 +54,7 @@ def import_command(
 ) -> None:
     """Import an account map, replacing that account's map atomically."""
     document = read_document(file)
-    with open_service(store) as service, progress("importing", enabled=not as_json) as on_progress:
+    with open_service(store, create=True) as service, progress("importing", enabled=not as_json) as on_progress:
         if if_revision is None:
             result = service.import_map(document, on_progress=on_progress)
         elif if_revision == 0:
@@ -62,12 +64,25 @@ def import_command(
             result = service.replace_map(str(account), document, if_revision=if_revision, on_progress=on_progress)
     if as_json:
         print_json(
-            {"account": result.account, "revision": result.revision, "counts": result.counts}
+            {
+                "account": result.account,
+                "revision": result.revision,
+                "counts": result.counts,
+                "changed": result.changed,
+                "changes": result.changes,
+            }
             | ({"previously_erased": list(result.previously_erased)} if result.previously_erased else {})
+        )
+    elif not result.changed:
+        out.print(
+            f"account {escape(repr(result.account))} already holds this map: nothing changed "
+            f"(still revision {result.revision})"
         )
     else:
         counts = ", ".join(f"{n} {name}" for name, n in result.counts.items() if n)
         out.print(f"imported account {escape(repr(result.account))} (revision {result.revision}): {counts}")
+        if not result.created:
+            out.print(f"  changed against the map it replaced: {describe_changes(result.changes)}", markup=False)
     if result.previously_erased:
         err.print(
             f"note: {', '.join(map(repr, result.previously_erased))} had been erased from this account before "
@@ -81,6 +96,7 @@ def export_command(
     account: AccountArg,
     output: Annotated[Path | None, typer.Option("-o", "--output", help="File to write (default: stdout).")] = None,
     store: StoreOption = None,
+    as_of: AsOfOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Export an account map as a powermap/v1 JSON document (YAML if the file ends in .yaml).
@@ -88,7 +104,7 @@ def export_command(
     The document itself is JSON already; with -o and --json, stdout says what was written, as JSON.
     """
     with open_service(store) as service:
-        document = service.export_map(account)
+        document = service.export_map(account, as_of=as_of)
     if output is not None and output.suffix.lower() in {".yaml", ".yml"}:
         text = yaml.safe_dump(document, allow_unicode=True, sort_keys=False)
     else:
@@ -171,7 +187,7 @@ def confirm_delete(document: dict[str, Any], store: str) -> None:
 @db_app.command("init")
 def db_init_command(store: StoreOption = None, as_json: JsonOption = False) -> None:
     """Create the store's schema, constraints and indexes (idempotent; every command also does it on opening)."""
-    with open_service(store) as service:
+    with open_service(store, create=True) as service:
         service.store.initialize()
         url = redact(service.store.url)
     if as_json:

@@ -1,4 +1,4 @@
-"""Commands on personal data (issue 11): ``person`` (what we hold about someone) and ``erase`` (forget them)."""
+"""Personal data (issue 11): ``person`` (what we hold about someone), ``erase`` (forget them), ``db scrub``."""
 
 from __future__ import annotations
 
@@ -7,9 +7,11 @@ from typing import Annotated, Any
 
 import typer
 
-from powermap.cli.app import app
+from powermap.cli.app import app, db_app
 from powermap.cli.common import AccountArg, JsonOption, StoreOption, err, open_service, out, print_json
 from powermap.errors import InvalidInputError
+from powermap.settings import get_settings
+from powermap.store import redact
 
 StakeholderOption = Annotated[
     str, typer.Option("--stakeholder", "-s", help="The stakeholder's id.", show_default=False)
@@ -100,3 +102,46 @@ def erase_command(
         markup=False,
     )
     _print_mentions(about["mentions"])
+
+
+@db_app.command("scrub")
+def db_scrub_command(store: StoreOption = None, as_json: JsonOption = False) -> None:
+    """Rewrite the store's files so nothing deleted or erased can be read back (SQLite: VACUUM, WAL emptied).
+
+    An erasure does this itself; run it when an erasure reported that another process kept the file busy.
+    On Neo4j the server's files are the operator's (docs/personal-data.md) and this does nothing.
+    """
+    with open_service(store) as service:
+        service.store.scrub_files()
+        url = redact(service.store.url)
+    if as_json:
+        print_json({"store": url, "scrubbed": True})
+    else:
+        out.print(f"rewrote the files of {url}: nothing deleted can be read back from them", markup=False)
+
+
+@db_app.command("prune")
+def db_prune_command(
+    older_than: Annotated[
+        int | None,
+        typer.Option(
+            "--older-than", min=1, help="Keep this many days of history (default: POWERMAP_HISTORY_RETENTION_DAYS)."
+        ),
+    ] = None,
+    store: StoreOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Apply history retention to every account (deleted ones too), then rewrite the store's files."""
+    days = older_than if older_than is not None else get_settings().history_retention_days
+    if days is None:
+        raise InvalidInputError("say how much history to keep: --older-than DAYS or POWERMAP_HISTORY_RETENTION_DAYS")
+    with open_service(store) as service:
+        report = service.apply_retention(days)
+    if as_json:
+        print_json(report)
+    else:
+        out.print(
+            f"pruned {report['deleted']} history records older than {days} days in "
+            f"{_plural(len(report['accounts']), 'account')}; the store's files are rewritten",
+            markup=False,
+        )

@@ -38,6 +38,16 @@ class ForecastReport(Report):
     decision_makers: list[DecisionMakerLeanReport]
 
 
+class FadingReport(Report):
+    """One of our relationships nobody has touched for longer than the fading window."""
+
+    member: str
+    stakeholder: str
+    strength: float
+    last_contact: str = Field(description="YYYY-MM-DD")
+    days: int = Field(description="Days since the last contact")
+
+
 class VoiceLoopReport(Report):
     """The health of the customer's voice loop (``docs/contract.md``, "The voice loop")."""
 
@@ -52,13 +62,17 @@ class VoiceLoopReport(Report):
 
 
 class AnalysisReport(Report):
-    """``powermap analyze --json``: power ranking (most powerful first), coverage, gaps, forecast, voice loop."""
+    """``powermap analyze --json``: power ranking, coverage, gaps, forecast, fading relationships, voice loop."""
 
     account: str
     power: dict[str, float] = Field(description="Stakeholder id -> power (0-1), most powerful first")
     coverage: float
     gaps: list[GapReport]
     forecast: ForecastReport
+    fading: list[FadingReport] = Field(
+        default_factory=list,
+        description="Relationships with no contact for over POWERMAP_FADING_AFTER_DAYS (90) days, oldest first",
+    )
     voice_loop: VoiceLoopReport
 
 

@@ -25,6 +25,7 @@ How to add a new topic:
 
 from __future__ import annotations
 
+from powermap.service.activities import ActivitiesService
 from powermap.service.analyses import DIGITS, AnalysesService, Analysis
 from powermap.service.core import ServiceCore
 from powermap.service.dependency import DependencyService
@@ -56,6 +57,7 @@ __all__ = [
 
 
 class PowermapService(
+    ActivitiesService,
     AnalysesService,
     DependencyService,
     EditsService,

@@ -10,12 +10,14 @@ from typing import Any
 import networkx as nx
 
 from powermap.analysis.coverage import Gap, competitor_gaps, coverage
+from powermap.analysis.fading import fading_relationships
 from powermap.analysis.forecast import Forecast, decision_forecast
 from powermap.analysis.paths import NO_CONSTRAINTS, IntroPath, PathConstraints, disjoint_paths, introduction_paths
 from powermap.analysis.power import power, ranking
 from powermap.analysis.recommend import Recommendation, recommend
 from powermap.graph import build_graph
 from powermap.model import AccountMap
+from powermap.service.asof import day_of
 from powermap.service.core import ServiceCore
 from powermap.service.voices import voice_loop_report
 from powermap.settings import get_settings
@@ -41,8 +43,13 @@ class Analysis:
     highlight_path: list[str]
 
 
-def analysis_report(account_map: AccountMap, graph: nx.DiGraph[str] | None = None) -> dict[str, Any]:
-    """``analyze --json`` of a map in hand: power, coverage, gaps and forecast (what-if reuses it on copies)."""
+def analysis_report(
+    account_map: AccountMap, graph: nx.DiGraph[str] | None = None, *, today: dt.date | None = None
+) -> dict[str, Any]:
+    """``analyze --json`` of a map in hand: power, coverage, gaps, forecast, fading relationships, voices.
+
+    What-if reuses it on copies. ``today`` is the day fading is judged on (default: :func:`_today`).
+    """
     account_id = account_map.account.id
     graph = graph if graph is not None else build_graph(account_map)
     powers = power(graph)
@@ -61,8 +68,14 @@ def analysis_report(account_map: AccountMap, graph: nx.DiGraph[str] | None = Non
                 for dm in forecast["decision_makers"]
             ],
         },
+        "fading": fading_relationships(graph, today or _today(), after_days=get_settings().fading_after_days),
         "voice_loop": voice_loop_report(account_map, powers),
     }
+
+
+def _today() -> dt.date:
+    """The day fading is judged on when none is given: ``POWERMAP_TODAY`` if set, else today (UTC)."""
+    return get_settings().today or dt.datetime.now(dt.UTC).date()
 
 
 def _gains_rounded(advice: Mapping[str, Any]) -> dict[str, Any]:
@@ -75,24 +88,37 @@ def _gains_rounded(advice: Mapping[str, Any]) -> dict[str, Any]:
 class AnalysesService(ServiceCore):
     """Read-only analyses of stored maps, each computed once per revision when the service has a cache."""
 
-    def analysis(self, account_id: str, *, path_to: str | None = None) -> Analysis:
+    def analysis(self, account_id: str, *, path_to: str | None = None, as_of: str | None = None) -> Analysis:
         """The map with its power and, when asked, the best introduction path to one stakeholder."""
-        current = self._current(account_id)
+        current = self._current(account_id, as_of)
         graph = current.graph()
         best = current.memo(("best path", path_to), lambda: introduction_paths(graph, path_to, k=1) if path_to else [])
         powers = current.memo("power", lambda: power(graph))
         return Analysis(current.snapshot.account_map, powers, best[0]["nodes"] if best else [])
 
-    def analyze(self, account_id: str) -> dict[str, Any]:
-        """Power, coverage, competitor gaps and decision forecast of an account."""
-        current = self._current(account_id)
-        return current.memo("analyze", lambda: analysis_report(current.snapshot.account_map, current.graph()))
+    def analyze(self, account_id: str, *, as_of: str | None = None, today: dt.date | None = None) -> dict[str, Any]:
+        """Power, coverage, competitor gaps, decision forecast and fading relationships of an account.
 
-    def analyze_with_names(self, account_id: str) -> tuple[dict[str, Any], dict[str, str]]:
+        ``as_of`` answers for a past moment (fading judged on that day); ``today`` is the day fading is
+        judged on (default: ``POWERMAP_TODAY`` or today, UTC, or the day of ``as_of``).
+        """
+        current = self._current(account_id, as_of)
+        day = today or self._day(account_id, as_of)
+        return current.memo(
+            ("analyze", day), lambda: analysis_report(current.snapshot.account_map, current.graph(), today=day)
+        )
+
+    def analyze_with_names(
+        self, account_id: str, *, as_of: str | None = None, today: dt.date | None = None
+    ) -> tuple[dict[str, Any], dict[str, str]]:
         """:meth:`analyze` and the stakeholders' display names, from one read of the map (for people)."""
-        current = self._current(account_id)
-        report = current.memo("analyze", lambda: analysis_report(current.snapshot.account_map, current.graph()))
-        return report, {s.id: s.name for s in current.snapshot.account_map.stakeholders}
+        report = self.analyze(account_id, as_of=as_of, today=today)
+        names = {s.id: s.name for s in self._current(account_id, as_of).snapshot.account_map.stakeholders}
+        return report, names
+
+    def _day(self, account_id: str, as_of: str | None) -> dt.date:
+        """The day fading is judged on: today, or that of the moment asked about."""
+        return _today() if as_of is None else day_of(self.store, account_id, as_of)
 
     def _analyze(self, account_map: AccountMap) -> dict[str, Any]:
         return analysis_report(account_map)
@@ -106,12 +132,13 @@ class AnalysesService(ServiceCore):
         k: int = 3,
         constraints: PathConstraints = NO_CONSTRAINTS,
         disjoint: bool = False,
+        as_of: str | None = None,
     ) -> dict[str, Any]:
         """The k best introduction paths to a stakeholder that meet ``constraints``, best first.
 
         With ``disjoint``, each path after the first shares no intermediary with those before it.
         """
-        current = self._current(account_id)
+        current = self._current(account_id, as_of)
 
         def compute() -> dict[str, Any]:
             search = disjoint_paths if disjoint else introduction_paths
@@ -124,11 +151,16 @@ class AnalysesService(ServiceCore):
 
         return current.memo(("paths", target, member, k, constraints, disjoint), compute)
 
-    def recommend(self, account_id: str, *, limit: int = 10, today: dt.date | None = None) -> dict[str, Any]:
-        """Ranked activities to run next, one entry per target (fading as of ``today``, default today in UTC)."""
-        current = self._current(account_id)
+    def recommend(
+        self, account_id: str, *, limit: int = 10, today: dt.date | None = None, as_of: str | None = None
+    ) -> dict[str, Any]:
+        """Ranked activities to run next, one entry per target (fading as of ``today``, default today in UTC).
+
+        With ``as_of``, the advice of that moment (fading judged on that day).
+        """
+        current = self._current(account_id, as_of)
         settings = get_settings()
-        day = today or settings.today or dt.datetime.now(dt.UTC).date()
+        day = today or self._day(account_id, as_of)
         fading_after_days = settings.fading_after_days
 
         def compute() -> dict[str, Any]:

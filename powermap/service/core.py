@@ -13,15 +13,19 @@ import datetime as dt
 import random
 import time
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import ValidationError
 
 from powermap.errors import InvalidMapError, Problem, StaleRevisionError
 from powermap.model import EDGE_MODELS, AccountMap, EdgeKind, item_problems, parse_account_map
+from powermap.service.asof import snapshot_as_of
 from powermap.service.cache import CachedMap, MapCache
+from powermap.settings import get_settings
 from powermap.store.base import Snapshot, Store
+from powermap.store.history import Delta, checkpoint_entries, edit_delta
 
+_T = TypeVar("_T")
 EDIT_ATTEMPTS = 40
 EDIT_BACKOFF_CAP_S = 0.25
 _NOUNS = {
@@ -48,12 +52,15 @@ class ServiceCore:
         #: Shared by every service of a long-lived process (see :mod:`powermap.service.cache`).
         self.cache = cache
 
-    def _current(self, account_id: str) -> CachedMap:
+    def _current(self, account_id: str, as_of: str | None = None) -> CachedMap:
         """The account's map as stored now, with its graph and results memoised per revision.
 
         With a cache, one cheap revision check decides whether the map must be read again; without
-        one (the CLI), the map is read and the entry lives as long as the caller holds it.
+        one (the CLI), the map is read and the entry lives as long as the caller holds it. With
+        ``as_of``, the map as it was then, rebuilt from history (:mod:`powermap.service.asof`).
         """
+        if as_of is not None:
+            return CachedMap(snapshot_as_of(self.store, account_id, as_of))
         if self.cache is None:
             return CachedMap(self.store.read(account_id))
         found = self.cache.get(account_id, self.store.revision(account_id))
@@ -84,7 +91,7 @@ class ServiceCore:
         self,
         account_id: str,
         mutate: Callable[[dict[str, Any]], None],
-        write: Callable[[AccountMap, int], int],
+        write: Callable[[AccountMap, int, Delta], int],
         *,
         if_revision: int | None = None,
     ) -> tuple[AccountMap, int]:
@@ -107,7 +114,7 @@ class ServiceCore:
         self,
         account_id: str,
         transform: Callable[[AccountMap], AccountMap],
-        write: Callable[[AccountMap, int], int],
+        write: Callable[[AccountMap, int, Delta], int],
         *,
         if_revision: int | None = None,
     ) -> tuple[AccountMap, int]:
@@ -124,7 +131,7 @@ class ServiceCore:
         self,
         account_id: str,
         transform: Callable[[AccountMap], AccountMap],
-        write: Callable[[AccountMap, int], int],
+        write: Callable[[AccountMap, int, Delta], int],
         if_revision: int | None,
         *,
         keep: bool,
@@ -136,18 +143,61 @@ class ServiceCore:
             if if_revision is not None and snapshot.revision != if_revision:
                 raise StaleRevisionError(account_id, if_revision, snapshot.revision)
             account_map = transform(snapshot.account_map)
+            delta = edit_delta(snapshot.account_map, account_map)  # what history keeps of this write
             try:
-                revision = write(account_map, snapshot.revision)
+                revision = write(account_map, snapshot.revision, delta)
             except StaleRevisionError:
                 if if_revision is not None or attempt == EDIT_ATTEMPTS - 1:
                     raise
-                # Someone wrote first: back off a random, growing moment so busy writers spread out.
-                time.sleep(random.uniform(0.0, min(EDIT_BACKOFF_CAP_S, 0.002 * 2**attempt)))  # noqa: S311
+                back_off(attempt)
                 continue
             if keep and self.cache is not None:
                 self.cache.put(account_id, Snapshot(account_map, revision, dt.datetime.now(dt.UTC)))
+            self._keep_checkpoint(account_id, revision, account_map, delta)
             return account_map, revision
         raise AssertionError("unreachable")  # pragma: no cover
+
+    def _keep_checkpoint(self, account_id: str, revision: int, account_map: AccountMap, delta: Delta) -> None:
+        """After a write: keep the whole map when the changes since the last checkpoint outgrow it.
+
+        That bounds a read of any past revision to about twice the map's items (``docs/history.md``).
+        A checkpoint is only an optimisation (the deltas alone rebuild every revision), so it is
+        written after the write, in batches, and a crash in between costs nothing but speed.
+        """
+        if delta.checkpoint is not None:
+            return
+        checkpoint, since = self.store.history_since_checkpoint(account_id)
+        if checkpoint is None or since > delta.size * get_settings().history_checkpoint_ratio:
+            self.store.write_checkpoint(account_id, revision, checkpoint_entries(account_map.to_document()))
+
+    def _read_map(self, account_id: str, as_of: str | None = None) -> AccountMap:
+        """The account's map now, or as of a revision or moment (``--as-of``, see :mod:`powermap.service.asof`)."""
+        return self._current(account_id, as_of).snapshot.account_map
+
+
+def retrying(
+    attempt: Callable[[], _T],
+    *,
+    retry: bool = True,
+    lost_race: tuple[type[Exception], ...] = (StaleRevisionError,),
+) -> _T:
+    """Run ``attempt`` (read a fresh snapshot, write against its revision) until no one wrote first.
+
+    Without ``retry`` (the caller named the revision it saw) a lost race is the caller's answer.
+    """
+    for number in range(EDIT_ATTEMPTS):
+        try:
+            return attempt()
+        except lost_race:
+            if not retry or number == EDIT_ATTEMPTS - 1:
+                raise
+            back_off(number)
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def back_off(attempt: int) -> None:
+    """Someone wrote first: wait a random, growing moment so busy writers spread out."""
+    time.sleep(random.uniform(0.0, min(EDIT_BACKOFF_CAP_S, 0.002 * 2**attempt)))  # noqa: S311
 
 
 def upsert(items: list[dict[str, Any]], same: Callable[[dict[str, Any]], bool], data: Mapping[str, Any]) -> None:

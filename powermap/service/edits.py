@@ -51,6 +51,7 @@ from powermap.model import (
 from powermap.service.core import ServiceCore, edge_fields
 from powermap.service.versions import Item, item_version
 from powermap.store.base import Change, not_found_for_edge, not_found_for_node
+from powermap.store.history import Delta
 
 ACTIVITIES = LIST_BY_NAME["activities"]
 VOICES = LIST_BY_NAME["voices"]
@@ -200,8 +201,8 @@ class EditsService(ServiceCore):
         account_map, revision = self._edit(
             account_id,
             mutate,
-            lambda m, rev: self.store.update_account(
-                m.account, Change(self.actor, "update account", account_id), expected_revision=rev
+            lambda m, rev, history: self.store.update_account(
+                m.account, Change(self.actor, "update account", account_id, history=history), expected_revision=rev
             ),
             if_revision=if_revision,
         )
@@ -218,8 +219,8 @@ class EditsService(ServiceCore):
         account_map, _ = self._edit(
             account_id,
             mutate,
-            lambda m, rev: self.store.update_account(
-                m.account, Change(self.actor, "update account", account_id), expected_revision=rev
+            lambda m, rev, history: self.store.update_account(
+                m.account, Change(self.actor, "update account", account_id, history=history), expected_revision=rev
             ),
         )
         return account_map.account
@@ -256,14 +257,44 @@ class EditsService(ServiceCore):
     def _create(self, account_id: str, spec: ListSpec, item: ContractModel, if_revision: int | None) -> Item[Any]:
         data = _json(item)
         key = _key_of(spec, data)
+        operation = f"create {spec.noun}"
+        if spec.node_kind is not None and isinstance(item, spec.model):
+            # Already validated (a subclass such as the API's StakeholderCreate has the same fields):
+            # kept as the contract model itself, without validating it again.
+            node = spec.model.model_construct(_fields_set=item.model_fields_set, **dict(item))
+            return self._create_node(account_id, spec, node, key, operation, if_revision)
 
         def produce(current: dict[str, Any] | None) -> dict[str, Any]:
             if current is not None:
                 raise IdTakenError(spec.noun, _subject(key), account_id)
             return data
 
-        operation = f"create {spec.noun}"
         return self._change(account_id, spec, key, produce, operation, if_revision, None)
+
+    def _create_node(
+        self,
+        account_id: str,
+        spec: ListSpec,
+        node: Any,
+        key: tuple[str, ...],
+        operation: str,
+        if_revision: int | None,
+    ) -> Item[Any]:
+        """A new node, already a validated model: nothing refers to it yet, so no reference can break and
+        nothing is validated again; only its id must be free (see :meth:`_edit_map`)."""
+
+        def transform(account_map: AccountMap) -> AccountMap:
+            items = getattr(account_map, spec.name)
+            if any(existing.id == key[0] for existing in items):
+                raise IdTakenError(spec.noun, _subject(key), account_id)
+            return account_map.model_copy(update={spec.name: (*items, node)})
+
+        def write(_: AccountMap, revision: int, history: Delta) -> int:
+            change = Change(self.actor, operation, _subject(key), history=history)
+            return self.store.put_node(account_id, node, change, expected_revision=revision)
+
+        _, revision = self._edit_map(account_id, transform, write, if_revision=if_revision)
+        return Item(node, item_version(node), revision)
 
     def _update(
         self,
@@ -314,8 +345,8 @@ class EditsService(ServiceCore):
             found[:] = [items[index]]
             return account_map.model_copy(update={spec.name: tuple(items)})
 
-        def write(_: AccountMap, revision: int) -> int:
-            change = Change(self.actor, operation, _subject(key))
+        def write(_: AccountMap, revision: int, history: Delta) -> int:
+            change = Change(self.actor, operation, _subject(key), history=history)
             return self.store.put_node(account_id, found[0], change, expected_revision=revision)
 
         _, revision = self._edit_map(account_id, transform, write, if_revision=if_revision)
@@ -335,8 +366,8 @@ class EditsService(ServiceCore):
 
         operation = f"remove {spec.noun}"
 
-        def write(_: AccountMap, revision: int) -> int:
-            change = Change(self.actor, operation, _subject(key))
+        def write(_: AccountMap, revision: int, history: Delta) -> int:
+            change = Change(self.actor, operation, _subject(key), history=history)
             if spec.node_kind is not None:
                 return self.store.remove_node(account_id, spec.node_kind, key[0], change, expected_revision=revision)
             if spec.edge_kind is not None:
@@ -366,8 +397,8 @@ class EditsService(ServiceCore):
         def find(account_map: AccountMap) -> Any:
             return next(i for i in getattr(account_map, spec.name) if _model_key(spec, i) == key)
 
-        def write(account_map: AccountMap, revision: int) -> int:
-            item, change = find(account_map), Change(self.actor, operation, _subject(key))
+        def write(account_map: AccountMap, revision: int, history: Delta) -> int:
+            item, change = find(account_map), Change(self.actor, operation, _subject(key), history=history)
             if spec.node_kind is not None:
                 return self.store.put_node(account_id, item, change, expected_revision=revision)
             if spec.edge_kind is not None:

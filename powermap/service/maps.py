@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-from powermap.errors import InvalidMapError, Problem
+from powermap.errors import AccountNotFoundError, IdTakenError, InvalidMapError, Problem, StaleRevisionError
 from powermap.model import LISTS, parse_account_map
-from powermap.service.core import ServiceCore
+from powermap.model.diff import MapDiff
+from powermap.service.core import ServiceCore, retrying
 from powermap.service.erase import previously_erased
-from powermap.store.base import AccountSummary, Change, ProgressCallback
+from powermap.store.base import AccountSummary, Change, ProgressCallback, Snapshot, check_replace
+from powermap.store.history import delta_between
 
 
 @dataclass(frozen=True)
@@ -19,6 +21,12 @@ class ImportResult:
     counts: dict[str, int]
     #: Stakeholders of this import once erased from this account (docs/personal-data.md): check consent.
     previously_erased: tuple[str, ...] = ()
+    #: False when the document was identical to the stored map: nothing was written.
+    changed: bool = True
+    #: Per list (and ``account``): items added, removed and changed against the map it replaced.
+    changes: dict[str, dict[str, int]] = field(default_factory=dict)
+    #: True when the account did not exist before.
+    created: bool = False
 
 
 class MapsService(ServiceCore):
@@ -53,18 +61,45 @@ class MapsService(ServiceCore):
     def _put_map(
         self, document: Any, expected: int | None, operation: str, on_progress: ProgressCallback | None
     ) -> ImportResult:
-        account_map = parse_account_map(document, roadmap_ids=self._roadmap_ids_for(document))
-        revision = self.store.put_map(
-            account_map,
-            Change(self.actor, operation, account_map.account.id),
-            on_progress=on_progress,
-            expected_revision=expected,
-        )
-        counts = {spec.name: len(getattr(account_map, spec.name)) for spec in LISTS}
-        return ImportResult(account_map.account.id, revision, counts, previously_erased(self.store, account_map))
+        """Store a whole map, saying what it changed against the stored one; an identical map writes nothing.
 
-    def export_map(self, account_id: str) -> dict[str, Any]:
-        return self.store.get_map(account_id).to_document()
+        ``expected`` is the caller's precondition (see :meth:`Store.put_map`), never retried; without
+        one, a write that lost a race to another writer is tried again against a fresh read.
+        """
+        account_map = parse_account_map(document, roadmap_ids=self._roadmap_ids_for(document))
+        account_id = account_map.account.id
+        after = account_map.to_document()
+        counts = {spec.name: len(getattr(account_map, spec.name)) for spec in LISTS}
+
+        def attempt() -> ImportResult:
+            try:
+                # A cheap check first: a new account has nothing to read, let alone compare.
+                self.store.revision(account_id)
+                snapshot: Snapshot | None = self.store.read(account_id)
+            except AccountNotFoundError:
+                snapshot = None
+            current = snapshot.revision if snapshot is not None else None
+            check_replace(account_id, current, expected)
+            erased = previously_erased(self.store, account_map)
+            before = snapshot.account_map.to_document() if snapshot is not None else None
+            if snapshot is not None and before == after:
+                return ImportResult(
+                    account_id, snapshot.revision, counts, erased, changed=False, changes=MapDiff().counts()
+                )
+            delta, diff = delta_between(before, after)
+            revision = self.store.put_map(
+                account_map,
+                Change(self.actor, operation, account_id, history=delta),
+                on_progress=on_progress,
+                expected_revision=current or 0,
+            )
+            self._keep_checkpoint(account_id, revision, account_map, delta)
+            return ImportResult(account_id, revision, counts, erased, changes=diff.counts(), created=snapshot is None)
+
+        return retrying(attempt, retry=expected is None, lost_race=(StaleRevisionError, IdTakenError))
+
+    def export_map(self, account_id: str, *, as_of: str | None = None) -> dict[str, Any]:
+        return self._read_map(account_id, as_of).to_document()
 
     def accounts(self) -> list[AccountSummary]:
         return self.store.list_accounts()

@@ -104,9 +104,9 @@ def resolve(account_map: AccountMap, wanted: str) -> str:
 class PeopleService(ServiceCore):
     """Names for ids, for output meant for people."""
 
-    def directory(self, account_id: str) -> Directory:
-        return Directory.of(self.store.get_map(account_id))
+    def directory(self, account_id: str, *, as_of: str | None = None) -> Directory:
+        return Directory.of(self._read_map(account_id, as_of))
 
-    def resolve_stakeholder(self, account_id: str, wanted: str) -> str:
-        """The id of the stakeholder named by id or by an unambiguous (part of a) name."""
-        return resolve(self.store.get_map(account_id), wanted)
+    def resolve_stakeholder(self, account_id: str, wanted: str, *, as_of: str | None = None) -> str:
+        """The id of the stakeholder named by id or by an unambiguous (part of a) name (as of WHEN, if given)."""
+        return resolve(self._read_map(account_id, as_of), wanted)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from abc import ABC, abstractmethod
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from types import TracebackType
 
@@ -26,7 +26,9 @@ from powermap.errors import (
     StaleRevisionError,
 )
 from powermap.model import Account, AccountMap, Activity, Edge, EdgeKind, Node, NodeKind, Roadmap, RoadmapItem, Voice
+from powermap.model.diff import Entry
 from powermap.model.keys import ApiKey
+from powermap.store.history import Delta, HistoryRows
 
 _NOT_FOUND: dict[NodeKind, type[NotFoundError]] = {
     NodeKind.STAKEHOLDER: StakeholderNotFoundError,
@@ -87,6 +89,9 @@ class Change:
     actor: str
     operation: str
     subject: str = ""
+    #: What the write did to the map, kept as history (see :mod:`powermap.store.history`); a write
+    #: without one leaves a gap that as-of reads across it refuse to bridge.
+    history: Delta | None = None
 
 
 @dataclass(frozen=True)
@@ -151,6 +156,7 @@ class Store(ABC):
         ``expected_revision``: None writes whatever is stored; 0 creates only (an existing account is
         :class:`~powermap.errors.IdTakenError`); n > 0 replaces only revision n (else
         :class:`~powermap.errors.StaleRevisionError`, or :class:`AccountNotFoundError` when absent).
+        A re-created account goes on from the last revision its change log recorded: revisions never repeat.
         """
 
     @abstractmethod
@@ -208,12 +214,45 @@ class Store(ABC):
         """Remove one line."""
 
     @abstractmethod
+    def put_items(
+        self,
+        account_id: str,
+        items: Sequence[Node | Edge | Activity],
+        change: Change,
+        *,
+        expected_revision: int,
+    ) -> int:
+        """Put several nodes, lines and activities (each as :meth:`put_node` etc. would) in one write."""
+
+    @abstractmethod
     def put_activity(self, account_id: str, activity: Activity, change: Change, *, expected_revision: int) -> int:
         """Insert an activity at the end of the list, or replace the one with its id in place."""
 
     @abstractmethod
     def remove_activity(self, account_id: str, activity_id: str, change: Change, *, expected_revision: int) -> int:
         """Remove one activity."""
+
+    # -- history (see powermap.store.history) -------------------------------------------------------
+
+    @abstractmethod
+    def revision_at(self, account_id: str, moment: dt.datetime) -> int | None:
+        """The account's revision in force at ``moment``: the last change at or before it (None: none)."""
+
+    @abstractmethod
+    def history_rows(self, account_id: str, revision: int) -> HistoryRows | None:
+        """The nearest checkpoint at or before ``revision`` and the deltas after it (None: no checkpoint)."""
+
+    @abstractmethod
+    def history_since_checkpoint(self, account_id: str) -> tuple[int | None, int]:
+        """The revision of the account's last checkpoint (None: none) and the delta items recorded since."""
+
+    @abstractmethod
+    def write_checkpoint(self, account_id: str, revision: int, entries: Sequence[Entry]) -> None:
+        """Keep the whole map at ``revision`` (it must be the map as of that revision)."""
+
+    @abstractmethod
+    def prune_history(self, account_id: str, keep_from: int) -> int:
+        """Drop history before revision ``keep_from`` (a checkpoint must already be kept there); returns rows gone."""
 
     # -- voices and the roadmap (one roadmap per store, shared by every account) ------------------------
 

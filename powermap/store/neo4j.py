@@ -21,7 +21,7 @@ import datetime as dt
 import logging
 import secrets
 import uuid
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from typing import Any, TypeVar
 from urllib.parse import unquote, urlsplit
@@ -55,6 +55,7 @@ from powermap.model import (
     RoadmapItem,
     Voice,
 )
+from powermap.model.diff import Entry
 from powermap.model.keys import ApiKey
 from powermap.settings import Settings, get_settings
 from powermap.store.base import (
@@ -68,6 +69,15 @@ from powermap.store.base import (
     check_replace,
     not_found_for_edge,
     not_found_for_node,
+)
+from powermap.store.history import (
+    CHUNK_ENTRIES,
+    Delta,
+    HistoryRows,
+    chunked,
+    detached_entry,
+    forget_entry,
+    unchunked,
 )
 from powermap.store.queries import (
     IMPORT_EDGES,
@@ -86,6 +96,8 @@ logger = logging.getLogger(__name__)
 #: Nodes deleted per transaction: small enough for a 512 MiB heap on maps of 100k stakeholders.
 DELETE_BATCH = 2_000
 _INTERNAL = ("scope", "account", "ord")
+#: A revision past any real one ("no upper bound" for the history queries).
+_NO_REVISION = 2**62
 
 
 def _now() -> str:
@@ -104,6 +116,49 @@ def _edge_props(edge: Edge) -> dict[str, Any]:
     """
     props: dict[str, Any] = edge.model_dump(mode="json", exclude={"source", "target"})
     return props
+
+
+def _put_node(tx: ManagedTransaction, scope: str, account_id: str, node: Node) -> None:
+    tx.run(cypher(PUT_NODE[node.kind]), scope=scope, account=account_id, props=_node_props(node)).consume()
+
+
+def _put_edge(tx: ManagedTransaction, scope: str, account_id: str, edge: Edge) -> None:
+    record = tx.run(
+        cypher(PUT_EDGE[edge.kind]), scope=scope, source=edge.source, target=edge.target, props=_edge_props(edge)
+    ).single()
+    if record is None:  # an end is missing: the service validates first, so only a race gets here
+        raise not_found_for_edge(edge.kind, edge.source, edge.target, account_id)
+
+
+def _put_activity(tx: ManagedTransaction, scope: str, account_id: str, activity: Activity) -> None:
+    tx.run(cypher(Q.PUT_ACTIVITY), scope=scope, account=account_id, props=_node_props(activity)).consume()
+
+
+def _forget_in_history_chunks(tx: ManagedTransaction, account_id: str, stakeholder_id: str) -> None:
+    """Forget the stakeholder in every delta and checkpoint of the account (same rule as the live map)."""
+    rows = []
+    for record in tx.run(cypher(Q.ACCOUNT_HISTORY_CHUNKS), account=account_id):
+        entries = unchunked(record["entries"])
+        kept = [
+            e for e in (forget_entry(e, stakeholder_id, checkpoint=bool(record["checkpoint"])) for e in entries) if e
+        ]
+        if kept != entries:
+            rows.append({"chunk": record["chunk"], "entries": [e.dumps() for e in kept]})
+    if rows:
+        tx.run(cypher(Q.REWRITE_HISTORY_CHUNKS), rows=rows).consume()
+
+
+def _record_history(
+    tx: ManagedTransaction, account_id: str, revision: int, delta: Delta, chunks: list[dict[str, Any]]
+) -> None:
+    tx.run(
+        cypher(Q.RECORD_HISTORY),
+        account=account_id,
+        revision=revision,
+        items=len(delta.entries),
+        checkpoint=delta.checkpoint is not None,
+        chunks=chunks,
+    ).consume()
 
 
 def _clean(record: Mapping[str, Any]) -> dict[str, Any]:
@@ -225,6 +280,12 @@ class Neo4jStore(Store):
                 operation=change.operation,
                 subject=change.subject,
             ).consume()
+            if change.history is not None:
+                delta = change.history
+                chunks = chunked(delta.entries, checkpoint=False)
+                if delta.checkpoint is not None:
+                    chunks += chunked(delta.checkpoint, checkpoint=True)
+                _record_history(tx, account_id, previous + 1, delta, chunks)
             return previous + 1
 
         return self._write(work)
@@ -287,6 +348,12 @@ class Neo4jStore(Store):
         batches.append(
             (Q.IMPORT_VOICES, [{"ord": i, "props": _node_props(v)} for i, v in enumerate(account_map.voices)])
         )
+        delta = change.history
+        if delta is not None:  # the import's history is staged with its map version (see stage_history)
+            chunks = chunked(delta.entries, checkpoint=False)
+            if delta.checkpoint is not None:
+                chunks += chunked(delta.checkpoint, checkpoint=True)
+            batches.append((Q.STAGE_HISTORY, chunks))
         total = sum(len(rows) for _, rows in batches)
         done = 0
 
@@ -297,7 +364,7 @@ class Neo4jStore(Store):
                     chunk = rows[start : start + self._batch]
                     self._write(
                         lambda tx, q=query, c=chunk: tx.run(  # type: ignore[misc]
-                            cypher(q), rows=c, scope=scope, account=account_id
+                            cypher(q), rows=c, chunks=c, scope=scope, account=account_id
                         ).consume()
                     )
                     done += len(chunk)
@@ -306,6 +373,7 @@ class Neo4jStore(Store):
             account_props = account_map.account.model_dump(mode="json", exclude={"id"})
 
             def swap(tx: ManagedTransaction) -> tuple[int, str | None]:
+                check = tx.run(cypher(Q.CHECK_IMPORT), account=account_id).single(strict=True)
                 record = tx.run(
                     cypher(Q.SWAP_SCOPE),
                     account=account_id,
@@ -315,12 +383,16 @@ class Neo4jStore(Store):
                     actor=change.actor,
                     operation=change.operation,
                     subject=change.subject,
+                    start=int(check["last"] or 0),
                 ).single()
                 if record is None:
                     raise StoreError(f"the import of {account_id!r} was abandoned and collected before it finished")
                 revision, previous = int(record["revision"]), record["previous"]
                 # The swap locked the account: a broken precondition rolls this transaction back.
                 check_replace(account_id, None if previous is None else revision - 1, expected_revision)
+                if delta is not None:
+                    tx.run(cypher(Q.COMMIT_HISTORY), scope=scope, revision=revision).consume()
+                    _record_history(tx, account_id, revision, delta, [])
                 return revision, previous
 
             revision, previous = self._write(swap)
@@ -419,6 +491,8 @@ class Neo4jStore(Store):
             return str(record["scope"])
 
         self._try_delete_scope(self._write(work))
+        # The map's history goes with it (the change log stays: who deleted it, and when).
+        self._prune(account_id, keep=_NO_REVISION, with_changes=False)
 
     def update_account(self, account: Account, change: Change, *, expected_revision: int) -> int:
         props = account.model_dump(mode="json", exclude={"id"})
@@ -431,13 +505,27 @@ class Neo4jStore(Store):
 
     def put_node(self, account_id: str, node: Node, change: Change, *, expected_revision: int) -> int:
         return self._edit(
-            account_id,
-            change,
-            expected_revision,
-            lambda tx, scope: tx.run(
-                cypher(PUT_NODE[node.kind]), scope=scope, account=account_id, props=_node_props(node)
-            ).consume(),
+            account_id, change, expected_revision, lambda tx, scope: _put_node(tx, scope, account_id, node)
         )
+
+    def put_items(
+        self,
+        account_id: str,
+        items: Sequence[Node | Edge | Activity],
+        change: Change,
+        *,
+        expected_revision: int,
+    ) -> int:
+        def apply(tx: ManagedTransaction, scope: str) -> None:
+            for item in items:
+                if isinstance(item, Activity):
+                    _put_activity(tx, scope, account_id, item)
+                elif isinstance(item.kind, NodeKind):
+                    _put_node(tx, scope, account_id, item)
+                else:
+                    _put_edge(tx, scope, account_id, item)
+
+        return self._edit(account_id, change, expected_revision, apply)
 
     def remove_node(
         self, account_id: str, kind: NodeKind, node_id: str, change: Change, *, expected_revision: int
@@ -450,18 +538,9 @@ class Neo4jStore(Store):
         return self._edit(account_id, change, expected_revision, apply)
 
     def put_edge(self, account_id: str, edge: Edge, change: Change, *, expected_revision: int) -> int:
-        def apply(tx: ManagedTransaction, scope: str) -> None:
-            record = tx.run(
-                cypher(PUT_EDGE[edge.kind]),
-                scope=scope,
-                source=edge.source,
-                target=edge.target,
-                props=_edge_props(edge),
-            ).single()
-            if record is None:  # an end is missing: the service validates first, so only a race gets here
-                raise not_found_for_edge(edge.kind, edge.source, edge.target, account_id)
-
-        return self._edit(account_id, change, expected_revision, apply)
+        return self._edit(
+            account_id, change, expected_revision, lambda tx, scope: _put_edge(tx, scope, account_id, edge)
+        )
 
     def remove_edge(
         self, account_id: str, kind: EdgeKind, source: str, target: str, change: Change, *, expected_revision: int
@@ -475,12 +554,7 @@ class Neo4jStore(Store):
 
     def put_activity(self, account_id: str, activity: Activity, change: Change, *, expected_revision: int) -> int:
         return self._edit(
-            account_id,
-            change,
-            expected_revision,
-            lambda tx, scope: tx.run(
-                cypher(Q.PUT_ACTIVITY), scope=scope, account=account_id, props=_node_props(activity)
-            ).consume(),
+            account_id, change, expected_revision, lambda tx, scope: _put_activity(tx, scope, account_id, activity)
         )
 
     def remove_activity(self, account_id: str, activity_id: str, change: Change, *, expected_revision: int) -> int:
@@ -540,28 +614,34 @@ class Neo4jStore(Store):
         """Refuse to drop items voices still name, or (``detach``) take the ids out of those voices."""
         if not item_ids:
             return
-        users = [(r["account"], r["voice"], list(r["roadmap"])) for r in tx.run(cypher(Q.ROADMAP_USERS), ids=item_ids)]
+        records = list(tx.run(cypher(Q.ROADMAP_USERS), ids=item_ids))
+        users = [(r["account"], r["voice"], list(r["roadmap"])) for r in records]
         if not users:
             return
         if not detach:
             named = sorted({i for _, _, roadmap in users for i in roadmap if i in item_ids})
             raise RoadmapItemInUseError(named, [(account, voice) for account, voice, _ in users])
         touched: dict[str, list[str]] = {}
-        for account, voice, _ in users:
-            touched.setdefault(account, []).append(voice)
+        entries: dict[str, list[Entry]] = {}
+        for record in records:
+            touched.setdefault(record["account"], []).append(record["voice"])
+            entries.setdefault(record["account"], []).append(detached_entry(_clean(record["item"]), item_ids))
         now = _now()
         for account, voices in touched.items():
             record = tx.run(cypher(Q.LOCK_ACCOUNT), account=account, now=now).single(strict=True)
             tx.run(cypher(Q.DETACH_ROADMAP_ITEMS), account=account, voices=voices, ids=item_ids).consume()
+            revision = int(record["previous"]) + 1
             tx.run(
                 cypher(Q.RECORD_CHANGE),
                 account=account,
-                revision=int(record["previous"]) + 1,
+                revision=revision,
                 now=now,
                 actor=change.actor,
                 operation="detach roadmap items",
                 subject=f"{', '.join(item_ids)} from voices {', '.join(voices)}",
             ).consume()
+            delta = Delta(tuple(entries[account]))
+            _record_history(tx, account, revision, delta, chunked(delta.entries, checkpoint=False))
 
     def open_pains_cypher(self, account_id: str) -> list[dict[str, Any]]:
         """Run ``cypher/open_pains.cypher`` (the form strategists use in Neo4j Browser)."""
@@ -575,6 +655,74 @@ class Neo4jStore(Store):
             lambda tx: list(tx.run(cypher(Q.BEST_PATHS), account=account_id, target=target, member=member, k=k))
         )
         return [{"strength": float(r["strength"]), "nodes": list(r["nodes"])} for r in records]
+
+    # -- history ---------------------------------------------------------------------------------
+
+    def revision_at(self, account_id: str, moment: dt.datetime) -> int | None:
+        at = moment.astimezone(dt.UTC).isoformat(timespec="microseconds")
+        record = self._read(lambda tx: tx.run(cypher(Q.REVISION_AT), account=account_id, at=at).single())
+        return None if record is None else int(record["revision"])
+
+    def history_rows(self, account_id: str, revision: int) -> HistoryRows | None:
+        def work(tx: ManagedTransaction) -> HistoryRows | None:
+            heads = tx.run(cypher(Q.HISTORY_HEADS), account=account_id, to=revision).single(strict=True)
+            if heads["checkpoint"] is None:
+                return None
+            checkpoint = int(heads["checkpoint"])
+            base: list[Entry] = []
+            for record in tx.run(
+                cypher(Q.HISTORY_CHUNKS), account=account_id, checkpoint=True, first=checkpoint, last=checkpoint
+            ):
+                base.extend(unchunked(record["entries"]))
+            deltas: dict[int, list[Entry]] = {}
+            for record in tx.run(
+                cypher(Q.HISTORY_CHUNKS), account=account_id, checkpoint=False, first=checkpoint + 1, last=revision
+            ):
+                deltas.setdefault(int(record["revision"]), []).extend(unchunked(record["entries"]))
+            return HistoryRows(checkpoint, base, sorted(deltas.items()), [int(r) for r in heads["revisions"]])
+
+        return self._read(work)
+
+    def history_since_checkpoint(self, account_id: str) -> tuple[int | None, int]:
+        record = self._read(
+            lambda tx: tx.run(cypher(Q.HISTORY_HEADS), account=account_id, to=_NO_REVISION).single(strict=True)
+        )
+        checkpoint = record["checkpoint"]
+        return (None if checkpoint is None else int(checkpoint)), int(record["items"])
+
+    def write_checkpoint(self, account_id: str, revision: int, entries: Sequence[Entry]) -> None:
+        self._write(lambda tx: tx.run(cypher(Q.DROP_CHECKPOINT), account=account_id, revision=revision).consume())
+        chunks = chunked(entries, checkpoint=True)
+        per_batch = max(1, self._batch // CHUNK_ENTRIES)
+        for start in range(0, len(chunks), per_batch):
+            batch = chunks[start : start + per_batch]
+            self._write(
+                lambda tx, b=batch: tx.run(  # type: ignore[misc]
+                    cypher(Q.ADD_CHECKPOINT), account=account_id, revision=revision, chunks=b
+                ).consume()
+            )
+        self._write(lambda tx: tx.run(cypher(Q.MARK_CHECKPOINT), account=account_id, revision=revision).consume())
+
+    def prune_history(self, account_id: str, keep_from: int) -> int:
+        return self._prune(account_id, keep=keep_from, with_changes=True)
+
+    def _prune(self, account_id: str, *, keep: int, with_changes: bool) -> int:
+        total = 0
+        while True:
+            deleted = self._write(
+                lambda tx: int(
+                    tx.run(
+                        cypher(Q.PRUNE_HISTORY_BATCH),
+                        account=account_id,
+                        keep=keep,
+                        with_changes=with_changes,
+                        limit=DELETE_BATCH,
+                    ).single(strict=True)["deleted"]
+                )
+            )
+            total += deleted
+            if deleted < DELETE_BATCH:
+                return total
 
     def ping(self) -> None:
         with self._translate():
@@ -623,6 +771,7 @@ class Neo4jStore(Store):
             if not removed["removed"]:
                 raise not_found_for_node(NodeKind.STAKEHOLDER, stakeholder_id, account_id)
             tx.run(cypher(Q.FORGET_IN_CHANGES), account=account_id, id=stakeholder_id).consume()
+            _forget_in_history_chunks(tx, account_id, stakeholder_id)
             revision = expected_revision + 1
             tx.run(
                 cypher(Q.RECORD_ERASURE),

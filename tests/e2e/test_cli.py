@@ -372,11 +372,18 @@ def test_importing_a_json_map_reports_account_revision_and_counts_and_a_second_i
     assert f"{len(document['stakeholders'])} stakeholders" in first.stdout
 
     second = as_json(cli("import", source, "--json"))
-    assert set(second) == {"account", "revision", "counts"}
+    assert set(second) == {"account", "revision", "counts", "changed", "changes"}
     assert second["account"] == "acme"
-    assert second["revision"] == 2
+    assert second["revision"] == 1  # identical content: nothing written, the revision stays
+    assert second["changed"] is False
     assert second["counts"] == {name: len(document.get(name, [])) for name in LISTS}
-    assert [a["revision"] for a in cli.accounts()] == [2]
+    assert [a["revision"] for a in cli.accounts()] == [1]
+
+    document["stakeholders"][0]["stance"] = "opponent"
+    third = ok(cli("import", cli.write("acme2.json", document)))
+    assert "revision 2" in third.stdout
+    assert "1 stakeholder changed" in third.stdout
+    assert "nothing changed" in ok(cli("import", "acme2.json")).stdout
 
 
 def test_importing_a_yaml_map_stores_the_same_map_as_its_json_twin(cli: CLI) -> None:
@@ -399,7 +406,7 @@ def test_import_export_import_is_lossless_and_the_export_is_the_normalized_input
     assert json.loads(first) == normalized(document)
 
     (cli.cwd / "out.json").write_text(first, encoding="utf-8")
-    assert as_json(cli("import", "out.json", "--json"))["revision"] == 2
+    assert as_json(cli("import", "out.json", "--json"))["revision"] == 1  # the same map: nothing to write
     assert ok(cli("export", account)).stdout == first
 
 
@@ -536,6 +543,7 @@ def test_accounts_lists_every_account_with_the_contract_fields_as_json_and_as_a_
 
 
 def test_accounts_on_an_empty_store_says_so_and_json_is_an_empty_list(cli: CLI) -> None:
+    ok(cli("db", "init"))
     assert "no accounts yet" in ok(cli("accounts")).stdout
     assert cli.accounts() == []
 
@@ -817,7 +825,7 @@ def test_demo_in_a_fresh_directory_shows_power_a_path_and_recommendations_and_wr
     second = ok(run("demo", cwd=tmp_path, env=env))
     assert "What to do next" in second.stdout
     listed = as_json(run("accounts", "--json", cwd=tmp_path, env=env))
-    assert [(a["id"], a["revision"]) for a in listed] == [("acme", 2)]
+    assert [(a["id"], a["revision"]) for a in listed] == [("acme", 1)]  # the same sample again: no change
     assert sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith("powermap.db-")) == [
         "powermap-demo.html",
         "powermap.db",

@@ -83,3 +83,21 @@ def test_importing_an_erased_person_again_is_flagged(tmp_path: Path) -> None:
     result = cli("import", cli.write("again.json", exported), "--json")
     assert json.loads(ok(result).stdout)["previously_erased"] == ["cfo"]
     assert "'cfo' had been erased from this account before" in result.stderr
+
+
+def test_db_scrub_rewrites_the_file_so_deleted_text_is_gone(tmp_path: Path) -> None:
+    cli = seeded(tmp_path)
+    ok(cli("delete", "acme"))
+    assert as_json(cli("db", "scrub", "--json"))["scrubbed"] is True
+    raw = cli.db.read_bytes()
+    wal = cli.db.with_name(cli.db.name + "-wal")
+    raw += wal.read_bytes() if wal.exists() else b""
+    assert SECRET_NAME.encode() not in raw
+
+
+def test_db_prune_needs_a_retention_and_applies_it(tmp_path: Path) -> None:
+    cli = seeded(tmp_path)
+    assert "POWERMAP_HISTORY_RETENTION_DAYS" in fails(cli("db", "prune"), 2)
+    report = as_json(cli("db", "prune", "--older-than", "30", "--json"))
+    assert (report["retention_days"], report["deleted"], report["accounts"]) == (30, 0, [])
+    assert SECRET_NAME in ok(cli("export", "acme")).stdout

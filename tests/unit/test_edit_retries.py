@@ -41,6 +41,13 @@ class RacingStore:
             raise StaleRevisionError(account.id, expected_revision, expected_revision + 1)
         return expected_revision + 1
 
+    # History (powermap.store.history): a checkpoint is kept, and nothing has changed since.
+    def history_since_checkpoint(self, account_id: str) -> tuple[int | None, int]:
+        return 1, 0
+
+    def write_checkpoint(self, account_id: str, revision: int, entries: Any) -> None:
+        raise AssertionError("no checkpoint is due")
+
 
 @pytest.fixture
 def pauses(monkeypatch: pytest.MonkeyPatch) -> list[float]:

@@ -1,0 +1,135 @@
+"""The pure diff of two maps: applying it to the earlier map yields the later one."""
+
+from __future__ import annotations
+
+import copy
+import itertools
+from typing import Any
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from powermap.model import LISTS, parse_account_map
+from powermap.model.diff import apply_diff, apply_diffs, diff_documents, diff_maps, item_key
+from tests.factories import normalized, random_documents
+
+
+def keyed(document: dict[str, Any] | None) -> dict[str, Any]:
+    """A document as sets of items per list (order left out), for comparing content only."""
+    assert document is not None
+    return {
+        "account": document["account"],
+        **{spec.name: {item_key(spec, i): i for i in document.get(spec.name, [])} for spec in LISTS},
+    }
+
+
+@settings(max_examples=60, deadline=None)
+@given(random_documents(), random_documents())
+def test_a_diff_applied_to_the_earlier_map_yields_the_later_one(first: dict[str, Any], second: dict[str, Any]) -> None:
+    before, after = normalized(first), normalized(second)
+    diff = diff_documents(before, after)
+    assert keyed(apply_diff(before, diff)) == keyed(after)
+    assert diff_maps(parse_account_map(before), parse_account_map(after)) == diff
+
+
+@st.composite
+def edited(draw: st.DrawFn) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A map and the map a few fine-grained edits make of it (replace in place, append new, remove)."""
+    before = normalized(draw(random_documents()))
+    after = copy.deepcopy(before)
+    for _ in range(draw(st.integers(0, 5))):
+        action = draw(st.sampled_from(["stance", "drop_line", "add_line", "rename"]))
+        if action == "stance":
+            person = draw(st.sampled_from(after["stakeholders"]))
+            person["stance"] = draw(st.sampled_from(["champion", "opponent", "neutral"]))
+        elif action == "drop_line" and after["relationships"]:
+            after["relationships"].pop(draw(st.integers(0, len(after["relationships"]) - 1)))
+        elif action == "add_line":
+            # a pair never seen before: a line removed and put back is at the end, which one diff cannot say
+            ends = {(r["member"], r["stakeholder"]) for r in after["relationships"] + before["relationships"]}
+            free = [
+                (m["id"], s["id"])
+                for m in after["team"]
+                for s in after["stakeholders"]
+                if (m["id"], s["id"]) not in ends
+            ]
+            if free:
+                member, stakeholder = draw(st.sampled_from(free))
+                after["relationships"].append(
+                    {"member": member, "stakeholder": stakeholder, "strength": 0.5, "last_contact": None}
+                )
+        else:
+            after["account"]["name"] = draw(st.text(min_size=1, max_size=5))
+    return before, after
+
+
+@settings(max_examples=60, deadline=None)
+@given(edited())
+def test_a_diff_of_an_edit_reproduces_the_later_map_in_order(pair: tuple[dict[str, Any], dict[str, Any]]) -> None:
+    before, after = pair
+    assert apply_diff(before, diff_documents(before, after)) == after
+
+
+def test_a_diff_names_items_by_id_and_lines_by_their_ends() -> None:
+    before = {
+        "account": {"id": "a", "name": "A"},
+        "stakeholders": [{"id": "ceo", "stance": "neutral"}, {"id": "cfo", "stance": "skeptic"}],
+        "influences": [{"from": "cfo", "to": "ceo", "weight": 0.5}],
+    }
+    after = {
+        "account": {"id": "a", "name": "A2"},
+        "stakeholders": [{"id": "ceo", "stance": "supporter"}],
+        "influences": [],
+        "relationships": [{"member": "li", "stakeholder": "ceo", "strength": 0.3}],
+    }
+    report = diff_documents(before, after).to_report()
+    assert report == {
+        "added": {"relationships": [{"member": "li", "stakeholder": "ceo", "strength": 0.3}]},
+        "removed": {
+            "stakeholders": [{"id": "cfo", "stance": "skeptic"}],
+            "influences": [{"from": "cfo", "to": "ceo", "weight": 0.5}],
+        },
+        "changed": {
+            "account": [{"before": {"id": "a", "name": "A"}, "after": {"id": "a", "name": "A2"}}],
+            "stakeholders": [
+                {"before": {"id": "ceo", "stance": "neutral"}, "after": {"id": "ceo", "stance": "supporter"}}
+            ],
+        },
+    }
+    assert not diff_documents(after, after)
+
+
+@st.composite
+def edit_chains(draw: st.DrawFn) -> list[dict[str, Any]]:
+    """Maps one fine-grained edit apart each (a line removed may come back later, at the end)."""
+    states = [normalized(draw(random_documents()))]
+    for _ in range(draw(st.integers(1, 8))):
+        state = copy.deepcopy(states[-1])
+        lines = state["relationships"]
+        action = draw(st.sampled_from(["drop", "add", "strength"]))
+        if action == "drop" and lines:
+            lines.pop(draw(st.integers(0, len(lines) - 1)))
+        elif action == "strength" and lines:
+            lines[draw(st.integers(0, len(lines) - 1))]["strength"] = draw(st.sampled_from([0.1, 0.9]))
+        else:
+            ends = {(r["member"], r["stakeholder"]) for r in lines}
+            free = [(m["id"], s["id"]) for m in state["team"] for s in state["stakeholders"]]
+            free = [pair for pair in free if pair not in ends]
+            if free:
+                member, stakeholder = draw(st.sampled_from(free))
+                lines.append({"member": member, "stakeholder": stakeholder, "strength": 0.3, "last_contact": None})
+        states.append(state)
+    return states
+
+
+@settings(max_examples=80, deadline=None)
+@given(edit_chains())
+def test_diffs_applied_in_one_pass_equal_the_diffs_applied_one_by_one(states: list[dict[str, Any]]) -> None:
+    diffs = [diff_documents(a, b) for a, b in itertools.pairwise(states)]
+    for diff, (earlier, later) in zip(diffs, itertools.pairwise(states), strict=True):
+        assert apply_diff(earlier, diff) == later
+    assert apply_diffs(states[0], [d.entries for d in diffs]) == states[-1]
+    rebuilt = apply_diffs(None, [diff_documents(None, states[0]).entries, *(d.entries for d in diffs)])
+    assert rebuilt is not None
+    non_empty = {key: value for key, value in rebuilt.items() if value != []}
+    assert non_empty == {key: value for key, value in states[-1].items() if key != "format" and value != []}
