@@ -19,10 +19,10 @@ import networkx as nx
 from pyvis.network import Network
 
 from powermap.graph import REPORTING_TIE, build_graph
-from powermap.model import AccountMap, EdgeKind, NodeKind
+from powermap.model import AccountMap, EdgeKind, NodeKind, VoiceCategory
 from powermap.viz import style
 from powermap.viz.page import FONT_FACE
-from powermap.viz.text import label, lines, mass, notes, stakeholder_tooltip, unit
+from powermap.viz.text import label, lines, mass, notes, open_voices, stakeholder_tooltip, unit
 
 _FANS: Final = frozenset({EdgeKind.RELATIONSHIP.value, EdgeKind.COMPETITOR_RELATIONSHIP.value})
 #: Kind of the extra edge drawn when two consecutive nodes of a highlighted path have no line.
@@ -128,9 +128,10 @@ def build_network(
         power = unit(powers.get(stakeholder.id, 0.0))
         colour = style.STANCE_COLOURS[stakeholder.stance]
         dominated = stakeholder.id in drawing.dominated
+        pains = sum(1 for v in open_voices(graph, stakeholder.id) if v.category == VoiceCategory.PAIN)
         net.add_node(
             vis_id,
-            label=label(stakeholder.name),
+            label=label(stakeholder.name) + (f" {style.PAIN_MARK}" if pains else ""),
             mass=mass(stakeholder.name),
             shape=style.STAKEHOLDER_SHAPE,
             size=round(style.SIZE_BASE + style.SIZE_PER_POWER * power, 2),
@@ -147,6 +148,7 @@ def build_network(
             stance=stakeholder.stance.value,
             power=round(power, 4),
             dominated=dominated,
+            openPains=pains,
             onPath=vis_id in on_path,
         )
     for member in account_map.team:

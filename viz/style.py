@@ -81,3 +81,6 @@ DOMINATED_DASHES: Final = (6, 4)
 
 #: On big maps a label is drawn only when it is at least this many screen pixels high.
 LABEL_DRAW_THRESHOLD: Final = 9
+
+#: Marks a person with an open pain (issue 9): after their label on the map, and in their hover card.
+PAIN_MARK: Final = "⚠"

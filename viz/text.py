@@ -16,7 +16,7 @@ from typing import Any, Final
 import networkx as nx
 
 from powermap.graph import our_strength, strongest_competitor
-from powermap.model import Stakeholder
+from powermap.model import Stakeholder, Voice, VoiceCategory
 from powermap.viz import style
 
 #: Longest notes shown in a tooltip or panel; the rest is cut with an ellipsis.
@@ -95,9 +95,44 @@ def stakeholder_tooltip(
             if best_member
             else "Our strength: 0 (not reached)",
             f"Strongest competitor: {competitor_names[rival]} {theirs:.2f}" if rival else "Strongest competitor: none",
+            *voice_lines(graph, stakeholder.id),
             notes(stakeholder.notes),
         ]
     )
+
+
+#: Open voices listed in a hover card; the rest are counted.
+VOICES_SHOWN: Final = 4
+
+
+def open_voices(graph: nx.DiGraph[str], stakeholder_id: str) -> list[Voice]:
+    """The person's open voices (issue 9), pains first, then the oldest."""
+    voices: Sequence[Voice] = graph.graph.get("voices", ())
+    found = [v for v in voices if v.stakeholder == stakeholder_id and v.is_open]
+    return sorted(found, key=lambda v: (v.category != VoiceCategory.PAIN, v.date, v.id))
+
+
+def voice_lines(graph: nx.DiGraph[str], stakeholder_id: str) -> list[str]:
+    """Hover-card lines for a person's open voices: what they said, screened how, where it stands.
+
+    >>> import datetime as dt
+    >>> g = nx.DiGraph(voices=(Voice(id="v1", stakeholder="cto", date=dt.date(2026, 9, 1), text="No downtime",
+    ...                              category="pain", status="in_progress"),))
+    >>> voice_lines(g, "cto")
+    ['Open pain ⚠ — voices still open:', '  v1 pain, in progress, since 2026-09-01: No downtime']
+    """
+    voices = open_voices(graph, stakeholder_id)
+    if not voices:
+        return []
+    pained = any(v.category == VoiceCategory.PAIN for v in voices)
+    rows = [f"{'Open pain ' + style.PAIN_MARK + ' — v' if pained else 'V'}oices still open:"]
+    for v in voices[:VOICES_SHOWN]:
+        text = " ".join(v.text.split())
+        text = text if len(text) <= 120 else text[:119] + "…"
+        rows.append(f"  {v.id} {v.category.value}, {v.status.value.replace('_', ' ')}, since {v.date}: {text}")
+    if len(voices) > VOICES_SHOWN:
+        rows.append(f"  … and {len(voices) - VOICES_SHOWN} more")
+    return rows
 
 
 def script_json(value: Any) -> str:

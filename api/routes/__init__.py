@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from powermap.api.routes import accounts, analysis, changes, health, items, maps, personal, whatif
+from powermap.api.routes import accounts, analysis, changes, health, items, maps, personal, roadmap, whatif
 
 api_router = APIRouter()
 api_router.include_router(health.router)
@@ -18,3 +18,4 @@ api_router.include_router(analysis.router)
 api_router.include_router(changes.router)
 api_router.include_router(personal.router)
 api_router.include_router(whatif.router)
+api_router.include_router(roadmap.router)

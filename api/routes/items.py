@@ -1,7 +1,7 @@
 """Fine-grained editing: list, create, read, patch and delete every kind of item of a map.
 
 One table, :data:`ITEM_ROUTES`, says for each list of the document its URL segment and its Create and
-Update models; the routes are made from it, so all eight lists behave alike. Nodes and activities are
+Update models; the routes are made from it, so all nine lists behave alike. Nodes and activities are
 addressed by id (``/stakeholders/{id}``), lines by their two ends (``/influences/{from}/{to}``), each
 id one percent-encoded segment (:mod:`powermap.api.addressing`).
 
@@ -43,6 +43,8 @@ from powermap.model.items import (
     StakeholderUpdate,
     TeamMemberCreate,
     TeamMemberUpdate,
+    VoiceCreate,
+    VoiceUpdate,
 )
 from powermap.service import Item, Listing, PowermapService
 
@@ -91,6 +93,7 @@ ITEM_ROUTES: tuple[ItemRoute, ...] = (
         CompetitorRelationshipCreate,
         CompetitorRelationshipUpdate,
     ),
+    ItemRoute("voices", "voices", VoiceCreate, VoiceUpdate),  # issue 9: the customer's voices
 )
 
 router = APIRouter()
@@ -104,6 +107,8 @@ def _read(service: PowermapService, spec: ListSpec, account: str, key: tuple[str
         return service.get_node(account, spec.node_kind, key[0])
     if spec.edge_kind is not None:
         return service.get_edge(account, spec.edge_kind, key[0], key[1])
+    if spec.name == "voices":
+        return service.get_voice(account, key[0])
     return service.get_activity(account, key[0])
 
 
@@ -112,6 +117,8 @@ def _list(service: PowermapService, spec: ListSpec, account: str) -> Listing[Any
         return service.list_nodes(account, spec.node_kind)
     if spec.edge_kind is not None:
         return service.list_edges(account, spec.edge_kind)
+    if spec.name == "voices":
+        return service.list_voices(account)
     return service.list_activities(account)
 
 
@@ -120,6 +127,8 @@ def _create(service: PowermapService, spec: ListSpec, account: str, body: Any, w
         return service.create_node(account, body, if_revision=when.revision)
     if spec.edge_kind is not None:
         return service.create_edge(account, body, if_revision=when.revision)
+    if spec.name == "voices":
+        return service.create_voice(account, body, if_revision=when.revision)
     return service.create_activity(account, body, if_revision=when.revision)
 
 
@@ -131,6 +140,8 @@ def _update(
         return service.update_node(account, spec.node_kind, key[0], body, if_revision=rev, if_version=ver)
     if spec.edge_kind is not None:
         return service.update_edge(account, spec.edge_kind, key[0], key[1], body, if_revision=rev, if_version=ver)
+    if spec.name == "voices":
+        return service.update_voice(account, key[0], body, if_revision=rev, if_version=ver)
     return service.update_activity(account, key[0], body, if_revision=rev, if_version=ver)
 
 
@@ -140,6 +151,8 @@ def _delete(service: PowermapService, spec: ListSpec, account: str, key: tuple[s
         service.delete_node(account, spec.node_kind, key[0], if_revision=rev, if_version=ver)
     elif spec.edge_kind is not None:
         service.delete_edge(account, spec.edge_kind, key[0], key[1], if_revision=rev, if_version=ver)
+    elif spec.name == "voices":
+        service.delete_voice(account, key[0], if_revision=rev, if_version=ver)
     else:
         service.delete_activity(account, key[0], if_revision=rev, if_version=ver)
 

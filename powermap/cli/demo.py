@@ -13,6 +13,7 @@ from rich.markup import escape
 from powermap.cli.analysis import print_analysis, print_paths, print_recommendations, write_map
 from powermap.cli.app import app
 from powermap.cli.common import JsonOption, StoreOption, open_service, out, print_json
+from powermap.cli.voices_demo import closing_advice, load_sample_roadmap, print_voice_story, with_answers
 from powermap.errors import ConflictError
 from powermap.service import PowermapService
 from powermap.store import redact
@@ -59,15 +60,19 @@ def demo_command(
     The demo never replaces an account it did not load itself: when the store already holds a
     different account with the sample's id, it stops and says so.
     """
-    document = sample_document()
-    with open_service(store) as service:
+    document = with_answers(sample_document())  # its voices answered by the sample roadmap (issue 9)
+    with open_service(store, create=True) as service:
         ensure_demo_may_load(service)
+        load_sample_roadmap(service)
         result = service.import_map(document)
         report = service.analyze(SAMPLE_ACCOUNT)
         makers = report["forecast"]["decision_makers"]
         target = makers[0]["stakeholder"] if makers else None
         paths = service.paths(SAMPLE_ACCOUNT, target, k=3)["paths"] if target is not None else []
         recommendations = service.recommend(SAMPLE_ACCOUNT, limit=5)["recommendations"]
+        voices, voice_names = service.voices_with_names(SAMPLE_ACCOUNT)
+        loop_advice = closing_advice(service.recommend(SAMPLE_ACCOUNT, limit=200)["recommendations"], voices)
+        fit, fit_names = service.roadmap_fit_with_names(account=SAMPLE_ACCOUNT)
         write_map(service, SAMPLE_ACCOUNT, output, target)
         directory = None if as_json else service.directory(SAMPLE_ACCOUNT)
         where = redact(service.store.url)
@@ -81,6 +86,9 @@ def demo_command(
                 "analysis": report,
                 "paths": {"target": target, "paths": paths},
                 "recommendations": recommendations,
+                "voices": voices,
+                "loop_advice": loop_advice,
+                "roadmap": fit,
                 "map": str(output),
             }
         )
@@ -97,8 +105,13 @@ def demo_command(
         print_paths(paths, directory, target, indent="  ")
     out.print()
     print_recommendations(recommendations, directory)
+    print_voice_story(SAMPLE_ACCOUNT, voices, voice_names, fit, fit_names)
+    if loop_advice:
+        out.print()
+        out.print("[bold]Advice that closes the loop[/bold] (drawn from the voices)")
+        print_recommendations(loop_advice, directory)
     out.print(f"\nwar-room map: {output} (open it in a browser; it works offline)", markup=False)
     out.print(
         f"next: powermap analyze {SAMPLE_ACCOUNT} --json, powermap paths {SAMPLE_ACCOUNT} --to cfo, "
-        f"powermap recommend {SAMPLE_ACCOUNT} --limit 20"
+        f"powermap recommend {SAMPLE_ACCOUNT} --limit 20, powermap voices {SAMPLE_ACCOUNT} --open, powermap roadmap"
     )

@@ -10,6 +10,7 @@ import typer
 from powermap.cli.app import app, db_app
 from powermap.cli.common import AccountArg, JsonOption, StoreOption, err, open_service, out, print_json
 from powermap.errors import InvalidInputError
+from powermap.settings import get_settings
 from powermap.store import redact
 
 StakeholderOption = Annotated[
@@ -117,3 +118,30 @@ def db_scrub_command(store: StoreOption = None, as_json: JsonOption = False) -> 
         print_json({"store": url, "scrubbed": True})
     else:
         out.print(f"rewrote the files of {url}: nothing deleted can be read back from them", markup=False)
+
+
+@db_app.command("prune")
+def db_prune_command(
+    older_than: Annotated[
+        int | None,
+        typer.Option(
+            "--older-than", min=1, help="Keep this many days of history (default: POWERMAP_HISTORY_RETENTION_DAYS)."
+        ),
+    ] = None,
+    store: StoreOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Apply history retention to every account (deleted ones too), then rewrite the store's files."""
+    days = older_than if older_than is not None else get_settings().history_retention_days
+    if days is None:
+        raise InvalidInputError("say how much history to keep: --older-than DAYS or POWERMAP_HISTORY_RETENTION_DAYS")
+    with open_service(store) as service:
+        report = service.apply_retention(days)
+    if as_json:
+        print_json(report)
+    else:
+        out.print(
+            f"pruned {report['deleted']} history records older than {days} days in "
+            f"{_plural(len(report['accounts']), 'account')}; the store's files are rewritten",
+            markup=False,
+        )

@@ -28,12 +28,24 @@ from powermap.model.contract import (
     Name,
     Relationship,
     ReportsTo,
+    Score,
     Stakeholder,
     TeamMember,
     Text,
     Unit,
+    Voice,
 )
-from powermap.model.enums import ActivityKind, DecisionRole, Level, Stance, TeamRole
+from powermap.model.enums import (
+    ActivityKind,
+    DecisionRole,
+    Flow,
+    Level,
+    Stance,
+    TeamRole,
+    VoiceCategory,
+    VoiceChannel,
+    VoiceStatus,
+)
 
 # -- Update models -----------------------------------------------------------------------------------
 
@@ -182,6 +194,28 @@ class CompetitorRelationshipCreate(CompetitorRelationship):
     """A new relationship of a competitor with a stakeholder."""
 
 
+class VoiceCreate(Voice):
+    """A new voice (issue 9): the contract's fields; its stakeholder, activity and roadmap items must exist."""
+
+
+class VoiceUpdate(ItemUpdate):
+    """Change some fields of a voice, say closing it: ``{"status": "resolved", "closed_on": "2026-11-02"}``."""
+
+    nullable: ClassVar[frozenset[str]] = frozenset({"activity", "priority", "closed_on", "satisfaction"})
+    date: dt.date | None = None
+    channel: VoiceChannel | None = None
+    activity: Id | None = None
+    text: Text | None = None
+    category: VoiceCategory | None = None
+    priority: Score | None = None
+    flow: Flow | None = None
+    owner: Text | None = None
+    status: VoiceStatus | None = None
+    roadmap: tuple[Id, ...] | None = None
+    closed_on: dt.date | None = None
+    satisfaction: Score | None = None
+
+
 # Public models are the contract items as stored (what an export writes).
 StakeholderPublic = Stakeholder
 TeamMemberPublic = TeamMember
@@ -191,6 +225,7 @@ ReportsToPublic = ReportsTo
 InfluencePublic = Influence
 RelationshipPublic = Relationship
 CompetitorRelationshipPublic = CompetitorRelationship
+VoicePublic = Voice
 
 # -- pages -------------------------------------------------------------------------------------------
 

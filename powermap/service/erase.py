@@ -14,16 +14,17 @@ later import of the same id into the same account be flagged (:meth:`ErasureServ
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import hmac
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from powermap.errors import StakeholderNotFoundError
+from powermap.errors import InvalidInputError, StakeholderNotFoundError
 from powermap.model import LISTS, AccountMap, item_label
 from powermap.model.erasure import PEOPLE, forget_in_document, mentions_item
-from powermap.service.core import ServiceCore
+from powermap.service.history import HistoryService
 from powermap.store.base import Change, Store, subject_names
 from powermap.store.history import Delta
 
@@ -55,8 +56,8 @@ class ErasureResult:
     changed: dict[str, int]
 
 
-class ErasureService(ServiceCore):
-    """Subject-access export and erasure of one stakeholder."""
+class ErasureService(HistoryService):
+    """Subject-access export and erasure of one stakeholder; history retention with the same guarantees."""
 
     def person(self, account_id: str, stakeholder_id: str) -> dict[str, Any]:
         """Everything the account holds about one stakeholder (for a subject-access request).
@@ -127,15 +128,43 @@ class ErasureService(ServiceCore):
         return erased.count(mark)
 
     def _erasure_history_naming(self, account_id: str, stakeholder_id: str) -> list[dict[str, Any]]:
-        """Recorded changes whose subject names the stakeholder (empty until the store keeps a history)."""
-        changes = getattr(self.store, "list_changes", None)
-        if changes is None:
-            return []
+        """Recorded changes whose subject names the stakeholder."""
         return [
             {"revision": c.revision, "at": c.at.isoformat(), "actor": c.actor, "operation": c.operation}
-            for c in changes(account_id)
+            for c in self.store.list_changes(account_id)
             if subject_names(c.subject, stakeholder_id)
         ]
+
+    # -- retention ----------------------------------------------------------------------------------------
+
+    def apply_retention(self, days: int, *, now: dt.datetime | None = None) -> dict[str, Any]:
+        """Prune every account's history older than ``days``, then rewrite the store's files.
+
+        A live account keeps the map in force at the cutoff as its oldest checkpoint
+        (:meth:`~powermap.service.history.HistoryService.prune_history`); a deleted account's change
+        log, which outlives the account, loses every entry older than the cutoff. Then the store scrubs
+        its files (SQLite: ``VACUUM`` and WAL truncation), so pruned data is as gone as erased data.
+        """
+        if days < 1:
+            raise InvalidInputError("history retention must be at least 1 day")
+        moment = now or dt.datetime.now(dt.UTC)
+        cutoff = moment - dt.timedelta(days=days)
+        live = {summary.id for summary in self.store.list_accounts()}
+        reports: list[dict[str, Any]] = []
+        for account_id in sorted(live | set(self.store.change_log_accounts())):
+            if account_id in live:
+                reports.append(self.prune_history(account_id, older_than_days=days, now=moment))
+                continue
+            boundary = self.store.revision_at(account_id, cutoff)
+            deleted = 0 if boundary is None else self.store.prune_history(account_id, boundary + 1)
+            reports.append({"account": account_id, "kept_from": None, "deleted": deleted})
+        self.store.scrub_files()
+        return {
+            "retention_days": days,
+            "cutoff": cutoff.isoformat(),
+            "deleted": sum(int(r["deleted"]) for r in reports),
+            "accounts": [r for r in reports if r["deleted"]],
+        }
 
 
 def previously_erased(store: Store, account_map: AccountMap) -> tuple[str, ...]:

@@ -57,13 +57,18 @@ class RoadmapService(ServiceCore):
         """Remove one item; refused while voices name it unless ``force`` (see the module's docstring)."""
         self.store.remove_roadmap_item(item_id, Change(self.actor, "remove roadmap item", item_id), detach=force)
 
-    def roadmap_fit(self, *, account: str | None = None) -> dict[str, Any]:
-        """``{"items": [...]}`` ranked by fit across every account (or the one named), as the contract says."""
-        return self.roadmap_fit_with_names(account=account)[0]
+    def roadmap_fit(self, *, account: str | None = None, accounts: Sequence[str] | None = None) -> dict[str, Any]:
+        """``{"items": [...]}`` ranked by fit across every account (or the one named, or those listed)."""
+        return self.roadmap_fit_with_names(account=account, accounts=accounts)[0]
 
-    def roadmap_fit_with_names(self, *, account: str | None = None) -> tuple[dict[str, Any], dict[str, dict[str, str]]]:
+    def roadmap_fit_with_names(
+        self, *, account: str | None = None, accounts: Sequence[str] | None = None
+    ) -> tuple[dict[str, Any], dict[str, dict[str, str]]]:
         """:meth:`roadmap_fit` and each account's stakeholder names (for people)."""
-        chosen = [account] if account is not None else [s.id for s in self.store.list_accounts()]
+        if account is not None:
+            chosen = [account]
+        else:
+            chosen = list(accounts) if accounts is not None else [s.id for s in self.store.list_accounts()]
         per_account: dict[str, tuple[Sequence[Voice], dict[str, float]]] = {}
         names: dict[str, dict[str, str]] = {}
         for account_id in chosen:

@@ -19,7 +19,7 @@ from powermap.graph import build_graph
 from powermap.model import AccountMap, Flow, Voice, VoiceCategory
 from powermap.service.core import ServiceCore
 from powermap.service.edits import VOICES, Changes, EditsService
-from powermap.service.versions import Item
+from powermap.service.versions import Item, Listing, item_version, versioned
 from powermap.settings import get_settings
 
 #: Digits kept in the loop's ratios (as the other analyses).
@@ -94,6 +94,18 @@ class VoicesService(ServiceCore):
         for row in rows:
             row["power"] = round(row["power"], _DIGITS)
         return {"account": account_id, "voices": rows, "summary": voice_loop_report(account_map, powers, day)}
+
+    def list_voices(self, account_id: str) -> Listing[Voice]:
+        """Every voice of the account with its version, read at one revision."""
+        snapshot = self.store.read(account_id)
+        return Listing(snapshot.revision, tuple(versioned(v) for v in snapshot.account_map.voices))
+
+    def get_voice(self, account_id: str, voice_id: str) -> Item[Voice]:
+        snapshot = self.store.read(account_id)
+        found = next((v for v in snapshot.account_map.voices if v.id == voice_id), None)
+        if found is None:
+            raise VoiceNotFoundError(voice_id, account_id)
+        return Item(found, item_version(found), snapshot.revision)
 
     def voice(self, account_id: str, voice_id: str) -> Voice:
         found = next((v for v in self.store.get_map(account_id).voices if v.id == voice_id), None)

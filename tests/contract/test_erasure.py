@@ -260,3 +260,28 @@ def test_the_change_log_of_a_deleted_account_is_still_found_for_retention(
     service.delete_account(prefix + "gone")
     mine = [a for a in service.store.change_log_accounts() if a.startswith(prefix)]
     assert mine == [prefix + "gone", prefix + "kept"]
+
+
+def test_no_earlier_moment_diff_or_history_entry_shows_the_erased_person(service: PowermapService, prefix: str) -> None:
+    account = prefix + "history"
+    before = edited_account(service, account)
+    assert leaks(json.dumps(service.export_map(account, as_of="1"), ensure_ascii=False))  # the check bites
+    service.erase_stakeholder(account, ERASED_ID)
+    latest = service.store.read(account).revision
+    for revision in range(1, latest + 1):
+        past = service.export_map(account, as_of=str(revision))
+        assert leaks(json.dumps(past, ensure_ascii=False)) == [], revision
+        parse_account_map(past)  # still a valid map
+        assert leaks(json.dumps(service.diff(account, from_when=str(revision)), ensure_ascii=False)) == []
+        assert leaks(json.dumps(service.analyze(account, as_of=str(revision)), ensure_ascii=False)) == []
+    history = service.history(account)
+    assert leaks(json.dumps(history, ensure_ascii=False)) == []
+    newest = history["changes"][0]
+    assert (newest["revision"], newest["operation"], newest["subject"], newest["actor"]) == (
+        latest,
+        "erase stakeholder",
+        "",
+        "tester",
+    )
+    # the moment before the erasure is that map minus the person, as written out by hand
+    assert service.export_map(account, as_of=str(latest - 1)) == expected_after(before)

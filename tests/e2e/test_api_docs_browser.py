@@ -12,10 +12,9 @@ from powermap.api import create_app
 from powermap.settings import Settings
 from powermap.store import open_store
 from tests.api.conftest import LiveServer
-from tests.e2e.browser import Watch, browser_marks, chromium, new_context, screenshot, watch_page
+from tests.e2e.browser import Watch, browser_marks, new_context, screenshot, watch_page
 
 pytestmark = browser_marks
-__all__ = ["chromium"]
 
 
 @pytest.fixture

@@ -93,3 +93,11 @@ def test_db_scrub_rewrites_the_file_so_deleted_text_is_gone(tmp_path: Path) -> N
     wal = cli.db.with_name(cli.db.name + "-wal")
     raw += wal.read_bytes() if wal.exists() else b""
     assert SECRET_NAME.encode() not in raw
+
+
+def test_db_prune_needs_a_retention_and_applies_it(tmp_path: Path) -> None:
+    cli = seeded(tmp_path)
+    assert "POWERMAP_HISTORY_RETENTION_DAYS" in fails(cli("db", "prune"), 2)
+    report = as_json(cli("db", "prune", "--older-than", "30", "--json"))
+    assert (report["retention_days"], report["deleted"], report["accounts"]) == (30, 0, [])
+    assert SECRET_NAME in ok(cli("export", "acme")).stdout
