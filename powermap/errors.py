@@ -110,6 +110,12 @@ class NotFoundError(PowermapError):
 class AccountNotFoundError(NotFoundError):
     noun = "account"
 
+    def __init__(self, item_id: str, account_id: str | None = None, *, store: str | None = None) -> None:
+        super().__init__(item_id, account_id)
+        self.store = store
+        if store is not None:
+            self.args = (f"no account with id {clip(item_id)} in the store {store} (`powermap accounts` lists them)",)
+
 
 class StakeholderNotFoundError(NotFoundError):
     noun = "stakeholder"
@@ -214,6 +220,21 @@ class StoreError(PowermapError):
 
 class StoreURLError(StoreError, InvalidInputError):
     """A store URL powermap cannot use (unknown scheme, malformed): invalid input, not an outage."""
+
+
+class ForeignStoreError(StoreURLError):
+    """The store URL names a file that is not a powermap store (it is left untouched): invalid input."""
+
+
+class StoreNotFoundError(StoreError, NotFoundError):
+    """A read named a store that does not exist; nothing was created."""
+
+    noun = "store"
+
+    def __init__(self, message: str) -> None:
+        self.item_id = message
+        self.account_id = None
+        Exception.__init__(self, message)
 
 
 class StoreUnavailableError(StoreError):

@@ -14,10 +14,10 @@ import yaml
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from powermap.errors import InvalidInputError, clip
+from powermap.errors import AccountNotFoundError, InvalidInputError, clip
 from powermap.service import PowermapService
 from powermap.settings import get_settings
-from powermap.store import ProgressCallback, open_store
+from powermap.store import ProgressCallback, open_store, redact
 
 EXIT_OK, EXIT_FAILURE, EXIT_INVALID, EXIT_NOT_FOUND = 0, 1, 2, 3
 
@@ -46,10 +46,18 @@ AsOfOption = Annotated[
 
 
 @contextmanager
-def open_service(store_url: str | None) -> Iterator[PowermapService]:
+def open_service(store_url: str | None, *, create: bool = False) -> Iterator[PowermapService]:
+    """The service over the store a command names. Only commands that write a new map (``create``)
+    may bring a missing SQLite file into being; any other command on a missing store says so."""
     settings = get_settings()
-    with open_store(store_url or settings.store, settings) as store:
-        yield PowermapService(store, actor=settings.actor)
+    url = store_url or settings.store
+    with open_store(url, settings, create=create) as store:
+        try:
+            yield PowermapService(store, actor=settings.actor)
+        except AccountNotFoundError as error:
+            if error.store is not None:
+                raise
+            raise AccountNotFoundError(error.item_id, error.account_id, store=redact(url)) from error
 
 
 def print_json(data: Any) -> None:

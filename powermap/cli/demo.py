@@ -61,7 +61,7 @@ def demo_command(
     different account with the sample's id, it stops and says so.
     """
     document = with_answers(sample_document())  # its voices answered by the sample roadmap (issue 9)
-    with open_service(store) as service:
+    with open_service(store, create=True) as service:
         ensure_demo_may_load(service)
         load_sample_roadmap(service)
         result = service.import_map(document)

@@ -28,7 +28,7 @@ def add_key(
     as_json: JsonOption = False,
 ) -> None:
     """Make a key and print its token, once: only its hash is stored."""
-    with open_service(store) as service:
+    with open_service(store, create=True) as service:
         key = service.add_key(name, role, accounts or None)
     if as_json:
         print_json({"name": key.name, "role": key.role.value, "accounts": key.accounts, "token": key.token})

@@ -54,7 +54,7 @@ def import_command(
 ) -> None:
     """Import an account map, replacing that account's map atomically."""
     document = read_document(file)
-    with open_service(store) as service, progress("importing", enabled=not as_json) as on_progress:
+    with open_service(store, create=True) as service, progress("importing", enabled=not as_json) as on_progress:
         if if_revision is None:
             result = service.import_map(document, on_progress=on_progress)
         elif if_revision == 0:
@@ -187,7 +187,7 @@ def confirm_delete(document: dict[str, Any], store: str) -> None:
 @db_app.command("init")
 def db_init_command(store: StoreOption = None, as_json: JsonOption = False) -> None:
     """Create the store's schema, constraints and indexes (idempotent; every command also does it on opening)."""
-    with open_service(store) as service:
+    with open_service(store, create=True) as service:
         service.store.initialize()
         url = redact(service.store.url)
     if as_json:

@@ -136,11 +136,18 @@ def diff_maps(before: AccountMap | None, after: AccountMap | None) -> MapDiff:
         new: Sequence[ContractModel] = getattr(after, spec.name, ()) if after is not None else ()
         # An edit touches few items: diff only what lies between the common head and the common tail
         # (items there are equal, so their keys cannot appear in the middle of the other side).
+        if old is new:  # a list an edit did not touch is the very same tuple
+            continue
+        # Identity first: an edit's new map shares every untouched item with the old one.
         head = 0
-        while head < len(old) and head < len(new) and old[head] == new[head]:
+        while head < len(old) and head < len(new) and (old[head] is new[head] or old[head] == new[head]):
             head += 1
         tail = 0
-        while tail < len(old) - head and tail < len(new) - head and old[-1 - tail] == new[-1 - tail]:
+        while (
+            tail < len(old) - head
+            and tail < len(new) - head
+            and (old[-1 - tail] is new[-1 - tail] or old[-1 - tail] == new[-1 - tail])
+        ):
             tail += 1
         old = old[head : len(old) - tail]
         new = new[head : len(new) - tail]

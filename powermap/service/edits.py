@@ -257,14 +257,44 @@ class EditsService(ServiceCore):
     def _create(self, account_id: str, spec: ListSpec, item: ContractModel, if_revision: int | None) -> Item[Any]:
         data = _json(item)
         key = _key_of(spec, data)
+        operation = f"create {spec.noun}"
+        if spec.node_kind is not None and isinstance(item, spec.model):
+            # Already validated (a subclass such as the API's StakeholderCreate has the same fields):
+            # kept as the contract model itself, without validating it again.
+            node = spec.model.model_construct(_fields_set=item.model_fields_set, **dict(item))
+            return self._create_node(account_id, spec, node, key, operation, if_revision)
 
         def produce(current: dict[str, Any] | None) -> dict[str, Any]:
             if current is not None:
                 raise IdTakenError(spec.noun, _subject(key), account_id)
             return data
 
-        operation = f"create {spec.noun}"
         return self._change(account_id, spec, key, produce, operation, if_revision, None)
+
+    def _create_node(
+        self,
+        account_id: str,
+        spec: ListSpec,
+        node: Any,
+        key: tuple[str, ...],
+        operation: str,
+        if_revision: int | None,
+    ) -> Item[Any]:
+        """A new node, already a validated model: nothing refers to it yet, so no reference can break and
+        nothing is validated again; only its id must be free (see :meth:`_edit_map`)."""
+
+        def transform(account_map: AccountMap) -> AccountMap:
+            items = getattr(account_map, spec.name)
+            if any(existing.id == key[0] for existing in items):
+                raise IdTakenError(spec.noun, _subject(key), account_id)
+            return account_map.model_copy(update={spec.name: (*items, node)})
+
+        def write(_: AccountMap, revision: int, history: Delta) -> int:
+            change = Change(self.actor, operation, _subject(key), history=history)
+            return self.store.put_node(account_id, node, change, expected_revision=revision)
+
+        _, revision = self._edit_map(account_id, transform, write, if_revision=if_revision)
+        return Item(node, item_version(node), revision)
 
     def _update(
         self,

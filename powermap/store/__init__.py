@@ -15,12 +15,13 @@ logger = logging.getLogger(__name__)
 NEO4J_SCHEMES = {"bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc"}
 
 
-def create_store(url: str | None = None, settings: Settings | None = None) -> Store:
+def create_store(url: str | None = None, settings: Settings | None = None, *, create: bool = True) -> Store:
     """The store a URL names, constructed without any I/O: ``sqlite:///file.db`` or ``bolt://``/``neo4j://``.
 
     A long-lived process (the HTTP API) creates its store once and runs the explicit steps itself:
     :meth:`Store.initialize` at start-up and :meth:`Store.collect_garbage` when it sees fit. For Neo4j
     it may pass one driver of its own (:func:`powermap.store.neo4j.connect`) to ``Neo4jStore``.
+    With ``create=False`` a SQLite file that does not exist yet is reported, never made (for reads).
     """
     settings = settings or get_settings()
     url = url or settings.store
@@ -28,7 +29,7 @@ def create_store(url: str | None = None, settings: Settings | None = None) -> St
     if scheme == "sqlite":
         from powermap.store.sqlite import SQLiteStore
 
-        return SQLiteStore(url, busy_timeout_s=settings.sqlite_busy_timeout_s)
+        return SQLiteStore(url, busy_timeout_s=settings.sqlite_busy_timeout_s, create=create)
     if scheme in NEO4J_SCHEMES:
         from powermap.store.neo4j import Neo4jStore
 
@@ -38,13 +39,13 @@ def create_store(url: str | None = None, settings: Settings | None = None) -> St
     )
 
 
-def open_store(url: str | None = None, settings: Settings | None = None) -> Store:
+def open_store(url: str | None = None, settings: Settings | None = None, *, create: bool = True) -> Store:
     """The store a URL names, ready to use: created, schema set up, left-overs collected (the CLI's way).
 
     Garbage collection here is best-effort: a failure is logged and never stops the store from opening
     (whatever is left is collected the next time, or by ``powermap db gc``).
     """
-    store = create_store(url, settings)
+    store = create_store(url, settings, create=create)
     try:
         store.initialize()
         try:

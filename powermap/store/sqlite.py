@@ -26,6 +26,7 @@ from powermap.errors import (
     RoadmapItemInUseError,
     RoadmapItemNotFoundError,
     StaleRevisionError,
+    StoreError,
     StoreUnavailableError,
     StoreURLError,
     VoiceNotFoundError,
@@ -60,6 +61,7 @@ from powermap.store.base import (
     subject_names,
 )
 from powermap.store.history import WAS_THERE, Delta, HistoryRows, detached_entry, forget_entry
+from powermap.store.sqlite_file import APPLICATION_ID
 from powermap.store.sqlite_pool import SQLitePool
 
 SCHEMA_VERSION = 1
@@ -188,16 +190,21 @@ def _dump(item: Any) -> str:
 class SQLiteStore(Store):
     """Account maps in one SQLite file, safe to share between processes."""
 
-    def __init__(self, url: str, *, busy_timeout_s: float = 30.0) -> None:
+    def __init__(self, url: str, *, busy_timeout_s: float = 30.0, create: bool = True) -> None:
         self.url = url
-        # No I/O here: each thread opens its own connection on first use (see sqlite_pool).
-        self._pool = SQLitePool(path_from_url(url), busy_timeout_s=busy_timeout_s)
+        # No I/O here: each thread opens its own connection on first use (see sqlite_pool). With
+        # create=False a missing file is reported, never made (reads create nothing).
+        self._pool = SQLitePool(path_from_url(url), busy_timeout_s=busy_timeout_s, create=create)
 
     # -- plumbing --------------------------------------------------------------------------------
 
     @contextmanager
     def _transaction(self, *, write: bool) -> Iterator[sqlite3.Connection]:
         with self._pool.connection() as conn:
+            if write and self._pool.read_only:
+                raise StoreError(
+                    f"the SQLite store {self._pool.path!r} is on a read-only file system: it can be read, not changed"
+                )
             try:
                 conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
             except sqlite3.OperationalError as error:
@@ -267,8 +274,12 @@ class SQLiteStore(Store):
 
     def initialize(self) -> None:
         with self._pool.connection() as conn:
+            if self._pool.read_only:
+                return  # a store on a read-only file system is read as it is
             conn.executescript(_SCHEMA)
             conn.execute("INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+            # The mark that tells a powermap store from any other SQLite file (see sqlite_file).
+            conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
 
     def put_map(
         self,
@@ -337,34 +348,38 @@ class SQLiteStore(Store):
         return revision
 
     def read(self, account_id: str) -> Snapshot:
+        # Trusted read, fast path: the rows hold contract JSON that was validated on the way in, so the
+        # document is assembled as one JSON text (no per-row parsing in Python) and handed to pydantic's
+        # JSON parser in one call: measured 25-30% faster than json.loads per row plus model_validate
+        # (docs/benchmarks.md), and faster than building the tree with model_construct.
         with self._transaction(write=False) as conn:
             row = conn.execute("SELECT data, revision, updated_at FROM accounts WHERE id = ?", (account_id,)).fetchone()
             if row is None:
                 raise AccountNotFoundError(account_id)
-            document: dict[str, Any] = {"account": json.loads(row[0])}
-            lists: dict[str, list[Any]] = {name: [] for name in (*NODE_LISTS.values(), *EDGE_LISTS.values())}
+            parts = ['{"account":', row[0]]
+            lists: dict[str, list[str]] = {name: [] for name in (*NODE_LISTS.values(), *EDGE_LISTS.values())}
             for kind, data in conn.execute(
                 "SELECT kind, data FROM nodes WHERE account_id = ? ORDER BY kind, position", (account_id,)
             ):
-                lists[NODE_LISTS[NodeKind(kind)]].append(json.loads(data))
+                lists[NODE_LISTS[NodeKind(kind)]].append(data)
             for kind, data in conn.execute(
                 "SELECT kind, data FROM edges WHERE account_id = ? ORDER BY kind, position", (account_id,)
             ):
-                lists[EDGE_LISTS[EdgeKind(kind)]].append(json.loads(data))
-            activities = [
-                json.loads(data)
-                for (data,) in conn.execute(
-                    "SELECT data FROM activities WHERE account_id = ? ORDER BY position", (account_id,)
-                )
-            ]
-            voices = [
-                json.loads(data)
-                for (data,) in conn.execute(
-                    "SELECT data FROM voices WHERE account_id = ? ORDER BY position", (account_id,)
-                )
-            ]
-        document.update(lists, activities=activities, voices=voices)
-        return Snapshot(AccountMap.model_validate(document), int(row[1]), dt.datetime.fromisoformat(row[2]))
+                lists[EDGE_LISTS[EdgeKind(kind)]].append(data)
+            for name, table in (("activities", "activities"), ("voices", "voices")):
+                # ``table`` is one of two literals, never user text.
+                lists[name] = [
+                    data
+                    for (data,) in conn.execute(
+                        f"SELECT data FROM {table} WHERE account_id = ? ORDER BY position",  # noqa: S608
+                        (account_id,),
+                    )
+                ]
+        for name, items in lists.items():
+            parts.extend((f',"{name}":[', ",".join(items), "]"))
+        parts.append("}")
+        account_map = AccountMap.model_validate_json("".join(parts))
+        return Snapshot(account_map, int(row[1]), dt.datetime.fromisoformat(row[2]))
 
     def list_changes(
         self, account_id: str, *, limit: int = 50, before_revision: int | None = None

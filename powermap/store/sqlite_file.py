@@ -13,7 +13,7 @@ import enum
 import sqlite3
 from pathlib import Path
 
-from powermap.errors import StoreError
+from powermap.errors import ForeignStoreError
 
 #: ``PRAGMA application_id`` of every powermap SQLite store: the bytes "PMap".
 APPLICATION_ID = int.from_bytes(b"PMap", "big")
@@ -30,10 +30,6 @@ class FileState(enum.Enum):
     UNMARKED_OURS = "unmarked ours"  # our tables, written before the mark existed
     FOREIGN = "foreign"  # a SQLite database of something else
     NOT_SQLITE = "not sqlite"
-
-
-class ForeignStoreError(StoreError):
-    """The store URL names a file that is not a powermap store; it is left untouched."""
 
 
 def inspect(path: Path) -> tuple[FileState, str]:

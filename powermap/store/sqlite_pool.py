@@ -11,13 +11,15 @@ connection would be a different empty database, so it keeps one connection behin
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
 
-from powermap.errors import StoreError
+from powermap.errors import StoreError, StoreNotFoundError
+from powermap.store.sqlite_file import FileState, refuse_foreign
 
 MEMORY = ":memory:"
 
@@ -25,9 +27,13 @@ MEMORY = ":memory:"
 class SQLitePool:
     """Per-thread connections to ``path``; no I/O until a thread first asks for one."""
 
-    def __init__(self, path: str, *, busy_timeout_s: float = 30.0) -> None:
+    def __init__(self, path: str, *, busy_timeout_s: float = 30.0, create: bool = True) -> None:
         self.path = path
         self.busy_timeout_s = busy_timeout_s
+        #: May a missing (or empty) file become a store? False for reads: they say so and create nothing.
+        self.create = create
+        #: True once a connection found the file on a read-only file system (reads work, writes refuse).
+        self.read_only = False
         self._local = threading.local()
         self._opened: list[sqlite3.Connection] = []
         self._guard = threading.Lock()
@@ -62,9 +68,24 @@ class SQLitePool:
         return conn
 
     def open_connection(self) -> sqlite3.Connection:
-        """Open and set up one connection (WAL, busy timeout, foreign keys, secure delete)."""
+        """Open and set up one connection (WAL, busy timeout, foreign keys, secure delete).
+
+        The file is looked at first, without opening it: a foreign file is refused untouched; a missing
+        or empty one is created only when the pool may create; a file on a read-only file system is
+        opened read-only (reads work, writes are refused by SQLite).
+        """
         if self.path != MEMORY:
-            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+            state = refuse_foreign(Path(self.path))
+            if state in {FileState.MISSING, FileState.EMPTY} and not self.create:
+                what = "no such file" if state is FileState.MISSING else "an empty database"
+                raise StoreNotFoundError(
+                    f"no powermap store at {self.path!r} ({what}); nothing was created: "
+                    "import a map (powermap import FILE) or run powermap db init to make one"
+                )
+            if state is FileState.MISSING:
+                Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+            elif not _writable(Path(self.path)):
+                return self._open_read_only()
         try:
             conn = sqlite3.connect(
                 self.path, timeout=self.busy_timeout_s, isolation_level=None, check_same_thread=False
@@ -80,6 +101,30 @@ class SQLitePool:
             raise StoreError(f"cannot open the SQLite store {self.path!r}: {error}") from error
         return conn
 
+    def _open_read_only(self) -> sqlite3.Connection:
+        """A connection that never writes, for a file on a read-only file system (or one we may not write).
+
+        ``immutable`` is the fallback when SQLite cannot even make its shared-memory file: nobody can
+        change a file on a read-only file system, so reading it as immutable is exact.
+        """
+        uri = Path(self.path).resolve().as_uri()
+        for options in ("mode=ro", "mode=ro&immutable=1"):
+            try:
+                conn = sqlite3.connect(
+                    f"{uri}?{options}",
+                    uri=True,
+                    timeout=self.busy_timeout_s,
+                    isolation_level=None,
+                    check_same_thread=False,
+                )
+                conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            except sqlite3.Error as error:
+                last = error
+                continue
+            self.read_only = True
+            return conn
+        raise StoreError(f"cannot read the SQLite store {self.path!r} on a read-only file system: {last}")
+
     def close(self) -> None:
         """Close every connection any thread opened; the pool is unusable afterwards."""
         with self._guard:
@@ -87,3 +132,8 @@ class SQLitePool:
             opened, self._opened = self._opened, []
         for conn in opened:
             conn.close()
+
+
+def _writable(path: Path) -> bool:
+    """Can this process write the file and make its journal beside it (False on a read-only file system)?"""
+    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import pytest
 from fastapi.testclient import TestClient
 
-from tests.api.conftest import seg, with_account
-from tests.factories import tiny_document
+from tests.api.conftest import seg
 
 PLAN = {
     "format": "powermap-plan/v1",
@@ -15,14 +13,6 @@ PLAN = {
         {"activity": {"type": "ice_breaking", "members": ["boss"], "stakeholders": ["ceo"], "date": "2026-11-20"}},
     ],
 }
-
-
-@pytest.fixture
-def account(client: TestClient, prefix: str) -> str:
-    account_id = f"{prefix}tiny"
-    response = client.put(f"/accounts/{seg(account_id)}/map", json=with_account(tiny_document(), account_id))
-    assert response.status_code == 200, response.text
-    return account_id
 
 
 def test_whatif_answers_before_after_and_delta_and_stores_nothing(client: TestClient, account: str) -> None:

@@ -40,3 +40,20 @@ def test_a_node_update_is_stored_cached_and_refused_like_any_edit(store: Store, 
     with pytest.raises(StakeholderNotFoundError):
         cached.update_node(account, NodeKind.STAKEHOLDER, "ghost", {"stance": "champion"})
     assert fresh.snapshot(account).revision == updated.revision  # nothing refused was written
+
+
+def test_a_new_node_is_stored_once_with_its_id_checked(store: Store, prefix: str) -> None:
+    from powermap.errors import IdTakenError
+    from powermap.model import Stakeholder
+
+    account = f"{prefix}fastnew"
+    cached = PowermapService(store, actor="tester", cache=MapCache())
+    cached.import_map(tiny_document(account))
+    newcomer = Stakeholder(id="cio", name="Qian", level="senior", influence=0.4)
+    created = cached.create_node(account, newcomer)
+    fresh = PowermapService(store, actor="tester")
+    assert fresh.get_node(account, NodeKind.STAKEHOLDER, "cio") == created
+    assert [s["id"] for s in fresh.export_map(account)["stakeholders"]] == ["ceo", "cto", "cfo", "cio"]
+    with pytest.raises(IdTakenError, match="cio"):
+        cached.create_node(account, newcomer)
+    assert fresh.snapshot(account).revision == created.revision

@@ -10,6 +10,7 @@ and uncaught exceptions are collected, and screenshots go to the artefact folder
 
 from __future__ import annotations
 
+import asyncio
 import os
 import re
 import tempfile
@@ -77,12 +78,20 @@ class Watch:
 def chromium() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
+    # In the full suite an earlier test leaves this thread marked as running an asyncio loop (no
+    # loop runs: a synchronous test is executing), and Playwright's sync API refuses to start under
+    # that mark. Clear it while the browser lives and put it back afterwards.
+    leaked = asyncio._get_running_loop()
+    asyncio._set_running_loop(None)
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+            try:
+                yield browser
+            finally:
+                browser.close()
+    finally:
+        asyncio._set_running_loop(leaked)
 
 
 def new_context(browser: Any, watch: Watch, **options: Any) -> Any:

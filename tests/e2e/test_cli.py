@@ -543,6 +543,7 @@ def test_accounts_lists_every_account_with_the_contract_fields_as_json_and_as_a_
 
 
 def test_accounts_on_an_empty_store_says_so_and_json_is_an_empty_list(cli: CLI) -> None:
+    ok(cli("db", "init"))
     assert "no accounts yet" in ok(cli("accounts")).stdout
     assert cli.accounts() == []
 

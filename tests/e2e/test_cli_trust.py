@@ -7,6 +7,8 @@ Runs the installed console script in a subprocess against a SQLite file in the t
 from __future__ import annotations
 
 import json
+import shutil
+import sqlite3
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -300,3 +302,120 @@ def test_delete_with_yes_never_asks_even_at_a_terminal(cli: CLI) -> None:
     done = ok(_delete_at_a_terminal(cli, "--yes", answer=""))
     assert "type yes" not in done.stderr
     assert cli.accounts() == []
+
+
+# -- the store file: missing, foreign, read-only --------------------------------------------------------------
+
+READ_COMMANDS = [
+    ["accounts"],
+    ["export", "acme"],
+    ["analyze", "acme"],
+    ["paths", "acme", "--to", "ceo"],
+    ["recommend", "acme"],
+    ["map", "acme", "-o", "m.html"],
+    ["delete", "acme", "--yes"],
+]
+
+
+@pytest.mark.parametrize("args", READ_COMMANDS, ids=[" ".join(a[:1]) for a in READ_COMMANDS])
+def test_a_read_of_a_missing_store_says_so_and_creates_nothing(cli: CLI, args: list[str]) -> None:
+    store = f"sqlite:///{cli.cwd / 'sub' / 'dir' / 'none.db'}"
+    message = fails(run(*args, "--store", store, cwd=cli.cwd, env=base_env()), 3)
+    assert "no powermap store at" in message
+    assert "none.db" in message
+    assert "nothing was created" in message
+    assert list(cli.cwd.iterdir()) == []
+
+
+def test_import_db_init_and_demo_may_create_the_store_they_are_told_to(cli: CLI) -> None:
+    store = f"sqlite:///{cli.cwd / 'new' / 'a.db'}"
+    ok(run("import", cli.write("mini.json", minimal()), "--store", store, cwd=cli.cwd, env=base_env()))
+    assert (cli.cwd / "new" / "a.db").is_file()
+    ok(run("db", "init", "--store", f"sqlite:///{cli.cwd / 'b.db'}", cwd=cli.cwd, env=base_env()))
+    assert (cli.cwd / "b.db").is_file()
+
+
+def _foreign_database(path: Path) -> bytes:
+    connection = sqlite3.connect(path)
+    connection.execute("CREATE TABLE invoices (id INTEGER PRIMARY KEY, customer TEXT, total REAL)")
+    connection.execute("INSERT INTO invoices (customer, total) VALUES ('ACME', 1200.5)")
+    connection.commit()
+    connection.close()
+    return path.read_bytes()
+
+
+@pytest.mark.parametrize("args", [["accounts"], ["import", "mini.json"], ["db", "init"], ["demo"]])
+def test_a_sqlite_file_that_is_not_a_powermap_store_is_refused_and_left_untouched(cli: CLI, args: list[str]) -> None:
+    before = _foreign_database(cli.db)
+    cli.write("mini.json", minimal())
+
+    message = fails(cli(*args), 2)
+
+    assert "is not a powermap store" in message
+    assert "invoices" in message
+    assert "untouched" in message
+    assert cli.db.read_bytes() == before
+    assert sorted(p.name for p in cli.cwd.iterdir()) == ["mini.json", "x.db"]  # no -wal, -shm or html
+
+
+def test_a_text_file_named_as_the_store_is_refused_and_left_untouched(cli: CLI) -> None:
+    cli.db.write_text("my notes, not a database\n", encoding="utf-8")
+    assert "not a SQLite database" in fails(cli("import", cli.write("mini.json", minimal())), 2)
+    assert cli.db.read_text(encoding="utf-8") == "my notes, not a database\n"
+
+
+def test_a_store_is_marked_as_powermaps_own(cli: CLI) -> None:
+    cli.seed(minimal())
+    connection = sqlite3.connect(cli.db)
+    (application_id,) = connection.execute("PRAGMA application_id").fetchone()
+    connection.close()
+    assert application_id.to_bytes(4, "big") == b"PMap"
+
+
+def test_no_account_with_an_id_names_the_store_it_looked_in(cli: CLI) -> None:
+    cli.seed(minimal())
+    message = fails(cli("analyze", "acme"), 3)
+    assert f"no account with id 'acme' in the store {cli.store}" in message
+
+
+def test_a_store_on_a_read_only_file_system_can_still_be_read(cli: CLI) -> None:
+    if shutil.which("unshare") is None or subprocess.run(["unshare", "-rm", "true"], check=False).returncode != 0:
+        pytest.skip("needs user and mount namespaces (unshare -rm) to mount a read-only file system")
+    cli.seed(sample())
+    expected = ok(cli("export", "acme")).stdout
+    read_only = (
+        f'mount --bind "{cli.cwd}" "{cli.cwd}" && mount -o remount,ro,bind "{cli.cwd}" && '
+        f'! touch "{cli.cwd}/probe" 2>/dev/null'
+    )
+    script = (
+        f'{read_only} && "{POWERMAP}" export acme && "{POWERMAP}" analyze acme --json > /dev/null && '
+        f'"{POWERMAP}" accounts --json'
+    )
+    read = subprocess.run(
+        ["unshare", "-rm", "sh", "-c", script],
+        cwd=cli.cwd,
+        env=base_env(cli.store),
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=300,
+        check=False,
+    )
+    assert read.returncode == 0, read.stderr
+    assert read.stdout.startswith(expected)
+    assert json.loads(read.stdout[len(expected) :])[0]["id"] == "acme"
+
+    write = subprocess.run(
+        ["unshare", "-rm", "sh", "-c", f'{read_only} && "{POWERMAP}" delete acme --yes'],
+        cwd=cli.cwd,
+        env=base_env(cli.store),
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=300,
+        check=False,
+    )
+    assert write.returncode == 1
+    assert write.stderr.startswith("powermap: store error: ")
+    assert "read-only file system: it can be read, not changed" in write.stderr
+    assert "Traceback" not in write.stderr

@@ -16,12 +16,13 @@ import networkx as nx
 import pytest
 from hypothesis import given, settings
 
-from powermap.analysis.coverage import competitor_gaps
+from powermap.analysis.coverage import competitor_gaps, coverage
 from powermap.analysis.forecast import decision_forecast, influence_plan, own_leans, propagate, sensitivities
-from powermap.analysis.power import ROLE_WEIGHT, power
+from powermap.analysis.paths import introduction_paths
+from powermap.analysis.power import ROLE_WEIGHT, power, ranking
 from powermap.analysis.recommend import recommend
-from powermap.errors import NotConvergedError, PowermapError
-from powermap.graph import build_graph, strongest_competitor
+from powermap.errors import NotConvergedError, PowermapError, StakeholderNotFoundError
+from powermap.graph import build_graph, strongest_competitor, tie_strength, ties
 from powermap.model import DecisionRole, parse_account_map
 from tests.factories import random_documents, sample_map
 
@@ -83,14 +84,76 @@ def test_when_two_competitors_tie_on_a_stakeholder_the_smaller_id_is_named(order
 
 def test_the_strongest_competitor_is_named_not_the_first_listed() -> None:
     document = account(
-        competitors=[{"id": "weak", "name": "Weak"}, {"id": "strong", "name": "Strong"}],
+        # The weaker one is listed first and its id sorts first: only "strongest" names "zeta".
+        competitors=[{"id": "alpha", "name": "Alpha"}, {"id": "zeta", "name": "Zeta"}],
         stakeholders=[person("cfo")],
         competitor_relationships=[
-            {"competitor": "weak", "stakeholder": "cfo", "strength": 0.2},
-            {"competitor": "strong", "stakeholder": "cfo", "strength": 0.7},
+            {"competitor": "alpha", "stakeholder": "cfo", "strength": 0.2},
+            {"competitor": "zeta", "stakeholder": "cfo", "strength": 0.7},
         ],
     )
-    assert strongest_competitor(graph_of(document), "cfo") == ("strong", 0.7)
+    assert strongest_competitor(graph_of(document), "cfo") == ("zeta", 0.7)
+
+
+def test_coverage_of_a_small_account_we_fully_hold_is_all_of_it() -> None:
+    # Total power below 1 (one person, power 0.3): coverage is still a share, here the whole.
+    document = account(
+        team=[{"id": "li", "name": "Li", "role": "AR"}],
+        stakeholders=[person("clerk", influence=0.5)],
+        relationships=[{"member": "li", "stakeholder": "clerk", "strength": 0.9}],
+    )
+    graph = graph_of(document)
+    assert sum(power(graph).values()) == pytest.approx(0.3)
+    assert coverage(graph, power(graph)) == pytest.approx(1.0)
+
+
+# -- tie strength (the contract's rule) --------------------------------------------------------------------
+
+
+def _tie_graph(lines: list[dict[str, Any]], reports: list[dict[str, str]] | None = None) -> nx.DiGraph[str]:
+    return graph_of(account(stakeholders=[person("a"), person("b")], influences=lines, reports_to=reports or []))
+
+
+def test_a_tie_is_the_strongest_line_either_way() -> None:
+    for lines in (
+        [{"from": "a", "to": "b", "weight": 0.8}, {"from": "b", "to": "a", "weight": 0.3}],
+        [{"from": "a", "to": "b", "weight": 0.3}, {"from": "b", "to": "a", "weight": 0.8}],
+    ):
+        graph = _tie_graph(lines)
+        assert tie_strength(graph, "a", "b") == tie_strength(graph, "b", "a") == 0.8
+
+
+def test_a_reporting_line_alone_ties_at_one_half_and_an_influence_alone_at_its_weight() -> None:
+    assert tie_strength(_tie_graph([], [{"from": "a", "to": "b"}]), "a", "b") == 0.5
+    assert tie_strength(_tie_graph([{"from": "a", "to": "b", "weight": 0.3}]), "a", "b") == 0.3
+    assert (
+        tie_strength(_tie_graph([{"from": "a", "to": "b", "weight": 0.8}], [{"from": "b", "to": "a"}]), "a", "b") == 0.8
+    )
+    assert tie_strength(_tie_graph([]), "a", "b") == 0.0
+
+
+def test_lines_of_strength_zero_tie_nobody() -> None:
+    graph = _tie_graph([{"from": "a", "to": "b", "weight": 0.0}])
+    assert list(ties(graph).edges) == []
+
+
+def test_an_unknown_target_is_named_with_the_account_the_graph_was_built_from() -> None:
+    graph = _tie_graph([{"from": "a", "to": "b", "weight": 0.5}])
+    with pytest.raises(StakeholderNotFoundError, match=r"no stakeholder with id 'ghost' in account 'pin'"):
+        introduction_paths(graph, "ghost")
+
+
+def test_advice_against_a_competitor_calls_it_by_its_name() -> None:
+    document = account(
+        team=[{"id": "li", "name": "Li", "role": "AR"}],
+        competitors=[{"id": "rv", "name": "Rival Systems"}],
+        stakeholders=[person("ceo", decision_role="decision_maker", influence=0.9)],
+        relationships=[{"member": "li", "stakeholder": "ceo", "strength": 0.2}],
+        competitor_relationships=[{"competitor": "rv", "stakeholder": "ceo", "strength": 0.9}],
+    )
+    blocks = [r for r in with_alternatives(recommend(graph_of(document))) if r["activity"] == "competitor_block"]
+    assert blocks
+    assert all("Rival Systems" in r["reason"] for r in blocks)
 
 
 # -- who leads an activity ----------------------------------------------------------------------------------
@@ -223,6 +286,8 @@ def test_power_that_does_not_converge_raises_instead_of_answering() -> None:
     assert raised.value.iterations == 2
     assert raised.value.change > 1e-12
     assert power(_two_person_loop())  # the default budget is ample
+    with pytest.raises(NotConvergedError, match=r"power did not converge in 0 iterations \(last change inf"):
+        power(_two_person_loop(), max_iterations=0)
 
 
 def test_the_forecast_that_does_not_converge_raises_instead_of_answering() -> None:
@@ -233,6 +298,10 @@ def test_the_forecast_that_does_not_converge_raises_instead_of_answering() -> No
         propagate(graph, own, powers, max_iterations=2)
     with pytest.raises(NotConvergedError, match="sensitivities"):
         sensitivities(graph, powers, max_iterations=2)
+    with pytest.raises(NotConvergedError, match=r"in 0 iterations \(last change inf"):
+        propagate(graph, own, powers, max_iterations=0)
+    with pytest.raises(NotConvergedError, match=r"in 0 iterations \(last change inf"):
+        sensitivities(graph, powers, max_iterations=0)
     leans = propagate(graph, own, powers)
     # Each keeps 1/(1+S) of their own view, S = w * power of the other (equal here by symmetry).
     share = powers["a"] / (1 + powers["a"])
@@ -254,3 +323,8 @@ def test_final_leans_solve_the_blend_equation_within_1e_9(document: dict[str, An
         assert math.isclose(leans[node], expected, abs_tol=1e-9)
     assert influence_plan(graph, powers).blend.keys() <= set(graph)
     assert -1.0 <= decision_forecast(graph, powers)["support_index"] <= 1.0
+
+
+def test_the_power_ranking_puts_the_strongest_first_and_breaks_ties_by_id() -> None:
+    ranked = ranking({"b": 0.5, "a": 0.5, "c": 0.9, "d": 0.1})
+    assert ranked == [("c", 0.9), ("a", 0.5), ("b", 0.5), ("d", 0.1)]

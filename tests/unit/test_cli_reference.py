@@ -9,6 +9,7 @@ from __future__ import annotations
 import copy
 import json
 import re
+from enum import StrEnum
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -23,9 +24,23 @@ from powermap.cli import app, main
 from powermap.cli.reference import contract_schema, template_text
 from powermap.errors import InvalidMapError
 from powermap.model import ActivityKind, DecisionRole, Level, Stance, TeamRole, parse_account_map
+from powermap.model.enums import Flow, RoadmapStatus, VoiceCategory, VoiceChannel, VoiceStatus
 from tests.factories import hostile_document, sample_document, tiny_document
 
 README = Path(__file__).resolve().parents[2] / "README.md"
+#: Every closed vocabulary a powermap/v1 document uses.
+CONTRACT_ENUMS: tuple[type[StrEnum], ...] = (
+    TeamRole,
+    Level,
+    DecisionRole,
+    Stance,
+    ActivityKind,
+    VoiceChannel,
+    VoiceCategory,
+    VoiceStatus,
+    Flow,
+    RoadmapStatus,
+)
 #: Commands that print no result to read (a server runs until stopped).
 NO_RESULT = {"serve"}
 
@@ -59,12 +74,16 @@ def test_every_account_map_in_the_readme_imports_as_it_stands() -> None:
         parse_account_map(document)
 
 
-def test_the_readme_lists_every_allowed_value_of_every_enum() -> None:
+def test_the_docs_list_every_allowed_value_of_every_enum_of_the_format() -> None:
     text = README.read_text(encoding="utf-8")
     section = text.split("### Allowed values", 1)[1].split("\n## ", 1)[0]
     for enum in (TeamRole, Level, DecisionRole, Stance, ActivityKind):
         for member in enum:
-            assert f"`{member.value}`" in section, f"{enum.__name__}.{member.name} is not listed"
+            assert f"`{member.value}`" in section, f"{enum.__name__}.{member.name} is not in the README"
+    contract = (README.parent / "docs" / "contract.md").read_text(encoding="utf-8")
+    for vocabulary in CONTRACT_ENUMS:
+        for value in vocabulary:
+            assert f"`{value.value}`" in contract, f"{vocabulary.__name__}.{value.name} is not in docs/contract.md"
 
 
 def test_the_readme_says_how_to_call_the_console_script_after_the_quick_start() -> None:

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from powermap.store.sqlite_file import APPLICATION_ID, OUR_TABLES, FileState, ForeignStoreError, inspect, refuse_foreign
+from powermap.errors import ForeignStoreError
+from powermap.store.sqlite_file import APPLICATION_ID, OUR_TABLES, FileState, inspect, refuse_foreign
 
 
 def make_db(path: Path, *statements: str) -> Path:
