@@ -86,7 +86,12 @@ def print_voice_story(
 def closing_advice(
     recommendations: list[dict[str, Any]], voices: dict[str, Any], *, top: int = 3
 ) -> list[dict[str, Any]]:
-    """The recommendations whose reason cites a voice (``v1 "..."``: the rules of
-    :mod:`powermap.analysis.voice_advice`), best first."""
+    """The recommendations, or their alternatives, whose reason cites a voice (``v1 "..."``, as the rules
+    of :mod:`powermap.analysis.voice_advice` write it), by expected gain."""
     cited = [f'{v["id"]} "' for v in voices["voices"]]
-    return [r for r in recommendations if any(mark in r["reason"] for mark in cited)][:top]
+    found = []
+    for rec in recommendations:
+        for option in [rec, *rec.get("alternatives", [])]:
+            if any(mark in option["reason"] for mark in cited):
+                found.append({**rec, **option, "alternatives": []})
+    return sorted(found, key=lambda r: -float(r["expected_gain"]))[:top]

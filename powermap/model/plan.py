@@ -219,6 +219,10 @@ def remove_items(document: dict[str, Any], keys: Mapping[str, Sequence[str | tup
             document[list_name] = kept
             if spec.node_kind is not None:
                 _drop_references(document, spec.node_kind, ends[0])
+            elif list_name == "activities":  # voices heard at it keep everything but the reference
+                for voice in document.get("voices", []):
+                    if voice.get("activity") == ends[0]:
+                        voice["activity"] = None
     return problems
 
 
@@ -233,8 +237,14 @@ def _drop_references(document: dict[str, Any], kind: NodeKind, node_id: str) -> 
                 item for item in document.get(spec.name, []) if all(item.get(f) != node_id for f in targets)
             ]
         else:
-            for item in document.get(spec.name, []):
-                for field in targets:
+            # A single reference (a voice's stakeholder) takes its item along, as a line's end does; a
+            # list of references (an activity's people) only loses the id.
+            single = {f for f in targets if spec.model.model_fields[f].annotation is str}
+            document[spec.name] = [
+                item for item in document.get(spec.name, []) if all(item.get(f) != node_id for f in single)
+            ]
+            for item in document[spec.name]:
+                for field in targets - single:
                     item[field] = [one for one in item.get(field, []) if one != node_id]
 
 

@@ -225,3 +225,37 @@ def test_voices_have_typed_create_update_delete_with_preconditions(
     assert service.delete_voice(account, "v5", if_version=updated.version) == updated.revision + 1
     with pytest.raises(VoiceNotFoundError):
         service.delete_voice(account, "v5")
+
+
+def test_history_as_of_and_diff_cover_voices(service: PowermapService, prefix: str, roadmap: str) -> None:
+    account = prefix + "acme"
+    first = service.import_map(voiced_document(account, prefix)).revision
+    service.update_voice(account, "v1", {"status": "resolved", "closed_on": "2026-11-02", "satisfaction": 5})
+    service.put_voice(account, {"id": "v5", "stakeholder": "cfo", "date": "2026-11-03", "text": "新的"})
+    service.remove_voice(account, "v4")
+    before, _ = service.map_as_of(account, str(first))
+    assert before.to_document()["voices"] == voiced_document(prefix=prefix)["voices"]
+    changes = service.diff(account, from_when=str(first))
+    assert [v["id"] for v in changes["added"]["voices"]] == ["v5"]
+    assert [v["id"] for v in changes["removed"]["voices"]] == ["v4"]
+    (changed,) = changes["changed"]["voices"]
+    assert (changed["before"]["status"], changed["after"]["status"]) == ("in_progress", "resolved")
+    assert [c["operation"] for c in service.history(account)["changes"][:3]] == [
+        "remove voice",
+        "put voice",
+        "update voice",
+    ]
+
+
+def test_a_forced_roadmap_removal_is_part_of_each_touched_accounts_history(
+    service: PowermapService, prefix: str, roadmap: str
+) -> None:
+    account = prefix + "acme"
+    service.import_map(voiced_document(account, prefix))
+    service.remove_roadmap_item(f"{prefix}r8", force=True)
+    detached = service.store.read(account)
+    assert service.history(account)["changes"][0]["operation"] == "detach roadmap items"
+    service.put_voice(account, {"id": "v5", "stakeholder": "cfo", "date": "2026-11-03", "text": "x"})
+    then, _ = service.map_as_of(account, str(detached.revision))
+    assert then == detached.account_map
+    assert then.voices[1].roadmap == ()

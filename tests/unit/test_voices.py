@@ -336,3 +336,15 @@ def test_the_voiced_document_is_not_changed_by_the_analyses() -> None:
     before = copy.deepcopy(document)
     voice_loop(voices(document), POWERS, DAY)
     assert document == before
+
+
+def test_a_what_if_plan_removing_a_stakeholder_or_an_activity_keeps_the_voices_sound() -> None:
+    from powermap.model.plan import remove_items
+
+    document = parse_account_map(voiced_document()).to_document()
+    assert remove_items(document, {"stakeholders": ["cto"], "activities": ["a1"]}) == []
+    assert [v["id"] for v in document["voices"]] == ["v2", "v3"]  # the CTO's v1 and v4 went with them
+    assert parse_account_map(document, roadmap_ids=ROADMAP).voices[0].id == "v2"
+    other = parse_account_map(voiced_document()).to_document()
+    remove_items(other, {"activities": ["a1"]})
+    assert other["voices"][0]["activity"] is None
