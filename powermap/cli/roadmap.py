@@ -61,7 +61,7 @@ def roadmap_import_command(
 ) -> None:
     """Replace the store's roadmap. Items voices still name may only disappear with --force."""
     document = read_document(file)
-    with open_service(store, create=True) as service:
+    with open_service(store, create=True) as service:  # importing a roadmap may start a new store
         result = service.import_roadmap(document, force=force)
     if as_json:
         print_json(result)

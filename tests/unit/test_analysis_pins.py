@@ -17,7 +17,14 @@ import pytest
 from hypothesis import given, settings
 
 from powermap.analysis.coverage import competitor_gaps, coverage
-from powermap.analysis.forecast import decision_forecast, influence_plan, own_leans, propagate, sensitivities
+from powermap.analysis.forecast import (
+    decision_forecast,
+    influence_plan,
+    outlook,
+    own_leans,
+    propagate,
+    sensitivities,
+)
 from powermap.analysis.paths import introduction_paths
 from powermap.analysis.power import ROLE_WEIGHT, power, ranking
 from powermap.analysis.recommend import recommend
@@ -328,3 +335,28 @@ def test_final_leans_solve_the_blend_equation_within_1e_9(document: dict[str, An
 def test_the_power_ranking_puts_the_strongest_first_and_breaks_ties_by_id() -> None:
     ranked = ranking({"b": 0.5, "a": 0.5, "c": 0.9, "d": 0.1})
     assert ranked == [("c", 0.9), ("a", 0.5), ("b", 0.5), ("d", 0.1)]
+
+
+def test_the_outlook_bands_are_closed_at_plus_and_minus_one_fifth() -> None:
+    assert [outlook(x) for x in (1.0, 0.2, 0.19, 0.0, -0.19, -0.2, -1.0)] == [
+        "favourable",
+        "favourable",
+        "undecided",
+        "undecided",
+        "undecided",
+        "unfavourable",
+        "unfavourable",
+    ]
+
+
+def test_the_forecast_lists_its_decision_makers_strongest_first_with_the_outlook() -> None:
+    document = account(
+        stakeholders=[
+            person("b", decision_role="decision_maker", influence=0.2),
+            person("c", decision_role="decision_maker", influence=0.9),
+            person("a", decision_role="decision_maker", influence=0.2),
+        ]
+    )
+    forecast = decision_forecast(graph_of(document))
+    assert [dm["stakeholder"] for dm in forecast["decision_makers"]] == ["c", "a", "b"]
+    assert forecast["outlook"] == "undecided"
