@@ -75,6 +75,25 @@ def write_text(path: Path, text: str) -> None:
     partial.replace(path)
 
 
+def write_document(document: Any, output: Path | None, summary: dict[str, Any], as_json: bool) -> None:
+    """Write an exported document to stdout, or whole to ``output`` (YAML when it ends in .yaml/.yml).
+
+    With a file, stdout says what was written: ``summary`` plus ``wrote`` as JSON, or one line for people.
+    """
+    if output is not None and output.suffix.lower() in {".yaml", ".yml"}:
+        text = yaml.safe_dump(document, allow_unicode=True, sort_keys=False)
+    else:
+        text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    if output is None:
+        sys.stdout.write(text)
+        return
+    write_text(output, text)
+    if as_json:
+        print_json({**summary, "wrote": str(output)})
+    else:
+        err.print(f"wrote {output}", markup=False)
+
+
 def read_document(path: Path) -> Any:
     """Read a JSON or YAML account-map file; ``-`` reads standard input.
 
