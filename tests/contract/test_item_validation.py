@@ -15,8 +15,7 @@ from typing import Any
 
 import pytest
 
-import powermap.service.core as service_core
-from powermap.errors import IdTakenError, InvalidMapError, Problem
+from powermap.errors import IdTakenError, InvalidMapError
 from powermap.model import (
     Activity,
     CompetitorRelationship,
@@ -25,6 +24,7 @@ from powermap.model import (
     Relationship,
     ReportsTo,
     Voice,
+    parse_account_map,
 )
 from powermap.service import PowermapService
 from powermap.service.cache import MapCache
@@ -39,13 +39,13 @@ Write = Callable[[PowermapService, str], object]
 def whole_document_checks(monkeypatch: pytest.MonkeyPatch) -> list[object]:
     """Every whole-document validation an edit runs (there must be none); imports are made before it is set."""
     calls: list[object] = []
-    original = service_core.parse_account_map
+    original = parse_account_map
 
     def counted(document: Any, **kwargs: Any) -> Any:
         calls.append(document)
         return original(document, **kwargs)
 
-    monkeypatch.setattr(service_core, "parse_account_map", counted)
+    monkeypatch.setattr("powermap.service.core.parse_account_map", counted)
     return calls
 
 
@@ -255,7 +255,7 @@ def test_a_single_item_write_refuses_every_rule_of_the_contract_naming_field_and
     with pytest.raises(InvalidMapError) as refused:
         write(service, account)
 
-    problems: list[Problem] = refused.value.problems
+    problems = refused.value.problems
     for path, item in named:
         assert any(p.path == path and item in (p.item or "") for p in problems), (rule, [str(p) for p in problems])
     fresh = PowermapService(service.store, actor="tester")
