@@ -30,6 +30,7 @@ from powermap.graph import build_graph
 from powermap.service import PowermapService
 from powermap.viz import map_data
 from powermap.viz.incremental import DrawingMemo, data_delta
+from powermap.viz.render import MapDay
 
 _T = TypeVar("_T")
 #: Revisions of page data kept per account (a page more than this many revisions behind gets it whole).
@@ -41,10 +42,10 @@ ACCOUNTS_KEPT: Final = 8
 @dataclass
 class _Account:
     memo: DrawingMemo = field(default_factory=DrawingMemo)
-    #: (revision, with recommendations) -> page data, oldest first.
-    pages: OrderedDict[tuple[int, bool], dict[str, Any]] = field(default_factory=OrderedDict)
-    #: (revision, with recommendations) -> the JSON of the whole page data, made on first demand.
-    bodies: dict[tuple[int, bool], bytes] = field(default_factory=dict)
+    #: (revision, with recommendations, day) -> page data, oldest first.
+    pages: OrderedDict[tuple[int, bool, MapDay | None], dict[str, Any]] = field(default_factory=OrderedDict)
+    #: The same keys -> the JSON of the whole page data, made on first demand.
+    bodies: dict[tuple[int, bool, MapDay | None], bytes] = field(default_factory=dict)
 
 
 class Timings:
@@ -93,14 +94,23 @@ class PageDataCache:
             return entry
 
     def answer(
-        self, service: PowermapService, account_id: str, *, recommendations: bool, since: int | None = None
+        self,
+        service: PowermapService,
+        account_id: str,
+        *,
+        recommendations: bool,
+        since: int | None = None,
+        day: MapDay | None = None,
     ) -> Answer:
-        """The account's page data now, whole or (``since`` a revision kept here) as a change from then."""
+        """The account's page data now, whole or (``since`` a revision kept here) as a change from then.
+
+        ``day`` is the day fading and voices' ages are judged on (:func:`powermap.viz.map_data`).
+        """
         timings = Timings()
         entry = self._account(account_id)
         with entry.memo.lock:
             snapshot = timings.time("read", lambda: service.snapshot(account_id))
-            now = (snapshot.revision, recommendations)
+            now = (snapshot.revision, recommendations, day)
             entry.memo.reused.clear()
             data = entry.pages.get(now)
             if data is None:
@@ -114,6 +124,7 @@ class PageDataCache:
                         powers,
                         as_of=snapshot.updated_at,
                         recommendations=recommendations,
+                        day=day,
                         graph=graph,
                         memo=entry.memo,
                     ),
@@ -126,7 +137,7 @@ class PageDataCache:
                     gone, _ = entry.pages.popitem(last=False)
                     entry.bodies.pop(gone, None)
             reused = frozenset(entry.memo.reused)
-            before = entry.pages.get((since, recommendations)) if since is not None else None
+            before = entry.pages.get((since, recommendations, day)) if since is not None else None
             if before is not None:
                 delta = timings.time("delta", lambda: data_delta(before, data))
                 body = timings.time("json", lambda: _json({"delta": True, "since": since, **delta}))

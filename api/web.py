@@ -27,7 +27,7 @@ from powermap.model import ActivityKind, DecisionRole, Level, Stance
 from powermap.model.keys import ApiKeyPublic, Role, hash_token
 from powermap.service import PowermapService
 from powermap.viz.page import render_template
-from powermap.viz.render import legend_context
+from powermap.viz.render import MapDay, legend_context
 
 router = APIRouter(include_in_schema=False)
 
@@ -158,7 +158,7 @@ def _csrf(request: Request) -> str:
 
 
 @router.get("/app/accounts/{account}")
-def account_page(request: Request, account: str, store: StoreDep, key: PageKey) -> Response:
+def account_page(request: Request, account: str, store: StoreDep, settings: SettingsDep, key: PageKey) -> Response:
     """The live map of one account with its panels; editing controls for editor and admin keys."""
     if key is None:
         return RedirectResponse(_SIGN_IN, status_code=303)
@@ -177,7 +177,7 @@ def account_page(request: Request, account: str, store: StoreDep, key: PageKey) 
         roles=[role.value for role in DecisionRole],
         stances=[stance.value for stance in Stance],
         activity_kinds=[kind.value for kind in ActivityKind],
-        **legend_context(),
+        **legend_context(settings.fading_after_days),
     )
 
 
@@ -186,6 +186,7 @@ def account_data(
     request: Request,
     account: ReadAccount,
     service: ServiceDep,
+    settings: SettingsDep,
     recommendations: bool = True,
     since: Annotated[int | None, Query(ge=0, description="The revision the page shows: answer with the change")] = None,
 ) -> Response:
@@ -195,10 +196,12 @@ def account_data(
     ``/recommendations`` for them, so the map and the analysis are redrawn first. With ``since`` (a
     revision the server still keeps) the answer is only the change from that revision
     (``"delta": true``; see :mod:`powermap.api.page_data`). Each revision is drawn once, reusing what
-    earlier ones computed and the change did not touch.
+    earlier ones computed and the change did not touch. Fading relationships and voices' ages are
+    judged on today (:meth:`~powermap.service.PowermapService.day`), part of what is kept.
     """
     cache: PageDataCache = request.app.state.__dict__.setdefault("page_data", PageDataCache())
-    answer = cache.answer(service, account, recommendations=recommendations, since=since)
+    day = MapDay.of(service.day(account), settings)
+    answer = cache.answer(service, account, recommendations=recommendations, since=since, day=day)
     headers = {
         "Cache-Control": "no-store",
         "Server-Timing": answer.timings.header(),

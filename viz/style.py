@@ -70,6 +70,12 @@ EDGE_STYLES: Final[dict[EdgeKind, EdgeStyle]] = {
     ),
 }
 
+#: One of our relationships nobody has touched for longer than the fading window (issue 8): drawn
+#: dashed in a washed-out blue, so it reads as "ours, but going cold" beside the solid blue of a live one.
+FADING_COLOUR: Final = "#90caf9"
+FADING_DASHES: Final = (5, 7)
+FADING_LABEL: Final = "Fading relationship (no contact for over {days} days)"
+
 PATH_COLOUR: Final = "#ffb300"
 PATH_WIDTH: Final = 8.0
 PATH_BORDER_WIDTH: Final = 6
