@@ -140,7 +140,7 @@ def build_network(
             mass=mass(stakeholder.name),
             shape=style.STAKEHOLDER_SHAPE,
             size=_dot_size(power, positioned=drawing.positions is not None),
-            title=stakeholder_tooltip(stakeholder, power, graph, member_names, competitor_names),
+            title=stakeholder_tooltip(stakeholder, power, graph, member_names, competitor_names, drawing.today),
             **_node_look(colour, vis_id in on_path, dominated=dominated),
             **place(NodeKind.STAKEHOLDER, stakeholder.id),
             kind=NodeKind.STAKEHOLDER.value,
