@@ -139,8 +139,8 @@ def build_network(
             label=label(stakeholder.name) + (f" {style.PAIN_MARK}" if pains else ""),
             mass=mass(stakeholder.name),
             shape=style.STAKEHOLDER_SHAPE,
-            size=round(style.SIZE_BASE + style.SIZE_PER_POWER * power, 2),
-            title=stakeholder_tooltip(stakeholder, power, graph, member_names, competitor_names),
+            size=_dot_size(power, positioned=drawing.positions is not None),
+            title=stakeholder_tooltip(stakeholder, power, graph, member_names, competitor_names, drawing.today),
             **_node_look(colour, vis_id in on_path, dominated=dominated),
             **place(NodeKind.STAKEHOLDER, stakeholder.id),
             kind=NodeKind.STAKEHOLDER.value,
@@ -202,6 +202,11 @@ def build_network(
             # a handful of nodes: they are drawn when a person is clicked or a path highlighted.
             if drawing.positions is not None and edge["kind"] in _FANS and not edge["onPath"]:
                 edge["hidden"] = True
+            elif drawing.positions is not None and not edge["onPath"]:
+                # Thousands of full-strength lines would paint the zoomed-in map solid: thin and
+                # translucent until a click on a person spotlights theirs.
+                edge["width"] = min(edge["width"], style.BIG_MAP_EDGE_WIDTH)
+                edge["color"]["opacity"] = style.BIG_MAP_EDGE_OPACITY
             net.add_edge(source, target, **edge)
     nodes, edges, *_ = net.get_network_data()
     return nodes, edges
@@ -380,6 +385,13 @@ def _path_lines(account_map: AccountMap, path: Sequence[str]) -> list[tuple[Any,
         best = max(candidates, default=None, key=lambda candidate: candidate[0])
         chosen.append(best[1] if best else (PATH_EDGE_KIND, a, b, NodeKind.STAKEHOLDER.value))
     return chosen
+
+
+def _dot_size(power: float, *, positioned: bool) -> float:
+    """A stakeholder's dot radius by power; on a map laid out in cells, small enough for dot and label to fit one."""
+    if positioned:
+        return round(style.BIG_MAP_SIZE_BASE + style.BIG_MAP_SIZE_PER_POWER * power, 2)
+    return round(style.SIZE_BASE + style.SIZE_PER_POWER * power, 2)
 
 
 def _node_look(

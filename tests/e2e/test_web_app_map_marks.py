@@ -173,6 +173,12 @@ def test_open_pains_are_marked_and_voices_show_as_text_in_panel_form_and_loop_su
     assert "pain 痛点 · routed · open 45 days" in head, "category, status and age"
     assert "overdue" in head, "an open pain older than 30 days"
     assert "<i>ops</i>" in block.inner_text(), "the owner is text too"
+    page.mouse.move(box["x"] + at["x"] + 2, box["y"] + at["y"] + 2)
+    page.wait_for_selector("div.vis-tooltip", state="visible", timeout=5_000)
+    card = page.inner_text("div.vis-tooltip")
+    assert f"v-hostile pain, routed, since {said.isoformat()} (45 days): {HOSTILE_VOICE}" in card, (
+        "and in the hover card"
+    )
     screenshot(page, f"web-voices-{server.store.url.split(':')[0]}")
 
     editor, editor_watch, _ = signed_in(chromium, server, "editor")

@@ -95,6 +95,8 @@ def test_voices_carry_their_age_and_the_loop_summary_counts_them() -> None:
     assert (rows["v-new"]["age_days"], rows["v-new"]["overdue"]) == (5, False)
     assert rows["v-done"]["age_days"] == 40, "a closed voice's age runs to its closing"
     assert rows["v-old"]["text"] == "<b>停线</b> hurts", "the words as said"
+    bob = next(node for node in data["nodes"] if node["ref"] == "bob")
+    assert f"since {days_ago(40)} (40 days): <b>停线</b> hurts" in bob["title"], "the hover card counts the age too"
     assert [v["id"] for v in data["voices"]] == ["v-old", "v-new", "v-done"], "overdue first, closed last"
     loop = data["voiceLoop"]
     assert (loop["total"], loop["open"], loop["overdue"]) == (3, 2, 1)

@@ -116,6 +116,8 @@
       if (state.map) { state.map.destroy(); }
       state.map = window.PowermapMap.create(byId("pm-network"), data);
       window.powermap = state.map;
+      state.zoomed = false;
+      state.map.network.on("zoom", function () { state.zoomed = true; });
       if (editor) {
         state.map.network.on("click", function (params) {
           if (params.nodes.length === 1 && params.nodes[0].indexOf("stakeholder:") === 0) {
@@ -213,8 +215,19 @@
     ["pm-stakeholder-form", "pm-line-form", "pm-activity-form"].forEach(function (formId) {
       byId(formId).classList.toggle("pm-hidden", formId !== id);
     });
-    byId("pm-editor").hidden = !id;
+    var editorBox = byId("pm-editor");
+    var was = !editorBox.hidden;
+    editorBox.hidden = !id;
     if (id) { clearErrors(byId(id)); }
+    if (was !== !!id && state.map) { fitAfterResize(); }
+  }
+  // The form column took (or gave back) room from the map: resize its canvas now and, unless the user
+  // zoomed in on something, show the whole map in the room left.
+  function fitAfterResize() {
+    var network = state.map.network;
+    network.setSize("100%", "100%");
+    if (!state.zoomed) { network.fit({ animation: false }); }
+    network.redraw();
   }
   function afterWrite(what) {
     showForm(null);

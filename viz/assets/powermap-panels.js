@@ -30,6 +30,13 @@
   function percent(value) { return value === null || value === undefined ? "none yet" : Math.round(value * 100) + "%"; }
   function days(n) { return n + (n === 1 ? " day" : " days"); }
   var CATEGORIES = { pain: "pain 痛点", itch: "itch 痒点", pseudo: "pseudo-need 伪需求", unscreened: "not screened" };
+  var FLOWS = ["LTC", "IPD", "ITR", "none"];
+  // A count per key in a fixed order (the data's own order differs between the app and the file).
+  function counts(order, values, label) {
+    var keys = order.filter(function (k) { return k in values; })
+      .concat(Object.keys(values).filter(function (k) { return order.indexOf(k) < 0; }).sort());
+    return keys.map(function (k) { return label(k) + " " + values[k]; }).join(" · ");
+  }
   function category(value) { return CATEGORIES[value] || words(value); }
 
   // One voice as a block: what it is and where it stands on the first line, the words as said (text,
@@ -135,8 +142,8 @@
           ["closure rate", percent(loop.closure_rate) + " of pains and itches resolved"],
           ["satisfaction", loop.mean_satisfaction === null ? "none reported yet" : fixed(loop.mean_satisfaction, 1) + " / 5 (mean, resolved)"],
           ["pain exposure", percent(loop.pain_exposure) + " of the power is with people with an open pain"],
-          ["by kind", Object.keys(loop.by_category).map(function (k) { return category(k) + " " + loop.by_category[k]; }).join(" · ")],
-          ["by flow", Object.keys(loop.by_flow).map(function (k) { return k + " " + loop.by_flow[k]; }).join(" · ")]
+          ["by kind", counts(Object.keys(CATEGORIES), loop.by_category, category)],
+          ["by flow", counts(FLOWS, loop.by_flow, function (k) { return k === "none" ? "no flow" : k; })]
         ];
         rows.forEach(function (row) { stats.appendChild(el("dt", null, row[0])); stats.appendChild(el("dd", null, row[1])); });
         loopBox.appendChild(stats);
