@@ -88,6 +88,42 @@
       window.setTimeout(function () { freeze("timeout"); }, 8000);
     }
 
+    // A person added to a frozen map (the web app's "Add stakeholder") comes without a place, and
+    // vis-network would drop them onto whoever is near the middle: put them in the free spot nearest
+    // the middle of the view instead (rings outward, clear of every other node by SPACING).
+    var SPACING = 90;
+    function freeSpot(centre, self) {
+      var positions = network.getPositions();
+      var ids = Object.keys(positions).filter(function (id) { return id !== self; });
+      function clear(x, y) {
+        return ids.every(function (id) {
+          var p = positions[id], dx = p.x - x, dy = p.y - y;
+          return dx * dx + dy * dy >= SPACING * SPACING;
+        });
+      }
+      for (var ring = 0; ring < 60; ring += 1) {
+        var tries = ring === 0 ? 1 : 8 * ring;
+        for (var k = 0; k < tries; k += 1) {
+          var angle = (2 * Math.PI * k) / tries;
+          var x = centre.x + ring * SPACING * Math.cos(angle), y = centre.y + ring * SPACING * Math.sin(angle);
+          if (clear(x, y)) { return { x: Math.round(x), y: Math.round(y) }; }
+        }
+      }
+      return centre;
+    }
+    nodes.on("add", function (event, properties) {
+      if (!frozen) { return; }
+      var placed = [];
+      properties.items.forEach(function (id) {
+        var node = nodes.get(id);
+        if (node && (node.x === undefined || node.x === null)) {
+          var spot = freeSpot(network.getViewPosition(), id);
+          placed.push({ id: id, x: spot.x, y: spot.y });
+        }
+      });
+      if (placed.length > 0) { nodes.update(placed); }
+    });
+
     function fadedNode(id) {
       return { id: id, color: { background: FADED, border: FADED }, font: { color: FADED_TEXT, strokeWidth: 0 } };
     }
