@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-import yaml
 from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
@@ -26,7 +24,7 @@ from powermap.cli.common import (
     print_json,
     progress,
     read_document,
-    write_text,
+    write_document,
 )
 from powermap.cli.history import describe_changes
 from powermap.store import redact
@@ -105,18 +103,7 @@ def export_command(
     """
     with open_service(store) as service:
         document = service.export_map(account, as_of=as_of)
-    if output is not None and output.suffix.lower() in {".yaml", ".yml"}:
-        text = yaml.safe_dump(document, allow_unicode=True, sort_keys=False)
-    else:
-        text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
-    if output is None:
-        sys.stdout.write(text)
-    else:
-        write_text(output, text)
-        if as_json:
-            print_json({"account": account, "wrote": str(output)})
-        else:
-            err.print(f"wrote {output}", markup=False)
+    write_document(document, output, {"account": account, "wrote": str(output)}, as_json=as_json)
 
 
 @app.command("accounts")

@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
-import json
-import sys
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-import yaml
 from rich.table import Table
 from rich.text import Text
 
 from powermap.cli.app import app
-from powermap.cli.common import JsonOption, StoreOption, err, open_service, out, print_json, read_document, write_text
+from powermap.cli.common import (
+    JsonOption,
+    StoreOption,
+    open_service,
+    out,
+    print_json,
+    read_document,
+    write_document,
+)
 
 roadmap_app = typer.Typer(
     help="Our roadmap: ranked by fit (power of the people whose pains and itches it answers); import, export, remove.",
@@ -81,18 +86,7 @@ def roadmap_export_command(
     """
     with open_service(store) as service:
         document = service.export_roadmap()
-    if output is not None and output.suffix.lower() in {".yaml", ".yml"}:
-        text = yaml.safe_dump(document, allow_unicode=True, sort_keys=False)
-    else:
-        text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
-    if output is None:
-        sys.stdout.write(text)
-    else:
-        write_text(output, text)
-        if as_json:
-            print_json({"wrote": str(output), "items": len(document["items"])})
-        else:
-            err.print(f"wrote {output}", markup=False)
+    write_document(document, output, {"wrote": str(output), "items": len(document["items"])}, as_json=as_json)
 
 
 @roadmap_app.command("remove")
