@@ -12,8 +12,6 @@ path can run through a team member or a competitor.
 
 from __future__ import annotations
 
-from typing import Any
-
 import networkx as nx
 
 from powermap.model import AccountMap
@@ -129,8 +127,3 @@ def strongest_competitor(graph: nx.DiGraph[str], stakeholder: str) -> tuple[str 
         return None, 0.0
     competitor = min(theirs, key=lambda c: (-theirs[c], c))
     return competitor, theirs[competitor]
-
-
-def stakeholder_attrs(graph: nx.DiGraph[str], stakeholder: str) -> dict[str, Any]:
-    attrs: dict[str, Any] = graph.nodes[stakeholder]
-    return attrs

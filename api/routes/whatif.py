@@ -8,11 +8,12 @@ from fastapi import APIRouter, Body
 
 from powermap.api.deps import ReadAccount, ServiceDep
 from powermap.api.problems import COMMON_RESPONSES
+from powermap.model.reports import DependencyReport, WhatIfReport
 
 router = APIRouter(tags=["analysis"])
 
 
-@router.post("/accounts/{account}/whatif", responses=COMMON_RESPONSES)
+@router.post("/accounts/{account}/whatif", response_model=WhatIfReport, responses=COMMON_RESPONSES)
 def whatif(
     account: ReadAccount,
     service: ServiceDep,
@@ -25,7 +26,7 @@ def whatif(
     return service.whatif(account, plan)
 
 
-@router.get("/accounts/{account}/dependency", responses=COMMON_RESPONSES)
+@router.get("/accounts/{account}/dependency", response_model=DependencyReport, responses=COMMON_RESPONSES)
 def dependency(account: ReadAccount, service: ServiceDep) -> Any:
     """Single-champion risk: coverage, support and reach lost if each member or stakeholder left."""
     return service.dependency(account)

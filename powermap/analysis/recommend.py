@@ -92,6 +92,8 @@ _KIND_ORDER = list(ActivityKind)
 
 
 class Alternative(TypedDict):
+    """One activity for a target: who leads it, who introduces, why, and what it is expected to gain."""
+
     activity: str
     lead: str | None
     introducer: str | None
@@ -104,18 +106,10 @@ class Alternative(TypedDict):
     participants: list[str]
 
 
-class Recommendation(TypedDict):
-    activity: str
+class Recommendation(Alternative):
+    """A ranked entry: the best activity for one target, the others for that target as ``alternatives``."""
+
     target: str
-    lead: str | None
-    introducer: str | None
-    path: list[str]
-    reason: str
-    expected_gain: float
-    gain_if_done: float
-    likelihood: float
-    coverage_gain: float
-    participants: list[str]
     fading: bool
     alternatives: list[Alternative]
 

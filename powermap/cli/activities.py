@@ -73,19 +73,23 @@ def log_command(
         f"(revision {report['revision']})",
         markup=False,
     )
-    effects = report["effects"]
-    for person in effects.get("stakeholders", []):
-        out.print(f"  stance of {person['id']!r} ({person['name']}) is now {person['stance']}", markup=False)
-    for line in effects.get("relationships", []):
-        out.print(
-            f"  relationship {line['member']!r} -> {line['stakeholder']!r}: strength {line['strength']:.2f}, "
-            f"last contact {line['last_contact']}",
-            markup=False,
-        )
-    for line in effects.get("competitor_relationships", []):
-        out.print(
-            f"  competitor {line['competitor']!r} on {line['stakeholder']!r} pushed back to {line['strength']:.2f}",
-            markup=False,
-        )
-    if not any(effects.values()):
+    for change in report["changes"]:
+        out.print("  " + _change_line(change), markup=False)
+    if not report["changes"]:
         out.print("  no effect on the map beyond the record (see `powermap log --help` for the defaults)")
+
+
+def _change_line(change: dict[str, Any]) -> str:
+    """One item the activity changed, before -> after, in words."""
+    before, after = change["before"], change["after"]
+    if change["list"] == "stakeholders":
+        was = f"{before['stance']} -> " if before is not None and before["stance"] != after["stance"] else ""
+        return f"stance of {after['id']!r} ({after['name']}): {was}{after['stance']}"
+    if change["list"] == "relationships":
+        was = "new" if before is None else f"{before['strength']:.2f}"
+        return (
+            f"relationship {after['member']!r} -> {after['stakeholder']!r}: strength {was} -> {after['strength']:.2f}, "
+            f"last contact {after['last_contact']}"
+        )
+    was = "" if before is None else f"{before['strength']:.2f} -> "
+    return f"competitor {after['competitor']!r} on {after['stakeholder']!r} pushed back: {was}{after['strength']:.2f}"

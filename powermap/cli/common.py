@@ -73,10 +73,10 @@ def write_text(path: Path, text: str) -> None:
     partial.replace(path)
 
 
-def write_document(document: Any, output: Path | None, summary: dict[str, Any], *, as_json: bool) -> None:
-    """Write an exported document: YAML when the file ends in .yaml/.yml, else JSON; stdout without a file.
+def write_document(document: Any, output: Path | None, summary: dict[str, Any], as_json: bool) -> None:
+    """Write an exported document to stdout, or whole to ``output`` (YAML when it ends in .yaml/.yml).
 
-    With a file, stdout says what was written (``summary`` as JSON with ``--json``, a line on stderr otherwise).
+    With a file, stdout says what was written: ``summary`` plus ``wrote`` as JSON, or one line for people.
     """
     if output is not None and output.suffix.lower() in {".yaml", ".yml"}:
         import yaml  # here, not at the top: most commands never write YAML
@@ -89,7 +89,7 @@ def write_document(document: Any, output: Path | None, summary: dict[str, Any], 
         return
     write_text(output, text)
     if as_json:
-        print_json(summary)
+        print_json({**summary, "wrote": str(output)})
     else:
         err.print(f"wrote {output}", markup=False)
 

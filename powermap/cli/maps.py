@@ -103,7 +103,7 @@ def export_command(
     """
     with open_service(store) as service:
         document = service.export_map(account, as_of=as_of)
-    write_document(document, output, {"account": account, "wrote": str(output)}, as_json=as_json)
+    write_document(document, output, {"account": account}, as_json)
 
 
 @app.command("accounts")

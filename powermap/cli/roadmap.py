@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.table import Table
+from rich.table import Column, Table
 from rich.text import Text
 
 from powermap.cli.app import app
@@ -86,7 +86,7 @@ def roadmap_export_command(
     """
     with open_service(store) as service:
         document = service.export_roadmap()
-    write_document(document, output, {"wrote": str(output), "items": len(document["items"])}, as_json=as_json)
+    write_document(document, output, {"items": len(document["items"])}, as_json)
 
 
 @roadmap_app.command("remove")
@@ -109,8 +109,17 @@ def print_roadmap(items: list[dict[str, Any]], names: dict[str, dict[str, str]],
     if not items:
         out.print("the roadmap is empty: import one with `powermap roadmap import FILE`")
         return
+    # Ids, releases and statuses are never cut (a reader copies them into commands); prose wraps instead.
     table = Table(
-        "#", "item", "title", "release", "status", "fit", "asked for by", title="Roadmap by fit", title_justify="left"
+        "#",
+        Column("item", no_wrap=True),
+        Column("title", overflow="fold"),
+        Column("release", no_wrap=True),
+        Column("status", no_wrap=True),
+        "fit",
+        Column("asked for by", overflow="fold"),
+        title="Roadmap by fit",
+        title_justify="left",
     )
     for rank, item in enumerate(items[:top], 1):
         askers = ", ".join(

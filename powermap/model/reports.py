@@ -172,3 +172,63 @@ class ChangesPage(Report):
     account: str
     data: list[ChangeReport]
     next_before: int | None = Field(description="Pass as ?before= for the next (older) page; null on the last")
+
+
+# -- what-if and single-champion risk (issue 8) -----------------------------------------------------------
+
+
+class WhatIfDelta(Report):
+    support_index: float = Field(description="after.forecast.support_index - before.forecast.support_index")
+    coverage: float = Field(description="after.coverage - before.coverage")
+
+
+class WhatIfReport(Report):
+    """``powermap whatif --json``: ``analyze`` before and after a plan applied to a copy (nothing stored)."""
+
+    account: str
+    before: AnalysisReport = Field(description="The analysis of the map as stored")
+    after: AnalysisReport = Field(description="The analysis of the map with the plan applied")
+    delta: WhatIfDelta
+
+
+class DropReport(Report):
+    """What the account loses if one person leaves: exact differences of ``analyze`` (and of reach)."""
+
+    name: str
+    coverage_drop: float = Field(description="Coverage now minus coverage without them")
+    support_drop: float = Field(description="Support index now minus without them (negative: better off)")
+    reach_drop: float = Field(
+        description="Share of today's power we reach by some introduction path today and could not without them"
+    )
+
+
+class MemberDropReport(DropReport):
+    member: str
+
+
+class StakeholderDropReport(DropReport):
+    stakeholder: str
+
+
+class HangsOnReport(Report):
+    """One person whose departure alone costs at least half of our coverage or of our reach."""
+
+    kind: str = Field(description="'member' or 'stakeholder'")
+    id: str
+    name: str
+    coverage_drop: float
+    reach_drop: float
+
+
+class DependencyReport(Report):
+    """``powermap dependency --json``: single-champion risk, each list largest loss first."""
+
+    account: str
+    members: list[MemberDropReport]
+    stakeholders: list[StakeholderDropReport]
+    coverage: float
+    support_index: float
+    reach: float = Field(description="Share of the account's power some introduction path of ours reaches")
+    hangs_on_one_person: bool
+    hangs_on: list[HangsOnReport]
+    rule: str = Field(description="When the account is said to hang on one person, in words")

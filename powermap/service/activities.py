@@ -25,17 +25,30 @@ from powermap.store.history import Delta
 
 #: Fields of an activity document beyond the contract's activity: the explicit effect.
 EFFECT_FIELDS = ("stance", "strength")
+#: The lists a logged activity can change (beside adding itself to ``activities``).
+EFFECT_LISTS = ("stakeholders", "relationships", "competitor_relationships")
 
 
 class ActivitiesService(ServiceCore):
     """Log activities and apply their effects."""
 
-    def log_activity(self, account_id: str, data: Mapping[str, Any], *, today: dt.date | None = None) -> dict[str, Any]:
+    def log_activity(
+        self,
+        account_id: str,
+        data: Mapping[str, Any],
+        *,
+        today: dt.date | None = None,
+        if_revision: int | None = None,
+    ) -> dict[str, Any]:
         """Record an activity (contract shape; ``id`` and ``date`` optional) and apply its effect.
 
         ``data`` may also carry ``stance`` (set on every stakeholder of the activity) and ``strength``
         (set on every relationship between its members and its stakeholders). Returns ``{"account",
-        "revision", "activity", "effects": {LIST: [item as it is now]}}``.
+        "revision", "activity", "effects": {LIST: [item as it is now]}, "changes": [{"list", "key",
+        "before", "after"}]}``: ``effects`` has every list an activity can move (empty when it did not),
+        ``changes`` each changed item before (null: created by the log) and after. With
+        ``if_revision`` (the revision the caller saw) a log on a map that moved on is refused
+        (:class:`~powermap.errors.StaleRevisionError`), never retried.
         """
         if not isinstance(data, Mapping):
             raise InvalidMapError([Problem("activity", None, "must be an object")])
@@ -57,16 +70,27 @@ class ActivitiesService(ServiceCore):
             activity = _activity(activity_fields)
             effects = activity_effects(AccountMap.model_validate(document), activity, stance=stance, strength=strength)
             document["activities"].append(activity.model_dump(mode="json", by_alias=True))
+            changes = []
             for name, items in effects.items().items():
                 by_key = {key_of(name, item): i for i, item in enumerate(document[name])}
                 for item in items:
-                    index = by_key.get(key_of(name, item))
+                    key = key_of(name, item)
+                    index = by_key.get(key)
+                    changes.append(
+                        {
+                            "list": name,
+                            "key": list(key),
+                            "before": None if index is None else document[name][index],
+                            "after": item,
+                        }
+                    )
                     if index is None:
                         document[name].append(item)
                     else:
                         document[name][index] = item
             result["activity"] = activity
             result["effects"] = effects
+            result["changes"] = changes
 
         def write(account_map: AccountMap, revision: int, history: Delta) -> int:
             effects = result["effects"]
@@ -81,13 +105,14 @@ class ActivitiesService(ServiceCore):
             result["revision"] = written
             return written
 
-        self._edit(account_id, mutate, write)
+        self._edit(account_id, mutate, write, if_revision=if_revision)
         activity = result["activity"]
         return {
             "account": account_id,
             "revision": result["revision"],
             "activity": activity.model_dump(mode="json", by_alias=True),
-            "effects": result["effects"].items(),
+            "effects": {name: result["effects"].items().get(name, []) for name in EFFECT_LISTS},
+            "changes": result["changes"],
         }
 
 

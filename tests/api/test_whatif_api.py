@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
+from powermap.service import PowermapService
+from powermap.store import Store
 from tests.api.conftest import seg
 
 PLAN = {
@@ -45,3 +47,39 @@ def test_dependency_and_constrained_paths_over_http(client: TestClient, account:
     short = client.get(base + "/paths", params={"to": "cfo", "max_hops": 2}).json()
     assert short["paths"] == []  # li -> cto -> ceo -> cfo takes 3 lines
     assert client.get(base + "/paths", params={"to": "cfo", "avoid_stance": "friend"}).status_code in {400, 422}
+
+
+def test_openapi_describes_the_whatif_and_dependency_answers_field_by_field(client: TestClient) -> None:
+    spec = client.get("/openapi.json").json()
+    schemas = spec["components"]["schemas"]
+
+    def answer(path: str, method: str) -> str:
+        content = spec["paths"][path][method]["responses"]["200"]["content"]["application/json"]
+        return str(content["schema"]["$ref"]).rsplit("/", 1)[-1]
+
+    whatif = schemas[answer("/accounts/{account}/whatif", "post")]
+    assert set(whatif["properties"]) == {"account", "before", "after", "delta"}
+    for side in ("before", "after"):  # the typed analysis report, reused
+        assert whatif["properties"][side]["$ref"].endswith("/AnalysisReport")
+    assert set(schemas[whatif["properties"]["delta"]["$ref"].rsplit("/", 1)[-1]]["properties"]) == {
+        "support_index",
+        "coverage",
+    }
+    dependency = schemas[answer("/accounts/{account}/dependency", "get")]
+    assert {"account", "members", "stakeholders", "hangs_on_one_person", "hangs_on"} <= set(dependency["properties"])
+    member_row = schemas[dependency["properties"]["members"]["items"]["$ref"].rsplit("/", 1)[-1]]
+    assert set(member_row["properties"]) == {"member", "name", "coverage_drop", "support_drop", "reach_drop"}
+    stakeholder_row = schemas[dependency["properties"]["stakeholders"]["items"]["$ref"].rsplit("/", 1)[-1]]
+    assert set(stakeholder_row["properties"]) == {"stakeholder", "name", "coverage_drop", "support_drop", "reach_drop"}
+
+
+def test_whatif_and_dependency_answers_are_the_services_documents_unchanged(
+    client: TestClient, account: str, store: Store
+) -> None:
+    """The response models add no field and drop none: the API answers exactly what the service returns."""
+    service = PowermapService(store)
+    base = f"/accounts/{seg(account)}"
+    assert client.get(base + "/dependency").json() == service.dependency(account)
+    answer = client.post(base + "/whatif", json=PLAN).json()
+    expected = service.whatif(account, PLAN)
+    assert answer == expected

@@ -60,9 +60,9 @@ def test_logging_an_ice_breaking_creates_a_weak_dated_relationship_in_one_revisi
         "relationships"
     ]
     assert stored["activities"][-1] == report["activity"]
-    assert report["effects"] == {
-        "relationships": [{"member": "li", "stakeholder": "cfo", "strength": 0.25, "last_contact": "2026-11-20"}]
-    }
+    created = {"member": "li", "stakeholder": "cfo", "strength": 0.25, "last_contact": "2026-11-20"}
+    assert report["effects"] == {"stakeholders": [], "relationships": [created], "competitor_relationships": []}
+    assert report["changes"] == [{"list": "relationships", "key": ["li", "cfo"], "before": None, "after": created}]
     changes = service.history(account)["changes"]
     assert [(c["revision"], c["operation"]) for c in changes[:1]] == [(2, "log ice_breaking")]
     diff = service.diff(account, from_when="1")
