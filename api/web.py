@@ -32,7 +32,7 @@ from powermap.model.keys import ApiKeyPublic, Role, hash_token
 from powermap.service import PowermapService
 from powermap.viz import map_data
 from powermap.viz.page import render_template
-from powermap.viz.render import legend_context
+from powermap.viz.render import MapDay, legend_context
 
 router = APIRouter(include_in_schema=False)
 
@@ -163,7 +163,7 @@ def _csrf(request: Request) -> str:
 
 
 @router.get("/app/accounts/{account}")
-def account_page(request: Request, account: str, store: StoreDep, key: PageKey) -> Response:
+def account_page(request: Request, account: str, store: StoreDep, settings: SettingsDep, key: PageKey) -> Response:
     """The live map of one account with its panels; editing controls for editor and admin keys."""
     if key is None:
         return RedirectResponse(_SIGN_IN, status_code=303)
@@ -182,22 +182,26 @@ def account_page(request: Request, account: str, store: StoreDep, key: PageKey) 
         roles=[role.value for role in DecisionRole],
         stances=[stance.value for stance in Stance],
         activity_kinds=[kind.value for kind in ActivityKind],
-        **legend_context(),
+        **legend_context(settings.fading_after_days),
     )
 
 
 @router.get("/app/accounts/{account}/data")
-def account_data(request: Request, account: ReadAccount, service: ServiceDep, recommendations: bool = True) -> Response:
+def account_data(
+    request: Request, account: ReadAccount, service: ServiceDep, settings: SettingsDep, recommendations: bool = True
+) -> Response:
     """Everything the account page draws (the offline map's data) and the revision it was read at.
 
     ``recommendations=false`` leaves the recommendations out (``null``): the page then asks the API's
     ``/recommendations`` for them, so the map and the analysis are redrawn first. Answers are kept
     per account and revision (:class:`MapDataCache`): every page of a team shows the same revision, so
-    only the first to ask after a change pays for the analyses.
+    only the first to ask after a change pays for the analyses. Fading relationships and voices' ages
+    are judged on today (:meth:`~powermap.service.PowermapService.day`), part of the cache's key.
     """
     cache: MapDataCache = request.app.state.__dict__.setdefault("map_data_cache", MapDataCache())
     summary = next((s for s in service.accounts() if s.id == account), None)
-    if summary is not None and (body := cache.get(account, summary.revision, recommendations)) is not None:
+    day = MapDay.of(service.day(account), settings)
+    if summary is not None and (body := cache.get(account, summary.revision, recommendations, day)) is not None:
         return Response(body, media_type="application/json", headers={"Cache-Control": "no-store"})
     snapshot = service.store.read(account)
     account_map = snapshot.account_map
@@ -206,35 +210,36 @@ def account_data(request: Request, account: ReadAccount, service: ServiceDep, re
         power(build_graph(account_map)),
         as_of=summary.updated_at if summary is not None else None,
         recommendations=recommendations,
+        day=day,
     )
     data["revision"] = snapshot.revision
     data["team"] = [{"id": m.id, "name": m.name} for m in account_map.team]
     data["competitors"] = [{"id": c.id, "name": c.name} for c in account_map.competitors]
     body = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode("utf-8")
     if summary is not None and summary.revision == snapshot.revision:
-        cache.put(account, snapshot.revision, recommendations, body)
+        cache.put(account, snapshot.revision, recommendations, day, body)
     return Response(body, media_type="application/json", headers={"Cache-Control": "no-store"})
 
 
 class MapDataCache:
-    """The last few answers of the data route, by (account, revision, with recommendations)."""
+    """The last few answers of the data route, by (account, revision, with recommendations, day)."""
 
     SIZE: Final = 8
 
     def __init__(self) -> None:
-        self._entries: OrderedDict[tuple[str, int, bool], bytes] = OrderedDict()
+        self._entries: OrderedDict[tuple[str, int, bool, MapDay], bytes] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, account: str, revision: int, recommendations: bool) -> bytes | None:
+    def get(self, account: str, revision: int, recommendations: bool, day: MapDay) -> bytes | None:
         with self._lock:
-            body = self._entries.get((account, revision, recommendations))
+            body = self._entries.get((account, revision, recommendations, day))
             if body is not None:
-                self._entries.move_to_end((account, revision, recommendations))
+                self._entries.move_to_end((account, revision, recommendations, day))
             return body
 
-    def put(self, account: str, revision: int, recommendations: bool, body: bytes) -> None:
+    def put(self, account: str, revision: int, recommendations: bool, day: MapDay, body: bytes) -> None:
         with self._lock:
-            self._entries[(account, revision, recommendations)] = body
+            self._entries[(account, revision, recommendations, day)] = body
             while len(self._entries) > self.SIZE:
                 self._entries.popitem(last=False)
 

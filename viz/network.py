@@ -10,6 +10,7 @@ page template (which pulls Bootstrap and tom-select from CDNs).
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
@@ -88,13 +89,17 @@ class Drawing:
 
     ``positions`` (from :func:`powermap.viz.layout.positions`) fixes every node's place; ``shown`` limits the
     stakeholders drawn (an overview: lines to people not drawn are left out); ``dominated`` are the
-    stakeholders a competitor leads on, ringed in the competitors' colour.
+    stakeholders a competitor leads on, ringed in the competitors' colour. ``fading`` are our
+    relationships (member, stakeholder) untouched for too long (:mod:`powermap.analysis.fading`), drawn
+    dashed and washed out; ``today`` is the day their hover cards count "days ago" to (none: no count).
     """
 
     path: Sequence[str] = ()
     positions: Mapping[tuple[NodeKind, str], tuple[float, float]] | None = None
     shown: set[str] | None = None
     dominated: set[str] = field(default_factory=set)
+    fading: frozenset[tuple[str, str]] = frozenset()
+    today: dt.date | None = None
 
 
 def build_network(
@@ -134,8 +139,8 @@ def build_network(
             label=label(stakeholder.name) + (f" {style.PAIN_MARK}" if pains else ""),
             mass=mass(stakeholder.name),
             shape=style.STAKEHOLDER_SHAPE,
-            size=round(style.SIZE_BASE + style.SIZE_PER_POWER * power, 2),
-            title=stakeholder_tooltip(stakeholder, power, graph, member_names, competitor_names),
+            size=_dot_size(power, positioned=drawing.positions is not None),
+            title=stakeholder_tooltip(stakeholder, power, graph, member_names, competitor_names, drawing.today),
             **_node_look(colour, vis_id in on_path, dominated=dominated),
             **place(NodeKind.STAKEHOLDER, stakeholder.id),
             kind=NodeKind.STAKEHOLDER.value,
@@ -190,13 +195,18 @@ def build_network(
         )
 
     drawn = set(net.get_nodes())
-    for edge in _edges(account_map, path, member_names, competitor_names, drawing.shown):
+    for edge in _edges(account_map, path, member_names, competitor_names, drawing):
         source, target = edge.pop("from"), edge.pop("to")
         if drawing.shown is None or (source in drawn and target in drawn):
             # On a big map our and competitors' relationships would cover everything in fans from
             # a handful of nodes: they are drawn when a person is clicked or a path highlighted.
             if drawing.positions is not None and edge["kind"] in _FANS and not edge["onPath"]:
                 edge["hidden"] = True
+            elif drawing.positions is not None and not edge["onPath"]:
+                # Thousands of full-strength lines would paint the zoomed-in map solid: thin and
+                # translucent until a click on a person spotlights theirs.
+                edge["width"] = min(edge["width"], style.BIG_MAP_EDGE_WIDTH)
+                edge["color"]["opacity"] = style.BIG_MAP_EDGE_OPACITY
             net.add_edge(source, target, **edge)
     nodes, edges, *_ = net.get_network_data()
     return nodes, edges
@@ -207,25 +217,30 @@ def _edges(
     path: Sequence[str],
     member_names: Mapping[str, str],
     competitor_names: Mapping[str, str],
-    shown: set[str] | None = None,
+    drawing: Drawing,
 ) -> list[dict[str, Any]]:
     """Every line of the map as vis edge options; the path's lines last, in path order (drawn on top).
 
     A line on the path has ``onPath`` true and ``pathStep`` its step (0 from the team member);
-    every other line has ``pathStep`` null. With ``shown`` (an overview), only lines whose
-    stakeholders are all shown.
+    every other line has ``pathStep`` null. With ``drawing.shown`` (an overview), only lines whose
+    stakeholders are all shown. Our relationships carry ``fading`` (drawn dashed and washed out).
     """
+    shown = drawing.shown
     names = {stakeholder.id: stakeholder.name for stakeholder in account_map.stakeholders}
     on_path = _path_lines(account_map, path)
     edges: list[dict[str, Any]] = []
     seen_pairs: dict[frozenset[str], int] = {}
 
-    def add(kind: EdgeKind, index: int, source: str, target: str, *, weight: float, text: list[str]) -> None:
+    def add(
+        kind: EdgeKind, index: int, source: str, target: str, *, weight: float, text: list[str], fading: bool = False
+    ) -> None:
         if shown is not None and (
             target not in shown or (kind.source_kind is NodeKind.STAKEHOLDER and source not in shown)
         ):
             return
         look = style.EDGE_STYLES[kind]
+        if fading:
+            look = look._replace(colour=style.FADING_COLOUR)
         marked = (kind, index) in on_path
         step = on_path.index((kind, index)) if marked else None
         curve = 0
@@ -246,9 +261,10 @@ def _edges(
                 "title": lines([*text, "On the introduction path" if marked else ""]),
                 "width": round(max(width, style.PATH_WIDTH) if marked else width, 2),
                 "color": _edge_colour(style.PATH_COLOUR if marked else look.colour),
-                "dashes": look.dashes and not marked,
+                "dashes": False if marked else list(style.FADING_DASHES) if fading else look.dashes,
                 "arrows": _arrows(look.arrow),
                 "shadow": marked,
+                "fading": fading,
                 **({"smooth": {"enabled": True, "type": "curvedCW", "roundness": 0.3 * curve}} if curve else {}),
             }
         )
@@ -272,7 +288,7 @@ def _edges(
             text=[f"{names[influence.source]} influences {names[influence.target]}", f"Weight: {influence.weight:.2f}"],
         )
     for index, rel in enumerate(account_map.relationships):
-        contact = f"Last contact: {rel.last_contact.isoformat()}" if rel.last_contact else ""
+        fading = (rel.source, rel.target) in drawing.fading
         add(
             EdgeKind.RELATIONSHIP,
             index,
@@ -282,8 +298,9 @@ def _edges(
             text=[
                 f"{member_names[rel.source]} → {names[rel.target]}",
                 f"Our relationship, strength {rel.strength:.2f}",
-                contact,
+                last_contact(rel.last_contact, drawing.today, fading=fading),
             ],
+            fading=fading,
         )
     for index, crel in enumerate(account_map.competitor_relationships):
         add(
@@ -322,6 +339,23 @@ def _edges(
     return sorted(edges, key=lambda edge: -1 if edge["pathStep"] is None else int(edge["pathStep"]))
 
 
+def last_contact(when: dt.date | None, today: dt.date | None, *, fading: bool = False) -> str:
+    """The hover card's line on a relationship's last contact, with how long ago when the day is known.
+
+    >>> last_contact(dt.date(2026, 3, 1), dt.date(2026, 11, 27), fading=True)
+    'Fading: last contact 2026-03-01, 271 days ago'
+    >>> last_contact(dt.date(2026, 11, 26), dt.date(2026, 11, 27)), last_contact(None, None)
+    ('Last contact 2026-11-26, 1 day ago', '')
+    """
+    if when is None:  # unknown: not called fading, and the card says nothing rather than guess
+        return ""
+    text = f"last contact {when.isoformat()}"
+    if today is not None:
+        days = (today - when).days
+        text += f", {days} day{'' if days == 1 else 's'} ago"
+    return "Fading: " + text if fading else text[0].upper() + text[1:]
+
+
 def _path_lines(account_map: AccountMap, path: Sequence[str]) -> list[tuple[Any, ...]]:
     """The one line drawn for each step of the path, as ``(kind, index)`` into the map's lists.
 
@@ -351,6 +385,13 @@ def _path_lines(account_map: AccountMap, path: Sequence[str]) -> list[tuple[Any,
         best = max(candidates, default=None, key=lambda candidate: candidate[0])
         chosen.append(best[1] if best else (PATH_EDGE_KIND, a, b, NodeKind.STAKEHOLDER.value))
     return chosen
+
+
+def _dot_size(power: float, *, positioned: bool) -> float:
+    """A stakeholder's dot radius by power; on a map laid out in cells, small enough for dot and label to fit one."""
+    if positioned:
+        return round(style.BIG_MAP_SIZE_BASE + style.BIG_MAP_SIZE_PER_POWER * power, 2)
+    return round(style.SIZE_BASE + style.SIZE_PER_POWER * power, 2)
 
 
 def _node_look(

@@ -33,14 +33,19 @@ then the page switches physics off, so the map is the same on every projector an
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Final
 
 from markupsafe import Markup
 
+from powermap.analysis.fading import FADING_AFTER_DAYS, fading_relationships
+from powermap.analysis.voices import OVERDUE_DAYS, voice_loop, voice_rows
 from powermap.graph import build_graph, ties
 from powermap.model import AccountMap, DecisionRole
+from powermap.settings import Settings
 from powermap.viz import layout, style
 from powermap.viz.network import (
     PATH_EDGE_KIND,
@@ -67,12 +72,30 @@ from powermap.viz.page import (
 from powermap.viz.panels import dominated, panel_report
 from powermap.viz.text import clean, script_json
 
-__all__ = ["DATA_ELEMENT_ID", "PATH_EDGE_KIND", "map_data", "node_id", "render_map"]
+__all__ = ["DATA_ELEMENT_ID", "PATH_EDGE_KIND", "MapDay", "map_data", "node_id", "render_map"]
 
 #: Id of the ``<script type="application/json">`` element holding the network data.
 DATA_ELEMENT_ID: Final = "powermap-data"
 #: The page's scripts, in order (each allowed by its hash in the CSP).
 SCRIPTS: Final = (BOOT_JS, VIS_JS, PATHS_JS, APP_JS, PANELS_JS)
+
+
+@dataclass(frozen=True)
+class MapDay:
+    """The day a map is drawn for: what is *fading* (issue 8) and how old each voice is (issue 9).
+
+    Without one, a map draws no relationship as fading and gives voices no age (the drawing then
+    depends on its data alone).
+    """
+
+    today: dt.date
+    fading_after_days: int = FADING_AFTER_DAYS
+    overdue_days: int = OVERDUE_DAYS
+
+    @classmethod
+    def of(cls, today: dt.date, settings: Settings) -> MapDay:
+        """That day, with the windows configured (``POWERMAP_FADING_AFTER_DAYS``, ``..._VOICE_OVERDUE_DAYS``)."""
+        return cls(today, settings.fading_after_days, settings.voice_overdue_days)
 
 
 def map_data(
@@ -84,8 +107,13 @@ def map_data(
     overview_above: int = layout.OVERVIEW_ABOVE,
     overview_size: int = layout.OVERVIEW_SIZE,
     recommendations: bool = True,
+    day: MapDay | None = None,
 ) -> dict[str, Any]:
     """Everything the page's scripts draw: nodes, edges, options, the panels' report, the ties.
+
+    With ``day``, also our relationships fading on that day (``fading``, drawn dashed and listed), each
+    voice with its age (``voices``, in the order to act on them) and the voice loop's summary
+    (``voiceLoop``, as ``powermap voices``' ``summary``); without, ``fading`` is empty and ``voiceLoop`` null.
 
     The offline file embeds it; the web app serves it as JSON. A map with more than
     :data:`powermap.viz.layout.PHYSICS_MAX` stakeholders gets server-side positions (physics off); one with
@@ -96,11 +124,14 @@ def map_data(
     graph = build_graph(account_map)
     shown = layout.overview_selection(account_map, powers, above=overview_above, size=overview_size)
     positioned = layout.needs_positions(account_map)
+    fading = fading_relationships(graph, day.today, after_days=day.fading_after_days) if day is not None else []
     drawing = Drawing(
         path=path,
         positions=layout.positions(account_map, powers, shown) if positioned else None,
         shown=shown,
         dominated=dominated(graph),
+        fading=frozenset((f["member"], f["stakeholder"]) for f in fading),
+        today=day.today if day is not None else None,
     )
     nodes, edges = build_network(account_map, powers, drawing=drawing, graph=graph)
     report = panel_report(graph, recommendations=recommendations)
@@ -110,6 +141,7 @@ def map_data(
     }
     for rec in report["recommendations"] or []:
         mentioned |= {rec["target"], *rec["path"][1:]}
+    mentioned |= {f["stakeholder"] for f in fading} | {v.stakeholder for v in account_map.voices}
     return {
         "account": {
             "id": account_map.account.id,
@@ -137,6 +169,25 @@ def map_data(
         },
         # Names of people the panels mention who are not drawn (an overview leaves them out).
         "hidden": sorted([raw, names[raw]] for raw in mentioned if shown is not None and raw not in shown),
+        "fading": fading,
+        "fadingAfterDays": day.fading_after_days if day is not None else FADING_AFTER_DAYS,
+        **_voices(account_map, powers, day),
+    }
+
+
+def _voices(account_map: AccountMap, powers: Mapping[str, float], day: MapDay | None) -> dict[str, Any]:
+    """The account's voices for the panels (each with its age and whether it is overdue) and the loop's health."""
+    if day is None:
+        rows = [{**v.model_dump(mode="json"), "age_days": None, "overdue": None} for v in account_map.voices]
+        return {"voices": rows, "voiceLoop": None, "voiceOverdueDays": OVERDUE_DAYS}
+    voices = account_map.voices
+    rows = voice_rows(voices, powers, day.today, overdue_days=day.overdue_days)
+    loop = voice_loop(voices, powers, day.today, overdue_days=day.overdue_days)
+    rounded = {k: round(v, 6) if isinstance(v, float) else v for k, v in loop.items()}
+    return {
+        "voices": [{**row, "power": round(row["power"], 6)} for row in rows],
+        "voiceLoop": rounded,
+        "voiceOverdueDays": day.overdue_days,
     }
 
 
@@ -149,6 +200,7 @@ def render_map(
     as_of: datetime | None = None,
     overview_above: int = layout.OVERVIEW_ABOVE,
     overview_size: int = layout.OVERVIEW_SIZE,
+    day: MapDay | None = None,
 ) -> str:
     """Return one self-contained HTML document (str) of the account's power map and its panels.
 
@@ -158,6 +210,7 @@ def render_map(
     between consecutive ones turn thick and amber. A path naming an unknown member or stakeholder is
     refused with :class:`ValueError`. ``as_of`` is the time of the data, shown in the header. A map
     of more than ``overview_above`` stakeholders is an overview of the ``overview_size`` most powerful.
+    ``day`` (:class:`MapDay`) is the day fading relationships and voices' ages are judged on.
 
     Beside the map the page shows the forecast, coverage, introduction paths to a chosen target,
     recommendations, the power ranking, competitor gaps and the legend; all read-only.
@@ -171,6 +224,7 @@ def render_map(
         as_of=as_of,
         overview_above=overview_above,
         overview_size=overview_size,
+        day=day,
     )
     path = checked_path(account_map, highlight_path)
     heading = title if title is not None else f"{account_map.account.name} — power map"
@@ -189,13 +243,15 @@ def render_map(
         scripts=[inline(name) for name in SCRIPTS],
         data_json=Markup(script_json(data)),  # noqa: S704 - script_json escapes every <, > and &
         data_element_id=DATA_ELEMENT_ID,
-        **legend_context(),
+        **legend_context(day.fading_after_days if day is not None else FADING_AFTER_DAYS),
     )
 
 
-def legend_context() -> dict[str, Any]:
+def legend_context(fading_after_days: int = FADING_AFTER_DAYS) -> dict[str, Any]:
     """What the legend and the filters need (the same in the offline file and the web app)."""
     return {
+        "fading_legend": style.FADING_LABEL.format(days=fading_after_days),
+        "pain_mark": style.PAIN_MARK,
         "stance_legend": [(style.STANCE_LABELS[stance], colour) for stance, colour in style.STANCE_COLOURS.items()],
         "edge_legend": list(style.EDGE_STYLES.values()),
         "style": style,

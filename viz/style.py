@@ -45,6 +45,14 @@ STAKEHOLDER_SHAPE: Final = "dot"
 SIZE_BASE: Final = 10.0
 SIZE_PER_POWER: Final = 40.0
 
+#: On a big map laid out in cells (:mod:`powermap.viz.layout`, 90 units high) the dots are smaller, so a
+#: dot and the label under it fit in one cell: radius at most 8 + 22 = 30, the label 24 below it.
+BIG_MAP_SIZE_BASE: Final = 8.0
+BIG_MAP_SIZE_PER_POWER: Final = 22.0
+#: ... and its lines thin and translucent (a click on a person shows theirs in full).
+BIG_MAP_EDGE_WIDTH: Final = 2.0
+BIG_MAP_EDGE_OPACITY: Final = 0.3
+
 #: Longest label drawn on the canvas; the tooltip always carries the whole name.
 LABEL_MAX: Final = 28
 #: Label font size in canvas pixels (before the view's zoom), large enough for a projector.
@@ -69,6 +77,12 @@ EDGE_STYLES: Final[dict[EdgeKind, EdgeStyle]] = {
         "#8e24aa", True, False, 1.0, 6.0, "Competitor relationship (width = strength)"
     ),
 }
+
+#: One of our relationships nobody has touched for longer than the fading window (issue 8): drawn
+#: dashed in a washed-out blue, so it reads as "ours, but going cold" beside the solid blue of a live one.
+FADING_COLOUR: Final = "#90caf9"
+FADING_DASHES: Final = (5, 7)
+FADING_LABEL: Final = "Fading relationship (no contact for over {days} days)"
 
 PATH_COLOUR: Final = "#ffb300"
 PATH_WIDTH: Final = 8.0

@@ -8,6 +8,7 @@ and that labels and notes stay short enough to read on a projector.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import math
 from collections.abc import Mapping, Sequence
@@ -75,8 +76,9 @@ def stakeholder_tooltip(
     graph: nx.DiGraph[str],
     member_names: Mapping[str, str],
     competitor_names: Mapping[str, str],
+    today: dt.date | None = None,
 ) -> str:
-    """Everything a war room asks about one person, as plain-text lines."""
+    """Everything a war room asks about one person, as plain-text lines (voices' ages counted to ``today``)."""
     ours = graph.nodes[stakeholder.id]["ours"]
     our = our_strength(graph, stakeholder.id)
     best_member = min(ours, key=lambda member: (-ours[member], member)) if ours else None
@@ -95,7 +97,7 @@ def stakeholder_tooltip(
             if best_member
             else "Our strength: 0 (not reached)",
             f"Strongest competitor: {competitor_names[rival]} {theirs:.2f}" if rival else "Strongest competitor: none",
-            *voice_lines(graph, stakeholder.id),
+            *voice_lines(graph, stakeholder.id, today),
             notes(stakeholder.notes),
         ]
     )
@@ -112,7 +114,7 @@ def open_voices(graph: nx.DiGraph[str], stakeholder_id: str) -> list[Voice]:
     return sorted(found, key=lambda v: (v.category != VoiceCategory.PAIN, v.date, v.id))
 
 
-def voice_lines(graph: nx.DiGraph[str], stakeholder_id: str) -> list[str]:
+def voice_lines(graph: nx.DiGraph[str], stakeholder_id: str, today: dt.date | None = None) -> list[str]:
     """Hover-card lines for a person's open voices: what they said, screened how, where it stands.
 
     >>> import datetime as dt
@@ -120,6 +122,8 @@ def voice_lines(graph: nx.DiGraph[str], stakeholder_id: str) -> list[str]:
     ...                              category="pain", status="in_progress"),))
     >>> voice_lines(g, "cto")
     ['Open pain ⚠ — voices still open:', '  v1 pain, in progress, since 2026-09-01: No downtime']
+    >>> voice_lines(g, "cto", dt.date(2026, 11, 27))[1]
+    '  v1 pain, in progress, since 2026-09-01 (87 days): No downtime'
     """
     voices = open_voices(graph, stakeholder_id)
     if not voices:
@@ -129,7 +133,8 @@ def voice_lines(graph: nx.DiGraph[str], stakeholder_id: str) -> list[str]:
     for v in voices[:VOICES_SHOWN]:
         text = " ".join(v.text.split())
         text = text if len(text) <= 120 else text[:119] + "…"
-        rows.append(f"  {v.id} {v.category.value}, {v.status.value.replace('_', ' ')}, since {v.date}: {text}")
+        age = f" ({(today - v.date).days} days)" if today is not None else ""
+        rows.append(f"  {v.id} {v.category.value}, {v.status.value.replace('_', ' ')}, since {v.date}{age}: {text}")
     if len(voices) > VOICES_SHOWN:
         rows.append(f"  … and {len(voices) - VOICES_SHOWN} more")
     return rows

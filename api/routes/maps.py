@@ -78,6 +78,7 @@ def map_html(
 ) -> HTMLResponse:
     """The interactive war-room map: one self-contained HTML page that loads nothing remote."""
     from powermap.viz import render_map
+    from powermap.viz.render import MapDay
 
     analysis = service.analysis(account, path_to=highlight, as_of=as_of)
     summary = next((s for s in service.accounts() if s.id == account), None)
@@ -91,5 +92,6 @@ def map_html(
         as_of=data_time,
         overview_above=settings.map_overview_above,
         overview_size=settings.map_overview_size,
+        day=MapDay.of(service.day(account, as_of), settings),
     )
     return HTMLResponse(html)

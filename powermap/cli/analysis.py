@@ -132,6 +132,7 @@ def write_map(
 ) -> list[str]:
     """Write the map's HTML file (as of a past moment when given); returns the highlighted path's nodes."""
     from powermap.viz import render_map
+    from powermap.viz.render import MapDay
 
     settings = get_settings()
     above, shown = settings.map_overview_above, settings.map_overview_size
@@ -155,6 +156,7 @@ def write_map(
         as_of=data_time,
         overview_above=above,
         overview_size=shown,
+        day=MapDay.of(service.day(account, as_of), settings),
     )
     write_text(output, page)
     return list(analysis.highlight_path)

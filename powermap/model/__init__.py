@@ -57,6 +57,7 @@ from powermap.model.enums import (
 from powermap.model.validation import (
     item_label,
     item_problems,
+    item_rule_problems,
     parse_account_map,
     parse_roadmap,
     problems_from_validation_error,
@@ -110,6 +111,7 @@ __all__ = [
     "VoiceStatus",
     "item_label",
     "item_problems",
+    "item_rule_problems",
     "parse_account_map",
     "parse_roadmap",
     "problems_from_validation_error",

@@ -8,7 +8,7 @@ lines; every problem carries its field path and the id of the offending item (a 
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import Any
 
@@ -16,7 +16,7 @@ from pydantic import ValidationError
 
 from powermap.errors import CLIP_AT, InvalidMapError, InvalidRoadmapError, Problem, clip
 from powermap.model.contract import LIST_BY_NAME, LISTS, AccountMap, Roadmap
-from powermap.model.enums import VoiceStatus
+from powermap.model.enums import EdgeKind, VoiceStatus
 
 
 def parse_account_map(document: Any, *, roadmap_ids: Collection[str] | None = None) -> AccountMap:
@@ -246,12 +246,15 @@ def _reporting_cycle_problems(document: Mapping[str, Any]) -> list[Problem]:
         if isinstance(source, str) and isinstance(target, str) and source != target:
             manager_of.setdefault(source, []).append(target)
     cycle = _find_cycle(manager_of)
-    if not cycle:
-        return []
+    return [_cycle_problem(cycle)] if cycle else []
+
+
+def _cycle_problem(cycle: Sequence[str]) -> Problem:
+    """The problem of reporting lines that go round ``cycle`` (each reports to the next, the last to the first)."""
     shown = [clip(node) for node in [*cycle, cycle[0]]]
     if len(shown) > _CYCLE_SHOWN:
         shown = [*shown[: _CYCLE_SHOWN - 1], f"… ({len(cycle)} people)", shown[-1]]
-    return [Problem("reports_to", clip(cycle[0]), f"reporting lines form a cycle: {' -> '.join(shown)}")]
+    return Problem("reports_to", clip(cycle[0]), f"reporting lines form a cycle: {' -> '.join(shown)}")
 
 
 def _find_cycle(successors: Mapping[str, list[str]]) -> list[str]:
@@ -284,6 +287,77 @@ def _items(document: Mapping[str, Any], list_name: str) -> list[tuple[int, Mappi
     return [(index, item) for index, item in enumerate(items) if isinstance(item, Mapping)]
 
 
+# -- one item put into a stored (valid) map: the edits' path -----------------------------------------
+
+
+def item_rule_problems(
+    account_map: AccountMap,
+    list_name: str,
+    index: int,
+    item: Mapping[str, Any],
+    *,
+    roadmap_ids: Collection[str] | None = None,
+) -> list[Problem]:
+    """The document's rules that involve one item put at ``list_name[index]`` of a valid map.
+
+    A stored map is valid, so an edit that puts in one item (a new one at the end, or one replaced in
+    place, its key unchanged) can break only the rules that involve that item: its references (a
+    line's ends, an activity's people, a voice's stakeholder and activity, and its roadmap items when
+    ``roadmap_ids`` are given), a line pointing a stakeholder at itself, a reporting line closing a
+    cycle (found by walking up from its manager, not by searching the whole graph), and a voice's own
+    field rules. Paths and messages are exactly :func:`parse_account_map`'s for a document holding
+    ``item`` (contract field names) at that index. Whether the key is free is the caller's to say (it
+    knows whether the item is new); the item's shape is checked by its model before.
+
+    >>> m = parse_account_map({"account": {"id": "a", "name": "A"}, "stakeholders": [
+    ...     {"id": "x", "name": "X", "level": "staff", "influence": 0.1},
+    ...     {"id": "y", "name": "Y", "level": "staff", "influence": 0.1}],
+    ...     "reports_to": [{"from": "x", "to": "y"}]})
+    >>> [str(p) for p in item_rule_problems(m, "reports_to", 1, {"from": "y", "to": "x"})]
+    ["reports_to ('y'): reporting lines form a cycle: 'y' -> 'x' -> 'y'"]
+    >>> [str(p) for p in item_rule_problems(m, "influences", 0, {"from": "x", "to": "z", "weight": 1})]
+    ["influences[0].to (from 'x' to 'z'): no stakeholder has id 'z'"]
+    """
+    spec = LIST_BY_NAME[list_name]
+    label = item_label(list_name, item)
+    problems: list[Problem] = []
+    for field, target_list in spec.refs:
+        ids = {target_list: {other.id for other in getattr(account_map, target_list)}}
+        problems.extend(_dangling(list_name, index, field, item.get(field), target_list, label, ids))
+    if spec.is_line:
+        problems.extend(_line_shape_problems(list_name, index, item, label, set()))
+    if spec.edge_kind == EdgeKind.REPORTS_TO and not problems:
+        cycle = _cycle_closed_by(account_map, str(item["from"]), str(item["to"]))
+        problems.extend([_cycle_problem(cycle)] if cycle else [])
+    if list_name == "voices":
+        problems.extend(_one_voice_problems(index, item, roadmap_ids))
+    return problems
+
+
+def _cycle_closed_by(account_map: AccountMap, source: str, target: str) -> list[str]:
+    """The cycle a new reporting line ``source -> target`` would close ([] if none): ``source`` above ``target``.
+
+    Walks up from ``target`` through the managers (breadth first, so the cycle named is a shortest one).
+    """
+    managers: dict[str, list[str]] = {}
+    for line in account_map.reports_to:
+        managers.setdefault(line.source, []).append(line.target)
+    below: dict[str, str | None] = {target: None}  # each person reached -> the one we came up from
+    queue = deque([target])
+    while queue:
+        person = queue.popleft()
+        if person == source:
+            chain = [person]
+            while (lower := below[chain[-1]]) is not None:
+                chain.append(lower)
+            return [source, *reversed(chain[1:])]  # source -> target -> ... -> back to source
+        for manager in managers.get(person, ()):
+            if manager not in below:
+                below[manager] = person
+                queue.append(manager)
+    return []
+
+
 # -- voices and roadmap -----------------------------------------------------------------------------
 
 _CLOSED = {VoiceStatus.RESOLVED.value, VoiceStatus.REJECTED.value}
@@ -301,32 +375,39 @@ def voice_problems(document: Mapping[str, Any], roadmap_ids: Collection[str] | N
     """
     problems: list[Problem] = []
     for index, voice in _items(document, "voices"):
-        label = item_label("voices", voice)
-        where = f"voices[{index}]"
-        status = voice.get("status", VoiceStatus.NEW.value)
-        closed_on = voice.get("closed_on")
-        if status in _CLOSED and closed_on is None:
-            problems.append(Problem(f"{where}.closed_on", label, f"is required when status is {status!r}"))
-        if isinstance(status, str) and status not in _CLOSED and closed_on is not None:
-            problems.append(
-                Problem(f"{where}.closed_on", label, f"must be absent while the voice is open (status {status!r})")
-            )
-        if voice.get("satisfaction") is not None and status != VoiceStatus.RESOLVED.value:
-            problems.append(
-                Problem(f"{where}.satisfaction", label, f"only a resolved voice has a satisfaction (status {status!r})")
-            )
-        opened, closed = _date(voice.get("date")), _date(closed_on)
-        if opened is not None and closed is not None and closed < opened:
-            problems.append(
-                Problem(f"{where}.closed_on", label, f"{closed_on} is before the voice's date {voice.get('date')}")
-            )
-        items = voice.get("roadmap")
-        if roadmap_ids is not None and isinstance(items, list | tuple):
-            problems.extend(
-                Problem(f"{where}.roadmap[{position}]", label, f"no item of the store's roadmap has id {one!r}")
-                for position, one in enumerate(items)
-                if isinstance(one, str) and one not in roadmap_ids
-            )
+        problems.extend(_one_voice_problems(index, voice, roadmap_ids))
+    return problems
+
+
+def _one_voice_problems(index: int, voice: Mapping[str, Any], roadmap_ids: Collection[str] | None) -> list[Problem]:
+    """:func:`voice_problems` of the voice at ``voices[index]``."""
+    problems: list[Problem] = []
+    label = item_label("voices", voice)
+    where = f"voices[{index}]"
+    status = voice.get("status", VoiceStatus.NEW.value)
+    closed_on = voice.get("closed_on")
+    if status in _CLOSED and closed_on is None:
+        problems.append(Problem(f"{where}.closed_on", label, f"is required when status is {status!r}"))
+    if isinstance(status, str) and status not in _CLOSED and closed_on is not None:
+        problems.append(
+            Problem(f"{where}.closed_on", label, f"must be absent while the voice is open (status {status!r})")
+        )
+    if voice.get("satisfaction") is not None and status != VoiceStatus.RESOLVED.value:
+        problems.append(
+            Problem(f"{where}.satisfaction", label, f"only a resolved voice has a satisfaction (status {status!r})")
+        )
+    opened, closed = _date(voice.get("date")), _date(closed_on)
+    if opened is not None and closed is not None and closed < opened:
+        problems.append(
+            Problem(f"{where}.closed_on", label, f"{closed_on} is before the voice's date {voice.get('date')}")
+        )
+    items = voice.get("roadmap")
+    if roadmap_ids is not None and isinstance(items, list | tuple):
+        problems.extend(
+            Problem(f"{where}.roadmap[{position}]", label, f"no item of the store's roadmap has id {one!r}")
+            for position, one in enumerate(items)
+            if isinstance(one, str) and one not in roadmap_ids
+        )
     return problems
 
 

@@ -116,6 +116,10 @@ class AnalysesService(ServiceCore):
         names = {s.id: s.name for s in self._current(account_id, as_of).snapshot.account_map.stakeholders}
         return report, names
 
+    def day(self, account_id: str, as_of: str | None = None) -> dt.date:
+        """The day fading relationships and voices' ages are judged on: today (``POWERMAP_TODAY``), or ``as_of``'s."""
+        return self._day(account_id, as_of)
+
     def _day(self, account_id: str, as_of: str | None) -> dt.date:
         """The day fading is judged on: today, or that of the moment asked about."""
         return _today() if as_of is None else day_of(self.store, account_id, as_of)

@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from powermap.errors import InvalidMapError, Problem, StaleRevisionError
 from powermap.model import EDGE_MODELS, AccountMap, EdgeKind, item_problems, parse_account_map
@@ -26,6 +26,7 @@ from powermap.store.base import Snapshot, Store
 from powermap.store.history import Delta, checkpoint_entries, edit_delta
 
 _T = TypeVar("_T")
+_M = TypeVar("_M", bound=BaseModel)
 EDIT_ATTEMPTS = 40
 EDIT_BACKOFF_CAP_S = 0.25
 _NOUNS = {
@@ -70,15 +71,20 @@ class ServiceCore:
         return self._current(account_id).snapshot
 
     @staticmethod
-    def _check_item(model: type[Any], list_name: str, data: Mapping[str, Any]) -> None:
-        """Refuse a malformed item before touching the store, naming the field and the item's id."""
+    def _valid_item(model: type[_M], list_name: str, data: Mapping[str, Any]) -> _M:
+        """The item ``data`` describes, or a refusal naming the field and the item's id (before touching the store)."""
         noun = _NOUNS[list_name]
         if not isinstance(data, Mapping):
             raise InvalidMapError([Problem(noun, None, "must be an object")])
         try:
-            model.model_validate(data)
+            return model.model_validate(data)
         except ValidationError as error:
             raise InvalidMapError(item_problems(error, list_name, data, noun)) from None
+
+    @classmethod
+    def _check_item(cls, model: type[Any], list_name: str, data: Mapping[str, Any]) -> None:
+        """Refuse a malformed item before touching the store, naming the field and the item's id."""
+        cls._valid_item(model, list_name, data)
 
     def _roadmap_ids_for(self, document: Any) -> set[str] | None:
         """The store's roadmap ids when the document's voices name any (one read), else None: nothing to check."""

@@ -47,6 +47,8 @@ from powermap.model import (
     ListSpec,
     Node,
     NodeKind,
+    Voice,
+    item_rule_problems,
 )
 from powermap.service.core import ServiceCore, edge_fields
 from powermap.service.versions import Item, item_version
@@ -87,14 +89,12 @@ def _subject(key: Sequence[str]) -> str:
     return "->".join(key)
 
 
-def _version_of_json(spec: ListSpec | None, data: Mapping[str, Any]) -> str:
-    """The version of an item given as document JSON (as read from a snapshot, so already valid)."""
-    model = Account if spec is None else spec.model
-    return item_version(model.model_validate(data))
+def _index_of(spec: ListSpec, items: Sequence[Any], key: tuple[str, ...]) -> int | None:
+    return next((i for i, item in enumerate(items) if _model_key(spec, item) == key), None)
 
 
 class EditsService(ServiceCore):
-    """Fine-grained edits, each validated against the whole map and guarded by revision or version."""
+    """Fine-grained edits, each validated item-only against the stored map and guarded by revision or version."""
 
     # -- typed edits with preconditions -----------------------------------------------------------
 
@@ -191,39 +191,18 @@ class EditsService(ServiceCore):
         """Merge ``changes`` into the account record (name, industry, notes; the id cannot change)."""
         data = _changes(changes)
 
-        def mutate(document: dict[str, Any]) -> None:
-            current = document["account"]
+        def produce(current: Account) -> Account:
             self._check_version(None, (account_id,), account_id, current, if_version)
-            merged = self._merged(None, (account_id,), current, data)
-            self._check_item(Account, "account", merged)
-            document["account"] = merged
+            return self._valid_item(Account, "account", self._merged(None, (account_id,), _json(current), data))
 
-        account_map, revision = self._edit(
-            account_id,
-            mutate,
-            lambda m, rev, history: self.store.update_account(
-                m.account, Change(self.actor, "update account", account_id, history=history), expected_revision=rev
-            ),
-            if_revision=if_revision,
-        )
-        return Item(account_map.account, item_version(account_map.account), revision)
+        return self._edit_account_record(account_id, produce, if_revision)
 
     # -- create-or-replace, no precondition (kept for the CLI and earlier callers) -----------------
 
     def update_account(self, account_id: str, data: Mapping[str, Any]) -> Account:
         """Replace the account record whole (its id stays)."""
-
-        def mutate(document: dict[str, Any]) -> None:
-            document["account"] = {**data, "id": account_id}
-
-        account_map, _ = self._edit(
-            account_id,
-            mutate,
-            lambda m, rev, history: self.store.update_account(
-                m.account, Change(self.actor, "update account", account_id, history=history), expected_revision=rev
-            ),
-        )
-        return account_map.account
+        record = self._valid_item(Account, "account", {**data, "id": account_id})
+        return self._edit_account_record(account_id, lambda _: record, None).item
 
     def put_node(self, account_id: str, kind: NodeKind, data: Mapping[str, Any]) -> Node:
         """Create or replace a stakeholder, team member or competitor."""
@@ -249,52 +228,27 @@ class EditsService(ServiceCore):
     # -- the one engine ------------------------------------------------------------------------------
 
     def _put(self, account_id: str, spec: ListSpec, data: Mapping[str, Any], operation: str) -> ContractModel:
-        self._check_item(spec.model, spec.name, data)
-        key = _key_of(spec, data)
-        item: ContractModel = self._change(account_id, spec, key, lambda _: dict(data), operation, None, None).item
-        return item
+        item = self._valid_item(spec.model, spec.name, data)
+        put: ContractModel = self._item_edit(
+            account_id, spec, _model_key(spec, item), lambda _: item, operation, None, None
+        ).item
+        return put
 
     def _create(self, account_id: str, spec: ListSpec, item: ContractModel, if_revision: int | None) -> Item[Any]:
-        data = _json(item)
-        key = _key_of(spec, data)
-        operation = f"create {spec.noun}"
-        if spec.node_kind is not None and isinstance(item, spec.model):
+        if isinstance(item, spec.model):
             # Already validated (a subclass such as the API's StakeholderCreate has the same fields):
             # kept as the contract model itself, without validating it again.
-            node = spec.model.model_construct(_fields_set=item.model_fields_set, **dict(item))
-            return self._create_node(account_id, spec, node, key, operation, if_revision)
+            new = spec.model.model_construct(_fields_set=item.model_fields_set, **dict(item))
+        else:
+            new = self._valid_item(spec.model, spec.name, _json(item))
+        key = _model_key(spec, new)
 
-        def produce(current: dict[str, Any] | None) -> dict[str, Any]:
+        def produce(current: ContractModel | None) -> ContractModel:
             if current is not None:
                 raise IdTakenError(spec.noun, _subject(key), account_id)
-            return data
+            return new
 
-        return self._change(account_id, spec, key, produce, operation, if_revision, None)
-
-    def _create_node(
-        self,
-        account_id: str,
-        spec: ListSpec,
-        node: Any,
-        key: tuple[str, ...],
-        operation: str,
-        if_revision: int | None,
-    ) -> Item[Any]:
-        """A new node, already a validated model: nothing refers to it yet, so no reference can break and
-        nothing is validated again; only its id must be free (see :meth:`_edit_map`)."""
-
-        def transform(account_map: AccountMap) -> AccountMap:
-            items = getattr(account_map, spec.name)
-            if any(existing.id == key[0] for existing in items):
-                raise IdTakenError(spec.noun, _subject(key), account_id)
-            return account_map.model_copy(update={spec.name: (*items, node)})
-
-        def write(_: AccountMap, revision: int, history: Delta) -> int:
-            change = Change(self.actor, operation, _subject(key), history=history)
-            return self.store.put_node(account_id, node, change, expected_revision=revision)
-
-        _, revision = self._edit_map(account_id, transform, write, if_revision=if_revision)
-        return Item(node, item_version(node), revision)
+        return self._item_edit(account_id, spec, key, produce, f"create {spec.noun}", if_revision, None)
 
     def _update(
         self,
@@ -306,51 +260,84 @@ class EditsService(ServiceCore):
         if_version: str | None,
     ) -> Item[Any]:
         data = _changes(changes)
-        if spec.node_kind is not None:
-            return self._update_node_fields(account_id, spec, key, data, if_revision, if_version)
 
-        def produce(current: dict[str, Any] | None) -> dict[str, Any]:
+        def produce(current: ContractModel | None) -> ContractModel:
             if current is None:
                 raise self._not_found(account_id, spec, key)
-            merged = self._merged(spec, key, current, data)
-            self._check_item(spec.model, spec.name, merged)
-            return merged
+            return self._valid_item(spec.model, spec.name, self._merged(spec, key, _json(current), data))
 
-        return self._change(account_id, spec, key, produce, f"update {spec.noun}", if_revision, if_version)
+        return self._item_edit(account_id, spec, key, produce, f"update {spec.noun}", if_revision, if_version)
 
-    def _update_node_fields(
+    def _item_edit(
         self,
         account_id: str,
         spec: ListSpec,
         key: tuple[str, ...],
-        data: Mapping[str, Any],
+        produce: Callable[[Any], ContractModel],
+        operation: str,
         if_revision: int | None,
         if_version: str | None,
     ) -> Item[Any]:
-        """An update of a node's own fields: its id stays, and nothing refers to its other fields, so no
-        reference of the map can break; only the node itself is validated (see :meth:`_edit_map`)."""
-        operation = f"update {spec.noun}"
-        found: list[Any] = []
+        """Put one item in its list (``produce`` makes it from the current one, None when new), checked alone.
+
+        The stored map is valid, so only what the new item touches is checked (its shape by ``produce``,
+        then :func:`~powermap.model.item_rule_problems`: the ids it names, a self-pointing line, a
+        reporting cycle through it, a voice's own rules and roadmap items), never the whole document:
+        an edit costs about the same in a 20- or a 20,000-person account (see :meth:`_edit_map`).
+        """
+        put: list[ContractModel] = []
 
         def transform(account_map: AccountMap) -> AccountMap:
-            items = list(getattr(account_map, spec.name))
-            index = next((i for i, item in enumerate(items) if item.id == key[0]), None)
-            current = None if index is None else _json(items[index])
+            items: tuple[ContractModel, ...] = getattr(account_map, spec.name)
+            index = _index_of(spec, items, key)
+            current = None if index is None else items[index]
             self._check_version(spec, key, account_id, current, if_version)
-            if index is None or current is None:
-                raise self._not_found(account_id, spec, key)
-            merged = self._merged(spec, key, current, data)
-            self._check_item(spec.model, spec.name, merged)  # the same messages as any other edit
-            items[index] = spec.model.model_validate(merged)
-            found[:] = [items[index]]
-            return account_map.model_copy(update={spec.name: tuple(items)})
+            new = produce(current)
+            position = len(items) if index is None else index
+            problems = item_rule_problems(
+                account_map, spec.name, position, _json(new), roadmap_ids=self._roadmap_ids_named(new)
+            )
+            if problems:
+                raise InvalidMapError(problems)
+            put[:] = [new]
+            replaced = (*items, new) if index is None else (*items[:index], new, *items[index + 1 :])
+            return account_map.model_copy(update={spec.name: replaced})
 
         def write(_: AccountMap, revision: int, history: Delta) -> int:
             change = Change(self.actor, operation, _subject(key), history=history)
-            return self.store.put_node(account_id, found[0], change, expected_revision=revision)
+            if spec.node_kind is not None:
+                return self.store.put_node(account_id, cast(Node, put[0]), change, expected_revision=revision)
+            if spec.edge_kind is not None:
+                return self.store.put_edge(account_id, cast(Edge, put[0]), change, expected_revision=revision)
+            if spec is VOICES:
+                return self.store.put_voice(account_id, cast(Voice, put[0]), change, expected_revision=revision)
+            return self.store.put_activity(account_id, cast(Activity, put[0]), change, expected_revision=revision)
 
         _, revision = self._edit_map(account_id, transform, write, if_revision=if_revision)
-        return Item(found[0], item_version(found[0]), revision)
+        return Item(put[0], item_version(put[0]), revision)
+
+    def _roadmap_ids_named(self, item: ContractModel) -> set[str] | None:
+        """The store's roadmap ids when ``item`` is a voice naming roadmap items (one read), else None."""
+        if not isinstance(item, Voice) or not item.roadmap:
+            return None
+        return {entry.id for entry in self.store.read_roadmap().items}
+
+    def _edit_account_record(
+        self, account_id: str, produce: Callable[[Account], Account], if_revision: int | None
+    ) -> Item[Account]:
+        """Replace the account record (its id stays, so no reference can break: nothing else is checked)."""
+        put: list[Account] = []
+
+        def transform(account_map: AccountMap) -> AccountMap:
+            put[:] = [produce(account_map.account)]
+            return account_map.model_copy(update={"account": put[0]})
+
+        def write(_: AccountMap, revision: int, history: Delta) -> int:
+            change = Change(self.actor, "update account", account_id, history=history)
+            return self.store.update_account(put[0], change, expected_revision=revision)
+
+        _, revision = self._edit_map(account_id, transform, write, if_revision=if_revision)
+        return Item(put[0], item_version(put[0]), revision)
 
     def _delete(
         self,
@@ -360,10 +347,6 @@ class EditsService(ServiceCore):
         if_revision: int | None,
         if_version: str | None,
     ) -> int:
-        def produce(current: dict[str, Any] | None) -> None:
-            if current is None:
-                raise self._not_found(account_id, spec, key)
-
         operation = f"remove {spec.noun}"
 
         def write(_: AccountMap, revision: int, history: Delta) -> int:
@@ -378,68 +361,43 @@ class EditsService(ServiceCore):
                 return self.store.remove_voice(account_id, key[0], change, expected_revision=revision)
             return self.store.remove_activity(account_id, key[0], change, expected_revision=revision)
 
-        mutate = self._mutation(account_id, spec, key, produce, if_version)
-        _, revision = self._edit(account_id, mutate, write, if_revision=if_revision)
+        if spec.node_kind is not None:  # lines, activities and voices name it: the document is edited whole
+            mutate = self._node_removal(account_id, spec, key, if_version)
+            _, revision = self._edit(account_id, mutate, write, if_revision=if_revision)
+            return revision
+
+        def transform(account_map: AccountMap) -> AccountMap:
+            """Nothing names a line or a voice; voices heard at an activity only lose the reference."""
+            items: tuple[ContractModel, ...] = getattr(account_map, spec.name)
+            index = _index_of(spec, items, key)
+            self._check_version(spec, key, account_id, None if index is None else items[index], if_version)
+            if index is None:
+                raise self._not_found(account_id, spec, key)
+            update: dict[str, Any] = {spec.name: (*items[:index], *items[index + 1 :])}
+            if spec is ACTIVITIES and any(v.activity == key[0] for v in account_map.voices):
+                update["voices"] = tuple(
+                    v.model_copy(update={"activity": None}) if v.activity == key[0] else v for v in account_map.voices
+                )
+            return account_map.model_copy(update=update)
+
+        _, revision = self._edit_map(account_id, transform, write, if_revision=if_revision)
         return revision
 
-    def _change(
-        self,
-        account_id: str,
-        spec: ListSpec,
-        key: tuple[str, ...],
-        produce: _Produce,
-        operation: str,
-        if_revision: int | None,
-        if_version: str | None,
-    ) -> Item[Any]:
-        """Create or replace one item (``produce`` decides from the current one) and store it."""
-
-        def find(account_map: AccountMap) -> Any:
-            return next(i for i in getattr(account_map, spec.name) if _model_key(spec, i) == key)
-
-        def write(account_map: AccountMap, revision: int, history: Delta) -> int:
-            item, change = find(account_map), Change(self.actor, operation, _subject(key), history=history)
-            if spec.node_kind is not None:
-                return self.store.put_node(account_id, item, change, expected_revision=revision)
-            if spec.edge_kind is not None:
-                return self.store.put_edge(account_id, item, change, expected_revision=revision)
-            if spec is VOICES:
-                return self.store.put_voice(account_id, item, change, expected_revision=revision)
-            return self.store.put_activity(account_id, item, change, expected_revision=revision)
-
-        mutate = self._mutation(account_id, spec, key, produce, if_version)
-        account_map, revision = self._edit(account_id, mutate, write, if_revision=if_revision)
-        item = find(account_map)
-        return Item(item, item_version(item), revision)
-
-    def _mutation(
-        self,
-        account_id: str,
-        spec: ListSpec,
-        key: tuple[str, ...],
-        produce: _Produce,
-        if_version: str | None,
+    def _node_removal(
+        self, account_id: str, spec: ListSpec, key: tuple[str, ...], if_version: str | None
     ) -> Callable[[dict[str, Any]], None]:
-        """The document edit: find the item, check its version, put what ``produce`` makes in its place."""
+        """The document edit of a node's removal: check its version, drop it and everything naming it."""
 
         def mutate(document: dict[str, Any]) -> None:
             items: list[dict[str, Any]] = document[spec.name]
             index = next((i for i, item in enumerate(items) if _key_of(spec, item) == key), None)
-            current = None if index is None else items[index]
+            current = None if index is None else spec.model.model_validate(items[index])
             self._check_version(spec, key, account_id, current, if_version)
-            new = produce(current)
-            if new is None:
-                del items[index]  # type: ignore[arg-type]  # produce raises when there is nothing to delete
-                if spec.node_kind is not None:
-                    _drop_node_references(document, spec.node_kind, key[0])
-                if spec is ACTIVITIES:  # voices heard at it keep everything but the reference
-                    for voice in document["voices"]:
-                        if voice["activity"] == key[0]:
-                            voice["activity"] = None
-            elif index is None:
-                items.append(new)
-            else:
-                items[index] = new
+            if index is None:
+                raise self._not_found(account_id, spec, key)
+            del items[index]
+            assert spec.node_kind is not None
+            _drop_node_references(document, spec.node_kind, key[0])
 
         return mutate
 
@@ -448,7 +406,7 @@ class EditsService(ServiceCore):
         spec: ListSpec | None,
         key: tuple[str, ...],
         account_id: str,
-        current: Mapping[str, Any] | None,
+        current: BaseModel | None,
         if_version: str | None,
     ) -> None:
         if if_version is None:
@@ -456,7 +414,7 @@ class EditsService(ServiceCore):
         if current is None:  # a missing item is "not found", whatever version the caller saw
             assert spec is not None  # the account record is always there
             raise self._not_found(account_id, spec, key)
-        actual = _version_of_json(spec, current)
+        actual = item_version(current)
         if actual != if_version:
             noun = "account" if spec is None else spec.noun
             raise StaleVersionError(noun, _subject(key), account_id, if_version, actual)

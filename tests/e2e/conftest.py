@@ -7,5 +7,6 @@ main thread, so a second browser started while the first is alive would be refus
 from __future__ import annotations
 
 from tests.e2e.browser import chromium
+from tests.e2e.test_web_app import account, server  # a real server over the test's store, the sample in it
 
-__all__ = ["chromium"]
+__all__ = ["account", "chromium", "server"]

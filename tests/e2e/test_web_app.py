@@ -48,6 +48,7 @@ class Server:
         self.store = store
         self.service = PowermapService(store, actor="tester")
         self.keys: list[str] = []
+        self.names: dict[str, str] = {}  # token -> the key's name (what the changes feed records as actor)
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
             self.port = probe.getsockname()[1]
@@ -74,6 +75,7 @@ class Server:
     def key(self, role: str) -> str:
         made = self.service.add_key(f"web-{role}-{uuid.uuid4().hex[:8]}", role, None)
         self.keys.append(made.name)
+        self.names[made.token] = made.name
         return made.token
 
     def api(self, token: str) -> httpx.Client:
@@ -229,8 +231,10 @@ def test_two_people_edit_one_stakeholder_from_the_same_version_and_nothing_is_lo
     chromium: Any, server: Server, account: dict[str, Any]
 ) -> None:
     account_id = account["account"]["id"]
-    first, first_watch, _ = signed_in(chromium, server, "editor")
-    second, second_watch, _ = signed_in(chromium, server, "editor")
+    first, first_watch, first_token = signed_in(chromium, server, "editor")
+    second, second_watch, second_token = signed_in(chromium, server, "editor")
+    winner, loser = server.names[first_token], server.names[second_token]
+    assert winner != loser, "two different keys"
     for page in (first, second):
         open_account(page, server, account_id)
     # The first clicks the person on the map; the second opens them from the page's script (the same call).
@@ -249,7 +253,13 @@ def test_two_people_edit_one_stakeholder_from_the_same_version_and_nothing_is_lo
     form.get_by_role("button", name="Save").click()
     second.wait_for_selector("body[data-conflict='1']")
     text = second.inner_text("#pm-conflict")
-    assert "Someone else changed" in text
+    assert text.startswith(f"{winner} changed "), "names who made the change (their key's name)"
+    assert loser not in text
+    assert "update stakeholder cio" in text, "what they did, from the changes feed"
+    with server.api(server.key("viewer")) as api:
+        logged = api.get(f"/accounts/{seg(account_id)}/changes", params={"limit": 1}).json()["data"][0]
+    assert logged["actor"] == winner
+    assert logged["at"][:19].replace("T", " ") in text, "and when"
     assert "CIO and CDO" in text, "says what the other person changed"
     screenshot(second, "web-conflict")
     with server.api(server.key("viewer")) as api:
@@ -263,7 +273,7 @@ def test_two_people_edit_one_stakeholder_from_the_same_version_and_nothing_is_lo
     assert (item["title"], item["stance"]) == ("CIO and CDO", "champion"), "both changes kept"
     # The first page hears of the second's change by itself within a few seconds.
     first.wait_for_selector("body[data-remote-updates]", timeout=10_000)
-    assert "Someone else changed this map" in first.inner_text("#pm-notice")
+    assert first.inner_text("#pm-notice").startswith(f"{loser} changed this map"), "names who changed the map"
     first_watch.assert_clean()
     second_watch.assert_clean()
 

@@ -95,6 +95,8 @@
       if (state.map) { state.map.destroy(); }
       state.map = window.PowermapMap.create(byId("pm-network"), data, { track: true });
       window.powermap = state.map;
+      state.zoomed = false;
+      state.map.network.on("zoom", function () { state.zoomed = true; });
       if (editor) {
         state.map.network.on("click", function (params) {
           if (params.nodes.length === 1 && params.nodes[0].indexOf("stakeholder:") === 0) {
@@ -147,8 +149,12 @@
       if (!result.ok || state.busy > 0 || result.data.revision === state.revision) { return; }
       var was = state.revision;
       load().then(function () {
-        notice("Someone else changed this map (revision " + was + " → " + state.revision + ", " +
-          result.data.updatedAt.replace("T", " ") + "); the map and the panels show their change.");
+        return changesSince(was, null);
+      }).then(function (found) {
+        var who = whoDid(found.changes);
+        notice((found.changes.length ? who.names : "Someone else") + " changed this map: " +
+          (who.detail || "at " + when(result.data.updatedAt)) + "; revision " + was + " → " + state.revision +
+          ", the map and the panels show it.");
         count("remote-updates");
       });
     });
@@ -183,8 +189,19 @@
     ["pm-stakeholder-form", "pm-line-form", "pm-activity-form"].forEach(function (formId) {
       byId(formId).classList.toggle("pm-hidden", formId !== id);
     });
-    byId("pm-editor").hidden = !id;
+    var editorBox = byId("pm-editor");
+    var was = !editorBox.hidden;
+    editorBox.hidden = !id;
     if (id) { clearErrors(byId(id)); }
+    if (was !== !!id && state.map) { fitAfterResize(); }
+  }
+  // The form column took (or gave back) room from the map: resize its canvas now and, unless the user
+  // zoomed in on something, show the whole map in the room left.
+  function fitAfterResize() {
+    var network = state.map.network;
+    network.setSize("100%", "100%");
+    if (!state.zoomed) { network.fit({ animation: false }); }
+    network.redraw();
   }
   function afterWrite(what) {
     showForm(null);
@@ -215,15 +232,27 @@
            influence: 0.5, stance: "neutral", notes: "" });
     stakeholderForm().elements.id.readOnly = false;
     byId("pm-stakeholder-heading").textContent = "Add stakeholder";
+    showVoices("");
     byId("pm-delete").classList.add("pm-hidden");
     hideConflict();
     showForm("pm-stakeholder-form");
   }
+  // The revision a form was opened at: the changes after it are what a stale save names.
+  function revisionNow() {
+    return api("GET", "/app" + base + "/revision").then(function (result) {
+      return result.ok ? result.data.revision : state.revision;
+    });
+  }
   function openStakeholder(id) {
-    return api("GET", base + "/stakeholders/" + seg(id)).then(function (result) {
+    var opened;
+    return revisionNow().then(function (revision) {
+      opened = revision;
+      return api("GET", base + "/stakeholders/" + seg(id));
+    }).then(function (result) {
       if (!result.ok) { notice((result.data && result.data.detail) || "cannot open " + id); return; }
-      state.editing = { id: id, etag: result.etag, original: result.data };
+      state.editing = { id: id, etag: result.etag, original: result.data, revision: opened };
       fill(result.data);
+      showVoices(id);
       stakeholderForm().elements.id.readOnly = true;
       byId("pm-stakeholder-heading").textContent = "Change stakeholder";
       byId("pm-delete").classList.remove("pm-hidden");
@@ -232,24 +261,74 @@
       body.setAttribute("data-editing", id);
     });
   }
-  // A write refused as stale (412): say who changed what, keep the user's values, offer both ways.
+  // The person's voices (what they told us), below the form: read-only text.
+  function showVoices(id) {
+    var box = byId("pm-f-voices");
+    if (!box) { return; }
+    while (box.firstChild) { box.removeChild(box.firstChild); }
+    byId("pm-f-voices-head").classList.toggle("pm-hidden", !id);
+    if (id) { box.appendChild(window.PowermapPanels.voiceList(state.data, id)); }
+  }
+
+  // Who changed an item since a revision, from the account's changes feed (key name, time, operation,
+  // subject). The entries that name the item (or change the whole map) if there are any, else every
+  // change since then (an activity, say, may have moved the person's stance).
+  function changesSince(revision, id) {
+    return api("GET", base + "/changes?limit=100").then(function (result) {
+      var since = result.ok ? result.data.data.filter(function (c) { return c.revision > revision; }) : [];
+      var naming = since.filter(function (c) {
+        return (c.subject === id && / stakeholder$/.test(c.operation)) || / map$/.test(c.operation) ||
+          c.operation.indexOf("erase") === 0;
+      });
+      return { naming: naming.length > 0, changes: (naming.length > 0 ? naming : since).reverse() };
+    });
+  }
+  function when(at) {
+    return String(at).replace("T", " ").replace(/\.\d+/, "").replace(/(\+00:00|Z)$/, " UTC");
+  }
+  function whoDid(changes) {
+    var seen = {}, people = [];
+    changes.forEach(function (c) { if (!seen[c.actor]) { seen[c.actor] = true; people.push(c.actor); } });
+    // What each did, the last few: "update stakeholder cio at 2026-11-27 18:52:01 UTC (revision 14)",
+    // each led by its author's name when several people were at it.
+    var detail = changes.slice(-3).map(function (c) {
+      return (people.length > 1 ? c.actor + ": " : "") + c.operation + (c.subject ? " " + c.subject : "") +
+        " at " + when(c.at) + " (revision " + c.revision + ")";
+    });
+    if (changes.length > 3) { detail.unshift("… " + (changes.length - 3) + " earlier"); }
+    return { names: people.join(" and ") || "someone else", detail: detail.join("; ") };
+  }
+
+  // A write refused as stale (412): say who changed what and when, keep the user's values, offer both ways.
   function conflict(mine) {
     var editing = state.editing;
+    var theirs;
     return api("GET", base + "/stakeholders/" + seg(editing.id)).then(function (result) {
+      theirs = result;
+      return changesSince(editing.revision, editing.id);
+    }).then(function (found) {
+      var result = theirs;
       var box = byId("pm-conflict");
+      var who = whoDid(found.changes);
+      var by = found.changes.length === 0 ? "Someone else" : who.names;
+      var log = found.changes.length === 0 ? "" :
+        " (" + (found.naming ? "" : "the map's changes since then: ") + who.detail + ")";
+      body.setAttribute("data-conflict-by", who.names);
       if (result.status === 404) {
-        byId("pm-conflict-text").textContent = "Someone else deleted " + editing.original.name + " since you opened it.";
+        byId("pm-conflict-text").textContent = by + " deleted " + editing.original.name + " since you opened it" +
+          log + ". Nothing of yours was saved.";
       } else {
         var changed = FIELDS.filter(function (name) {
           return String(editing.original[name]) !== String(result.data[name]);
         }).map(function (name) {
           return name.replace("_", " ") + ": " + editing.original[name] + " → " + result.data[name];
         });
-        byId("pm-conflict-text").textContent = "Someone else changed " + editing.original.name +
-          " since you opened it (" + (changed.join("; ") || "no visible field") + "). " +
+        byId("pm-conflict-text").textContent = by + " changed " + editing.original.name +
+          " since you opened it" + log + ": " + (changed.join("; ") || "no visible field") + ". " +
           "Nothing of yours was saved; your values are still in the form.";
         editing.theirs = result.data;
         editing.theirsEtag = result.etag;
+        editing.theirsRevision = found.changes.length ? found.changes[found.changes.length - 1].revision : editing.revision;
       }
       editing.mine = mine;
       box.classList.remove("pm-hidden");
@@ -294,7 +373,7 @@
       var editing = state.editing;
       hideConflict();
       if (!editing.theirs) { showForm(null); load(); return; }
-      state.editing = { id: editing.id, etag: editing.theirsEtag, original: editing.theirs };
+      state.editing = { id: editing.id, etag: editing.theirsEtag, original: editing.theirs, revision: editing.theirsRevision };
       fill(editing.theirs);
       load();
     });
@@ -309,7 +388,7 @@
         merged[name] = String(mine) !== String(before === null || before === undefined ? "" : before)
           ? mine : editing.theirs[name];
       });
-      state.editing = { id: editing.id, etag: editing.theirsEtag, original: editing.theirs };
+      state.editing = { id: editing.id, etag: editing.theirsEtag, original: editing.theirs, revision: editing.theirsRevision };
       fill(merged);
       saveStakeholder();
     });

@@ -101,6 +101,12 @@
     function fadedEdge(id) {
       return { id: id, color: { color: FADED, highlight: FADED, hover: FADED, inherit: false, opacity: 1 } };
     }
+    // A spotlit line in full colour (a big map draws its lines translucent until then).
+    function opaque(colour) {
+      var copy = clone(colour);
+      if (copy && typeof copy === "object") { copy.opacity = 1; }
+      return copy;
+    }
     function restoreAll() {
       dimmed = false;
       nodes.update(nodes.getIds().map(function (id) {
@@ -128,7 +134,7 @@
       }));
       edges.update(edges.getIds().map(function (edgeId) {
         return keepEdges[edgeId]
-          ? { id: edgeId, color: clone(originalEdges[edgeId].color), hidden: false }
+          ? { id: edgeId, color: opaque(originalEdges[edgeId].color), hidden: false }
           : fadedEdge(edgeId);
       }));
     }

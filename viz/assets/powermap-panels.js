@@ -1,5 +1,6 @@
-/* powermap: the side panels beside the map (forecast, coverage, introduction paths,
-   recommendations, power ranking, competitor gaps) and the filters above it.
+/* powermap: the side panels beside the map (forecast, coverage, the customer's voice, the selected
+   person and their voices, introduction paths, recommendations, power ranking, competitor gaps,
+   relationships going cold) and the filters above it.
 
    Everything is built with createElement and textContent from plain data: names and reasons are
    text, never markup. window.PowermapPanels.render(map, data) fills the panels of the page for one
@@ -11,6 +12,9 @@
   var body = document.body;
   var RANKING = 15;
   var GAPS = 10;
+  var FADING = 10;
+  var OPEN_VOICES = 5;
+  var selected = null;  // the stakeholder whose voices the "Selected person" panel shows
 
   function el(tag, className, text) {
     var node = document.createElement(tag);
@@ -23,6 +27,44 @@
   function fixed(value, digits) { return Number(value).toFixed(digits === undefined ? 2 : digits); }
   function signed(value) { return (value >= 0 ? "+" : "") + fixed(value, 3); }
   function words(value) { return String(value).replace(/_/g, " "); }
+  function percent(value) { return value === null || value === undefined ? "none yet" : Math.round(value * 100) + "%"; }
+  function days(n) { return n + (n === 1 ? " day" : " days"); }
+  var CATEGORIES = { pain: "pain 痛点", itch: "itch 痒点", pseudo: "pseudo-need 伪需求", unscreened: "not screened" };
+  var FLOWS = ["LTC", "IPD", "ITR", "none"];
+  // A count per key in a fixed order (the data's own order differs between the app and the file).
+  function counts(order, values, label) {
+    var keys = order.filter(function (k) { return k in values; })
+      .concat(Object.keys(values).filter(function (k) { return order.indexOf(k) < 0; }).sort());
+    return keys.map(function (k) { return label(k) + " " + values[k]; }).join(" · ");
+  }
+  function category(value) { return CATEGORIES[value] || words(value); }
+
+  // One voice as a block: what it is and where it stands on the first line, the words as said (text,
+  // never markup), then where it came from and who owns it.
+  function voiceBlock(voice, who) {
+    var open = voice.status !== "resolved" && voice.status !== "rejected";
+    var block = el("div", "pm-voice" + (voice.category === "pain" && open ? " pm-pain" : "") + (open ? "" : " pm-closed"));
+    block.setAttribute("data-voice", voice.id);
+    var head = el("div", "pm-num", (who ? who + " · " : "") + category(voice.category) + " · " + words(voice.status) +
+      (voice.age_days === null || voice.age_days === undefined ? " · since " + voice.date
+        : " · " + (open ? "open " : "took ") + days(voice.age_days)));
+    if (voice.overdue) { head.appendChild(el("span", "pm-overdue", " · overdue")); }
+    block.appendChild(head);
+    block.appendChild(el("div", "pm-voice-text", voice.text));
+    var meta = [voice.date + (voice.channel ? " via " + words(voice.channel) : ""), voice.flow,
+      voice.owner ? "owner " + voice.owner : "", voice.priority ? "priority " + voice.priority : "",
+      voice.satisfaction ? "satisfaction " + voice.satisfaction + "/5" : ""].filter(Boolean);
+    block.appendChild(el("div", "pm-note", meta.join(" · ")));
+    return block;
+  }
+  // Every voice of one stakeholder, open ones first (the data's order), as a list of blocks.
+  function voiceList(data, ref) {
+    var box = el("div", "pm-voices");
+    var mine = (data.voices || []).filter(function (v) { return v.stakeholder === ref; });
+    if (mine.length === 0) { box.appendChild(el("div", "pm-note", "No voice recorded from them yet.")); }
+    mine.forEach(function (v) { box.appendChild(voiceBlock(v, null)); });
+    return box;
+  }
 
   function namesOf(data) {
     var names = { stakeholder: {}, member: {}, competitor: {} };
@@ -81,6 +123,73 @@
     coverage.appendChild(el("div", "pm-big", Math.round(report.coverage * 100) + "%"));
     coverage.appendChild(el("div", "pm-note",
       "of the account's power is held by people one of us is close to (strength ≥ " + report.coveredFrom + ")."));
+
+    // The customer's voice: the loop's health (the same summary as `powermap voices`), the open voices
+    // to act on first.
+    var loopBox = byId("pm-voice-loop");
+    if (loopBox) {
+      clear(loopBox);
+      var loop = data.voiceLoop;
+      if (!loop) {
+        loopBox.appendChild(el("div", "pm-note", (data.voices || []).length + " voices recorded."));
+      } else if (loop.total === 0) {
+        loopBox.appendChild(el("div", "pm-note", "No voice recorded for this account yet."));
+      } else {
+        loopBox.appendChild(el("div", "pm-big", loop.open + " open of " + loop.total +
+          (loop.overdue ? " · " + loop.overdue + " overdue" : "")));
+        var stats = el("dl", "pm-stats");
+        var rows = [
+          ["closure rate", percent(loop.closure_rate) + " of pains and itches resolved"],
+          ["satisfaction", loop.mean_satisfaction === null ? "none reported yet" : fixed(loop.mean_satisfaction, 1) + " / 5 (mean, resolved)"],
+          ["pain exposure", percent(loop.pain_exposure) + " of the power is with people with an open pain"],
+          ["by kind", counts(Object.keys(CATEGORIES), loop.by_category, category)],
+          ["by flow", counts(FLOWS, loop.by_flow, function (k) { return k === "none" ? "no flow" : k; })]
+        ];
+        rows.forEach(function (row) { stats.appendChild(el("dt", null, row[0])); stats.appendChild(el("dd", null, row[1])); });
+        loopBox.appendChild(stats);
+        loopBox.appendChild(el("div", "pm-note", "Overdue: an open pain older than " + data.voiceOverdueDays + " days."));
+        var openList = el("ol", "pm-list");
+        (data.voices || []).filter(function (v) { return v.status !== "resolved" && v.status !== "rejected"; })
+          .slice(0, OPEN_VOICES).forEach(function (v) {
+            var item = el("li");
+            item.appendChild(voiceBlock(v, person(v.stakeholder)));
+            activate(item, function () { showPerson(v.stakeholder); map.spotlight("stakeholder:" + v.stakeholder); });
+            openList.appendChild(item);
+          });
+        loopBox.appendChild(openList);
+      }
+    }
+
+    // The selected person: who they are and every voice of theirs.
+    function showPerson(ref, quietly) {
+      var box = byId("pm-person");
+      if (!box) { return; }
+      selected = ref;
+      clear(box);
+      var node = data.nodes.filter(function (n) { return n.kind === "stakeholder" && n.ref === ref; })[0];
+      box.appendChild(el("div", "pm-rec-head", person(ref)));
+      if (node) {
+        box.appendChild(el("div", "pm-note", [node.subtitle, node.department, words(node.stance),
+          "power " + fixed(node.power)].filter(Boolean).join(" · ")));
+      }
+      box.appendChild(voiceList(data, ref));
+      if (!quietly && box.scrollIntoView) { box.scrollIntoView({ block: "nearest" }); }
+      body.setAttribute("data-person", ref);
+    }
+    if (!map.personBound) {
+      map.personBound = true;
+      map.network.on("click", function (params) {
+        var id = params.nodes.length === 1 ? String(params.nodes[0]) : "";
+        if (id.indexOf("stakeholder:") === 0) { map.showPerson(id.slice("stakeholder:".length)); }
+      });
+    }
+    map.showPerson = showPerson;
+    if (selected !== null && names.stakeholder[selected] !== undefined) {
+      showPerson(selected, true);
+    } else if (selected !== null && byId("pm-person")) {  // they were removed
+      selected = null;
+      clear(byId("pm-person")).appendChild(el("div", "pm-note", "Click a person on the map to see what they told us."));
+    }
 
     // Introduction paths: choose a target and, optionally, one of our team.
     var target = byId("pm-path-target");
@@ -175,6 +284,24 @@
     var more = report.gapsTotal - Math.min(report.gaps.length, GAPS);
     if (more > 0) { gaps.appendChild(el("li", "pm-note", "and " + more + " more (ringed on the map)")); }
 
+    // Our relationships going cold (drawn dashed and pale on the map), longest untouched first.
+    var fading = byId("pm-fading");
+    if (fading) {
+      clear(fading);
+      var cold = data.fading || [];
+      if (cold.length === 0) {
+        fading.appendChild(el("li", "pm-note", "None: every relationship of ours had a contact in the last " +
+          data.fadingAfterDays + " days (or has no recorded contact)."));
+      }
+      cold.slice(0, FADING).forEach(function (f) {
+        var item = el("li", null, member(f.member) + " → " + person(f.stakeholder) + " ");
+        item.appendChild(el("span", "pm-num", "last contact " + f.last_contact + ", " + days(f.days) + " ago · strength " + fixed(f.strength)));
+        activate(item, function () { showPerson(f.stakeholder); map.spotlight("stakeholder:" + f.stakeholder); });
+        fading.appendChild(item);
+      });
+      if (cold.length > FADING) { fading.appendChild(el("li", "pm-note", "and " + (cold.length - FADING) + " more (dashed on the map)")); }
+    }
+
     body.setAttribute("data-panels", "1");
   }
 
@@ -206,7 +333,10 @@
     department.value = keep in seen ? keep : "";
   }
 
-  window.PowermapPanels = { render: render, bindFilters: bindFilters, applyFilters: applyFilters, fillFilterChoices: fillFilterChoices, el: el };
+  window.PowermapPanels = {
+    render: render, bindFilters: bindFilters, applyFilters: applyFilters, fillFilterChoices: fillFilterChoices,
+    el: el, voiceList: voiceList
+  };
 
   if (window.powermap && window.powermap.data && window.powermap.data.report) {
     fillFilterChoices(window.powermap.data);
