@@ -75,17 +75,24 @@ def checkpoint_entries(document: dict[str, Any]) -> tuple[Entry, ...]:
     return diff.entries
 
 
-def delta_between(before: dict[str, Any] | None, after: dict[str, Any]) -> tuple[Delta, MapDiff]:
-    """The delta of a write from ``before`` (None: the account is new) to ``after``.
+def delta_between(before: dict[str, Any] | None, after: dict[str, Any]) -> tuple[Delta, dict[str, dict[str, int]]]:
+    """The delta of a write from ``before`` (None: the account is new) to ``after``, and its counts.
 
     The whole map is kept instead when the diff would not reproduce ``after`` (an import that
-    reordered items) or would be larger than the map itself.
+    reordered items) or would be larger than the map itself. A new account's map is kept whole
+    without diffing it against nothing: every item of it is added.
     """
     size = document_size(after)
+    if before is None:
+        counts = MapDiff().counts()
+        counts[ACCOUNT]["added"] = 1
+        for name in list_names():
+            counts[name]["added"] = len(after.get(name) or ())
+        return Delta((), after, size), counts
     diff = diff_documents(before, after)
-    if before is None or len(diff) >= size or apply_diff(_lists_only(before), diff) != _lists_only(after):
-        return Delta((), after, size), diff
-    return Delta(diff.entries, None, size), diff
+    if len(diff) >= size or apply_diff(_lists_only(before), diff) != _lists_only(after):
+        return Delta((), after, size), diff.counts()
+    return Delta(diff.entries, None, size), diff.counts()
 
 
 def edit_delta(before: AccountMap, after: AccountMap) -> Delta:

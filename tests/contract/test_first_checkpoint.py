@@ -121,3 +121,18 @@ def test_a_roadmap_item_forced_out_right_after_the_import_leaves_the_imported_st
     revision = service.import_map(imported).revision
     service.remove_roadmap_item(f"{prefix}r8", force=True)  # a write to the account's voices, from the roadmap
     assert service.export_map(account, as_of=str(revision)) == normalized(imported)
+
+
+def test_pruning_up_to_a_reimport_still_held_live_keeps_it_and_what_follows(
+    service: PowermapService, prefix: str
+) -> None:
+    account = prefix + "prune-live"
+    service.import_map(with_id(tiny_document(), account))
+    reimport(service, account)  # kept whole: its checkpoint is the live map
+    kept = service.export_map(account)
+    revision = service.store.revision(account)
+    report = service.apply_retention(1, now=dt.datetime.now(dt.UTC) + dt.timedelta(days=2))
+    assert report["deleted"] > 0
+    rename_ceo(service, account)
+    assert service.export_map(account, as_of=str(revision)) == kept
+    assert [c["revision"] for c in service.history(account)["changes"]] == [revision + 1, revision]
