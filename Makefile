@@ -37,11 +37,13 @@ bench-smoke: install
 # Mutation testing: slow (an hour or more on 2 cores), so never part of `make test` or CI. What it mutates
 # and which tests it runs are in pyproject.toml ([tool.mutmut]); MUTANTS narrows it, e.g.
 # `make mutation MUTANTS='powermap.analysis*'`. Score and the survivors judged harmless: docs/testing.md.
-MUTATION_JOBS ?= 2
+# It runs niced, one mutant at a time (MUTATION_JOBS), each property test on MUTATION_EXAMPLES fixed examples.
+MUTATION_JOBS ?= 1
+MUTATION_EXAMPLES ?= 10
 MUTANTS ?=
 mutation: install
 	$(PY) -m pip install --quiet "mutmut>=3.3"
-	$(VENV)/bin/mutmut run --max-children $(MUTATION_JOBS) $(MUTANTS)
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" POWERMAP_MUTATION_EXAMPLES=$(MUTATION_EXAMPLES) nice -n 19 $(VENV)/bin/mutmut run --max-children $(MUTATION_JOBS) $(MUTANTS)
 	$(VENV)/bin/mutmut results
 
 neo4j-start:

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import Phase, settings
 
 from powermap.service import PowermapService
 from powermap.settings import Settings
@@ -16,11 +17,35 @@ from powermap.store import Change, Store, open_store
 NEO4J_URL = os.environ.get("POWERMAP_TEST_NEO4J_URL", "")
 NEO4J_REQUIRED = os.environ.get("POWERMAP_TEST_REQUIRE_NEO4J", "") == "1"
 
+# `make mutation` sets POWERMAP_MUTATION_EXAMPLES: every mutant re-runs the property tests that reach it, so
+# there each runs a few fixed examples, unshrunk (a mutant needs one failure, not the smallest). Never in CI.
+MUTATION_EXAMPLES = int(os.environ.get("POWERMAP_MUTATION_EXAMPLES", "0") or 0)
+MUTATION_PHASES = (Phase.explicit, Phase.reuse, Phase.generate)
+
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if MUTATION_EXAMPLES:
+        for item in items:
+            cap_examples_for_mutation_run(item)
     if NEO4J_URL or not NEO4J_REQUIRED:
         return
     raise pytest.UsageError("POWERMAP_TEST_REQUIRE_NEO4J=1 but POWERMAP_TEST_NEO4J_URL is not set")
+
+
+def cap_examples_for_mutation_run(item: pytest.Item) -> None:
+    # A test's own @settings(max_examples=...) outranks any profile, so the cap is set on the test itself.
+    test = getattr(item, "obj", None)
+    own = getattr(test, "_hypothesis_internal_use_settings", None)
+    if own is None:
+        return
+    test._hypothesis_internal_use_settings = settings(  # type: ignore[union-attr]
+        own,
+        max_examples=min(own.max_examples, MUTATION_EXAMPLES),
+        phases=MUTATION_PHASES,
+        derandomize=True,
+        database=None,
+        deadline=None,
+    )
 
 
 def neo4j_or_skip() -> str:

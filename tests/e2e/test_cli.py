@@ -796,6 +796,20 @@ def test_map_writes_one_offline_html_file_with_the_best_path_highlighted(acme_cl
     assert_offline_html((acme_cli.cwd / "plain.html").read_text(encoding="utf-8"))
 
 
+def test_map_draws_the_relationships_the_analysis_calls_fading_and_marks_open_pains(acme_cli: CLI) -> None:
+    report = as_json(acme_cli("analyze", "acme", "--json"))
+    ok(acme_cli("map", "acme", "-o", "marks.html"))
+    data = next(p for p in embedded_payloads((acme_cli.cwd / "marks.html").read_text(encoding="utf-8")) if "edges" in p)
+    drawn = {(e["from"], e["to"]) for e in data["edges"] if e["kind"] == "relationship" and e["fading"]}
+    listed = {(f"member:{f['member']}", f"stakeholder:{f['stakeholder']}") for f in report["fading"]}
+    assert listed, "the sample has relationships last met months ago"
+    assert drawn == listed, "the map draws exactly the relationships analyze lists as fading, on the same day"
+    assert [(f["member"], f["stakeholder"]) for f in data["fading"]] == [
+        (f["member"], f["stakeholder"]) for f in report["fading"]
+    ]
+    assert data["voiceLoop"] == report["voice_loop"], "the loop's summary, as analyze gives it"
+
+
 def test_map_highlighting_an_unknown_stakeholder_exits_3_and_writes_nothing(acme_cli: CLI) -> None:
     assert "'ghost'" in fails(acme_cli("map", "acme", "-o", "m.html", "--highlight-path-to", "ghost"), 3)
     assert not (acme_cli.cwd / "m.html").exists()

@@ -152,6 +152,14 @@ def test_sign_in_open_the_sample_add_a_stakeholder_and_an_influence_line(
     form.get_by_label("Influence", exact=True).fill("0.8")
     form.get_by_role("button", name="Save").click()
     page.wait_for_selector("body[data-saved='new_ally']")
+    gap = page.evaluate(
+        """() => {
+          const at = window.powermap.network.getPositions(), me = at["stakeholder:new_ally"];
+          return Math.min(...Object.entries(at).filter(([id]) => id !== "stakeholder:new_ally")
+            .map(([, p]) => Math.hypot(p.x - me.x, p.y - me.y)));
+        }"""
+    )
+    assert gap >= 89, f"a new person is placed clear of everyone else (nearest {gap:.0f} away)"
 
     page.get_by_role("button", name="Add line").click()
     lines = page.locator("#pm-line-form")

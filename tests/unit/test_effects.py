@@ -173,3 +173,18 @@ def test_default_effects_touch_only_the_activitys_people_keep_the_map_valid_and_
     assert all(value >= old.get(pair, 0.0) for pair, value in strengths(after).items())
     index_before = decision_forecast(build_graph(before))["support_index"]
     assert decision_forecast(build_graph(after))["support_index"] >= index_before - 1e-9
+
+
+def test_the_changed_items_come_as_contract_documents_under_their_list_names() -> None:
+    # what `log` writes and a what-if plan puts: each list under the contract's own name, empty lists left out
+    turnaround = activity_effects(tiny(), act("attitude_turnaround", ("li",), ("cfo",))).items()
+    assert set(turnaround) == {"stakeholders", "relationships"}
+    assert [(s["id"], s["stance"]) for s in turnaround["stakeholders"]] == [("cfo", "neutral")]  # skeptic, one up
+    assert [(r["member"], r["stakeholder"], r["strength"]) for r in turnaround["relationships"]] == [
+        ("li", "cfo", pytest.approx(0.1))  # none before: 0 + 0.1
+    ]
+    block = activity_effects(tiny(), act("competitor_block", ("li",), ("cfo",))).items()
+    assert set(block) == {"competitor_relationships"}  # contact only with no relationship creates none
+    assert [(c["competitor"], c["stakeholder"], c["strength"]) for c in block["competitor_relationships"]] == [
+        ("rival", "cfo", pytest.approx(0.6 - 0.25))
+    ]
