@@ -21,7 +21,7 @@ that exhausts its budget raises :class:`~powermap.errors.NotConvergedError` inst
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TypedDict
 
@@ -180,17 +180,24 @@ def decision_makers(graph: nx.DiGraph[str]) -> list[str]:
     return [s for s in graph if graph.nodes[s]["decision_role"] == DecisionRole.DECISION_MAKER]
 
 
-def index_shares(graph: nx.DiGraph[str], powers: Mapping[str, float]) -> dict[str, float]:
+def index_shares(
+    graph: nx.DiGraph[str], powers: Mapping[str, float], basis: Sequence[str] | None = None
+) -> dict[str, float]:
     """Each stakeholder's weight in the support index: the decision makers' (everyone's when there is
-    none) share of their total power; empty when that total is 0."""
-    basis = decision_makers(graph) or list(graph)
+    none) share of their total power; empty when that total is 0. ``basis``: those people, if known."""
+    basis = basis if basis is not None else (decision_makers(graph) or list(graph))
     total = sum(powers[s] for s in basis)
     return {s: powers[s] / total for s in basis} if total > 0.0 else {}
 
 
-def support_index(graph: nx.DiGraph[str], leans: Mapping[str, float], powers: Mapping[str, float]) -> float:
+def support_index(
+    graph: nx.DiGraph[str],
+    leans: Mapping[str, float],
+    powers: Mapping[str, float],
+    basis: Sequence[str] | None = None,
+) -> float:
     """Power-weighted mean lean of the decision makers (of everyone when there is none), in [-1, 1]."""
-    index = sum(share * leans[s] for s, share in index_shares(graph, powers).items())
+    index = sum(share * leans[s] for s, share in index_shares(graph, powers, basis).items())
     return max(-1.0, min(1.0, index))
 
 

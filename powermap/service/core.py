@@ -169,7 +169,7 @@ class ServiceCore:
         A checkpoint is only an optimisation (the deltas alone rebuild every revision), so it is
         written after the write, in batches, and a crash in between costs nothing but speed.
         """
-        if delta.checkpoint is not None:
+        if delta.keeps_map:
             return
         checkpoint, since = self.store.history_since_checkpoint(account_id)
         if checkpoint is None or since > delta.size * get_settings().history_checkpoint_ratio:
