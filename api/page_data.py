@@ -34,7 +34,7 @@ from powermap.viz.render import MapDay
 
 _T = TypeVar("_T")
 #: Revisions of page data kept per account (a page more than this many revisions behind gets it whole).
-REVISIONS_KEPT: Final = 6
+REVISIONS_KEPT: Final = 4
 #: Accounts whose page data is kept (the most recently drawn).
 ACCOUNTS_KEPT: Final = 8
 

@@ -256,17 +256,22 @@ def data_delta(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str,
         "set": {
             key: value
             for key, value in after.items()
-            if key not in ("nodes", "edges") and (key not in before or before[key] != value)
+            if key not in ("nodes", "edges") and (key not in before or _differ(before[key], value))
         },
         "drop": sorted(key for key in before if key not in after),
     }
+
+
+def _differ(before: object, after: object) -> bool:
+    """Whether two pieces of page data differ (a piece reused from the last revision is the same object)."""
+    return before is not after and before != after
 
 
 def _items_delta(before: Sequence[Mapping[str, Any]], after: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     old = {item["id"]: item for item in before}
     new_ids = {item["id"] for item in after}
     return {
-        "put": [item for item in after if old.get(item["id"]) != item],
+        "put": [item for item in after if _differ(old.get(item["id"]), item)],
         "drop": [item["id"] for item in before if item["id"] not in new_ids],
     }
 

@@ -230,8 +230,9 @@
     network.redraw();
   }
   function afterWrite(what) {
+    var loading = load();  // ask for the change first: the server answers while the form closes
     showForm(null);
-    return load().then(function () { body.setAttribute("data-saved", what); count("writes"); });
+    return loading.then(function () { body.setAttribute("data-saved", what); count("writes"); });
   }
 
   var FIELDS = ["id", "name", "title", "department", "level", "decision_role", "influence", "stance", "notes"];

@@ -254,16 +254,22 @@
       var goneEdges = delta.edges.drop.filter(function (id) { return edges.get(id) !== null; });
       goneNodes.forEach(function (id) { delete originalNodes[id]; delete filteredOut[id]; });
       goneEdges.forEach(function (id) { delete originalEdges[id]; });
-      var changedNodes = delta.nodes.put.map(takeNode);
+      var changedNodes = delta.nodes.put.map(function (node) {
+        // vis-network merges an update into the node: a ring the node no longer has must be undone.
+        if (!("shapeProperties" in node)) { node.shapeProperties = { borderDashes: false }; }
+        return takeNode(node);
+      });
       var changedEdges = delta.edges.put.map(takeEdge);
-      edges.remove(goneEdges);
-      nodes.remove(goneNodes);
+      if (goneEdges.length > 0) { edges.remove(goneEdges); }
+      if (goneNodes.length > 0) { nodes.remove(goneNodes); }
+      if (changedNodes.length > 0) { nodes.update(changedNodes); }
       // A line whose shape changed is replaced whole (vis-network merges updates field by field).
-      edges.remove(changedEdges.map(function (edge) { return edge.id; }).filter(function (id) {
-        return edges.get(id) !== null;
-      }));
-      nodes.update(changedNodes);
-      edges.add(changedEdges);
+      if (changedEdges.length > 0) {
+        edges.remove(changedEdges.map(function (edge) { return edge.id; }).filter(function (id) {
+          return edges.get(id) !== null;
+        }));
+        edges.add(changedEdges);
+      }
       handle.data = next;
       if (dimmed) { restoreAll(); }
       body.setAttribute("data-nodes", String(nodes.length));
