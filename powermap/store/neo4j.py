@@ -156,7 +156,7 @@ def _record_history(
         account=account_id,
         revision=revision,
         items=len(delta.entries),
-        checkpoint=delta.checkpoint is not None,
+        checkpoint=delta.keeps_map,
         chunks=chunks,
     ).consume()
 
@@ -283,8 +283,8 @@ class Neo4jStore(Store):
             if change.history is not None:
                 delta = change.history
                 chunks = chunked(delta.entries, checkpoint=False)
-                if delta.checkpoint is not None:
-                    chunks += chunked(delta.checkpoint, checkpoint=True)
+                if delta.keeps_map:
+                    chunks += chunked(delta.checkpoint or (), checkpoint=True)
                 _record_history(tx, account_id, previous + 1, delta, chunks)
             return previous + 1
 
@@ -351,8 +351,8 @@ class Neo4jStore(Store):
         delta = change.history
         if delta is not None:  # the import's history is staged with its map version (see stage_history)
             chunks = chunked(delta.entries, checkpoint=False)
-            if delta.checkpoint is not None:
-                chunks += chunked(delta.checkpoint, checkpoint=True)
+            if delta.keeps_map:
+                chunks += chunked(delta.checkpoint or (), checkpoint=True)
             batches.append((Q.STAGE_HISTORY, chunks))
         total = sum(len(rows) for _, rows in batches)
         done = 0

@@ -45,7 +45,7 @@ from powermap.model import (
     RoadmapItem,
     Voice,
 )
-from powermap.model.diff import Entry
+from powermap.model.diff import ACCOUNT, Entry
 from powermap.model.keys import ApiKey
 from powermap.store.base import (
     AccountSummary,
@@ -65,6 +65,8 @@ from powermap.store.sqlite_file import APPLICATION_ID
 from powermap.store.sqlite_pool import SQLitePool
 
 SCHEMA_VERSION = 1
+#: ``history_heads.checkpoint`` of a revision whose checkpoint is the live map (not yet copied).
+LIVE_CHECKPOINT = 2
 _PROGRESS_BATCH = 5_000
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -234,6 +236,7 @@ class SQLiteStore(Store):
                 raise AccountNotFoundError(account_id)
             if expected_revision is not None and row[0] != expected_revision:
                 raise StaleRevisionError(account_id, expected_revision, int(row[0]))
+            self._copy_live_checkpoint(conn, account_id)
             apply(conn)
             revision: int = row[0] + 1
             now = _now()
@@ -250,13 +253,56 @@ class SQLiteStore(Store):
         delta = change.history
         if delta is None:
             return
+        # A write that keeps the map as a checkpoint (an import) copies nothing now: the map it has just
+        # written is that checkpoint (LIVE_CHECKPOINT) until the account next changes, when
+        # _copy_live_checkpoint copies it into history first (copy on write).
         conn.execute(
             "INSERT INTO history_heads (account_id, revision, items, checkpoint) VALUES (?, ?, ?, ?)",
-            (account_id, revision, len(delta.entries), int(delta.checkpoint is not None)),
+            (account_id, revision, len(delta.entries), LIVE_CHECKPOINT if delta.keeps_map else 0),
         )
         _insert_items(conn, account_id, revision, 0, delta.entries)
-        if delta.checkpoint is not None:
-            _insert_items(conn, account_id, revision, 1, delta.checkpoint)
+
+    @staticmethod
+    def _copy_live_checkpoint(conn: sqlite3.Connection, account_id: str) -> None:
+        """Before the account's live map changes: copy it into history if it is its revision's checkpoint.
+
+        Called first in every transaction that changes a stored map, so a checkpoint kept "live" is never
+        lost. The rows are copied as they are stored (contract JSON, validated on the way in): no parsing.
+        """
+        head = conn.execute(
+            "SELECT revision FROM history_heads WHERE account_id = ? AND checkpoint = ?", (account_id, LIVE_CHECKPOINT)
+        ).fetchone()
+        if head is None:
+            return
+        revision = int(head[0])
+        rows: list[tuple[str, list[str], str]] = []
+        (account,) = conn.execute("SELECT data FROM accounts WHERE id = ?", (account_id,)).fetchone()
+        rows.append((ACCOUNT, [], account))
+        for kind, node_id, data in conn.execute(
+            "SELECT kind, id, data FROM nodes WHERE account_id = ? ORDER BY kind, position", (account_id,)
+        ):
+            rows.append((NODE_LISTS[NodeKind(kind)], [node_id], data))
+        for kind, source, target, data in conn.execute(
+            "SELECT kind, source, target, data FROM edges WHERE account_id = ? ORDER BY kind, position", (account_id,)
+        ):
+            rows.append((EDGE_LISTS[EdgeKind(kind)], [source, target], data))
+        for name in ("activities", "voices"):
+            # ``name`` is one of two literals, never user text.
+            rows.extend(
+                (name, [item_id], data)
+                for item_id, data in conn.execute(
+                    f"SELECT id, data FROM {name} WHERE account_id = ? ORDER BY position",  # noqa: S608
+                    (account_id,),
+                )
+            )
+        conn.executemany(
+            "INSERT INTO history_items (account_id, revision, checkpoint, seq, list, key, before, after) "
+            "VALUES (?, ?, 1, ?, ?, ?, NULL, ?)",
+            ((account_id, revision, seq, name, _json(key), data) for seq, (name, key, data) in enumerate(rows)),
+        )
+        conn.execute(
+            "UPDATE history_heads SET checkpoint = 1 WHERE account_id = ? AND revision = ?", (account_id, revision)
+        )
 
     @staticmethod
     def _next_position(conn: sqlite3.Connection, table: str, account_id: str, kind: str | None = None) -> int:
@@ -329,6 +375,7 @@ class SQLiteStore(Store):
             now = _now()
             created = now if row is None else row[1]
             if row is not None:
+                self._copy_live_checkpoint(conn, account_id)
                 for table in ("nodes", "edges", "activities", "voices"):
                     conn.execute(f"DELETE FROM {table} WHERE account_id = ?", (account_id,))  # noqa: S608
             conn.execute(
@@ -633,7 +680,8 @@ class SQLiteStore(Store):
     def history_since_checkpoint(self, account_id: str) -> tuple[int | None, int]:
         with self._transaction(write=False) as conn:
             (checkpoint,) = conn.execute(
-                "SELECT MAX(revision) FROM history_heads WHERE account_id = ? AND checkpoint = 1", (account_id,)
+                "SELECT MAX(revision) FROM history_heads WHERE account_id = ? AND checkpoint IN (1, ?)",
+                (account_id, LIVE_CHECKPOINT),
             ).fetchone()
             (items,) = conn.execute(
                 "SELECT COALESCE(SUM(items), 0) FROM history_heads WHERE account_id = ? AND revision > ?",
@@ -755,6 +803,8 @@ class SQLiteStore(Store):
         now = _now()
         touched: dict[str, list[str]] = {}
         entries: dict[str, list[Entry]] = {}
+        for account in {account for account, _, _ in users}:
+            self._copy_live_checkpoint(conn, account)
         for account, voice_id, data in users:
             entry = detached_entry(json.loads(data), item_ids)
             conn.execute(
