@@ -33,6 +33,7 @@ tolerance, 1e-12):
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections.abc import Mapping
 from typing import TypedDict
@@ -41,7 +42,6 @@ import networkx as nx
 
 from powermap.analysis.coverage import COVERED_FROM, coverage, covered
 from powermap.analysis.forecast import (
-    InfluencePlan,
     decision_makers,
     influence_plan,
     own_lean,
@@ -159,9 +159,10 @@ def dependency(graph: nx.DiGraph[str], powers: Mapping[str, float] | None = None
     [('member', 'li'), ('stakeholder', 'cto')]
     """
     today = _Today(graph, powers)
-    base_reach, lost = _lost_reach(graph, today.powers)
-    total = sum(today.powers.values())
-    reach_share = sum(today.powers[s] for s in base_reach) / total if total else 0.0
+    power_of = dict(zip(today.nodes, today.powers, strict=True))
+    base_reach, lost = _lost_reach(graph, power_of)
+    total = sum(today.powers)
+    reach_share = sum(power_of[s] for s in base_reach) / total if total else 0.0
 
     def share(node: _Node) -> float:
         return lost.get(node, 0.0) / total if total else 0.0
@@ -217,152 +218,189 @@ class _Today:
     stakeholder is given power 0: a line toward them then weighs ``1 - w * 0 = 1`` in a noisy-or and
     ``w * 0 = 0`` in a blend, exactly as if the line were gone. Coverage and the index are then summed
     as :func:`~powermap.analysis.coverage.coverage` and :func:`~powermap.analysis.forecast.support_index`
-    sum them on the map without them.
+    sum them on the map without them. People are numbered (lists, not dicts) for speed.
     """
 
     def __init__(self, graph: nx.DiGraph[str], powers: Mapping[str, float] | None) -> None:
         self.graph = graph
-        self.standing = {s: standing(a["influence"], a["decision_role"]) for s, a in graph.nodes(data=True)}
-        succ = graph.succ
-        self.sways = {
-            node: [(target, weight) for target, data in succ[node].items() if (weight := data.get("weight", 0.0))]
-            for node in graph
-        }
-        self.swayers: dict[str, list[str]] = {}
-        for node, lines in self.sways.items():
-            for target, _ in lines:
-                self.swayers.setdefault(target, []).append(node)
-        self.powers = dict(powers) if powers is not None else compute_power(graph)
-        self.own = own_leans(graph)
-        self.plan = influence_plan(graph, self.powers)
-        self.leans = propagate(graph, self.own, self.powers, plan=self.plan)
-        self.makers = decision_makers(graph)
-        self.covered = covered(graph)
-        self.coverage = coverage(graph, self.powers)
-        self.support = support_index(graph, self.leans, self.powers, self.makers or list(graph))
+        self.nodes = nodes = list(graph)
+        self.position = position = {node: i for i, node in enumerate(nodes)}
+        attrs, succ, pred = graph.nodes, graph.succ, graph.pred
+        self.standing = [standing(attrs[s]["influence"], attrs[s]["decision_role"]) for s in nodes]
+        #: whom each person sways (index, line weight), and who sways each person (index, line weight)
+        self.sways = [
+            [(position[t], w) for t, data in succ[s].items() if (w := data.get("weight", 0.0))] for s in nodes
+        ]
+        self.swayers: list[list[int]] = [[] for _ in nodes]
+        for i, lines in enumerate(self.sways):
+            for t, _ in lines:
+                self.swayers[t].append(i)
+        self.lines_in = [
+            [(position[u], w) for u, data in pred[s].items() if (w := data.get("weight", 0.0))] for s in nodes
+        ]
+        power_of = dict(powers) if powers is not None else compute_power(graph)
+        self.powers = [power_of[s] for s in nodes]
+        own_of = own_leans(graph)
+        self.own = [own_of[s] for s in nodes]
+        plan = influence_plan(graph, power_of)
+        leans_of = propagate(graph, own_of, power_of, plan=plan)
+        self.leans = [leans_of[s] for s in nodes]
+        #: each swayed person's blend (the share they keep, their influencers' shares), None for the others
+        self.rows: list[tuple[float, list[tuple[int, float]]] | None] = [None] * len(nodes)
+        self.rank = [len(nodes)] * len(nodes)  # the forecast's sweep order
+        for rank, (node, (keep, sources)) in enumerate(plan.blend.items()):
+            i = position[node]
+            self.rows[i] = (keep, [(position[source], w) for source, w in sources])
+            self.rank[i] = rank
+        self.swayed: list[list[int]] = [[] for _ in nodes]
+        for i, row in enumerate(self.rows):
+            for j, _ in row[1] if row is not None else ():
+                self.swayed[j].append(i)
+        self.makers = [position[s] for s in decision_makers(graph)]
+        self.covered = sorted(position[s] for s in covered(graph))
+        self.coverage = coverage(graph, power_of)
+        self.support = support_index(graph, leans_of, power_of, decision_makers(graph) or nodes)
 
-    def _swayed_by(self, nodes: set[str]) -> set[str]:
-        return {swayed for node in nodes for swayed, _ in self.plan.sways.get(node, ())}
-
-    def _coverage(self, powers: Mapping[str, float], covered_now: set[str], gone: str | None) -> float:
-        total = sum(powers[s] for s in self.graph if s != gone)
-        if total <= 0.0:
-            return 0.0
-        return sum(powers[s] for s in covered_now if s != gone) / total
+    def _index(
+        self, powers: list[float], leans: list[float], gone: int | None, covered_now: list[int]
+    ) -> tuple[float, float]:
+        """Coverage and support index of the map without ``gone`` (None: everyone stays)."""
+        total = sum(p for i, p in enumerate(powers) if i != gone)
+        covered_power = sum(powers[i] for i in covered_now if i != gone)
+        coverage_now = covered_power / total if total > 0.0 else 0.0
+        basis = [i for i in self.makers if i != gone] or [i for i in range(len(powers)) if i != gone]
+        basis_power = sum(powers[i] for i in basis)
+        index = sum(powers[i] / basis_power * leans[i] for i in basis) if basis_power > 0.0 else 0.0
+        return coverage_now, max(-1.0, min(1.0, index))
 
     def without_member(self, member: str) -> tuple[float, float]:
         """Coverage and support index once a member leaves with their relationships (power is unchanged)."""
-        graph, own = self.graph, dict(self.own)
-        changed: set[str] = set()
+        graph, own, leans = self.graph, list(self.own), list(self.leans)
+        changed: set[int] = set()
         covered_now = set(self.covered)
-        for s in graph:
+        for i, s in enumerate(self.nodes):
             ours = graph.nodes[s]["ours"]
             if member in ours:
                 left = max((v for m, v in ours.items() if m != member), default=0.0)
-                own[s] = own_lean(graph.nodes[s]["stance"], left, strongest_competitor(graph, s)[1])
-                if own[s] != self.own[s]:
-                    changed.add(s)
+                own[i] = own_lean(graph.nodes[s]["stance"], left, strongest_competitor(graph, s)[1])
+                if own[i] != self.own[i]:
+                    changed.add(i)
                 if left < COVERED_FROM:
-                    covered_now.discard(s)
+                    covered_now.discard(i)
         # Their own lean is final if nobody sways them; else they and those they sway are recomputed.
-        unswayed = {s for s in changed if s not in self.plan.blend}
-        leans = {**self.leans, **{s: own[s] for s in unswayed}}
-        stale = (changed - unswayed) | self._swayed_by(unswayed)
-        _settle_leans(self.plan, own, leans, stale)
-        basis = self.makers or list(graph)
-        return self._coverage(self.powers, covered_now, None), support_index(graph, leans, self.powers, basis)
+        stale: set[int] = set()
+        for i in changed:
+            if self.rows[i] is None:
+                leans[i] = own[i]
+                stale.update(self.swayed[i])
+            else:
+                stale.add(i)
+        _settle_leans(self.rows, self.rank, self.swayed, own, leans, stale)
+        return self._index(self.powers, leans, None, sorted(covered_now))
 
-    def without_stakeholder(self, gone: str) -> tuple[float, float]:
+    def without_stakeholder(self, gone_id: str) -> tuple[float, float]:
         """Coverage and support index once a stakeholder leaves with every line that touches them."""
-        graph = self.graph
-        powers = dict(self.powers)
+        gone = self.position[gone_id]
+        powers = list(self.powers)
         powers[gone] = 0.0
-        _settle_power(self.standing, self.sways, self.swayers, powers, gone)
-        moved = {s for s, v in powers.items() if v != self.powers[s]}
+        moved = _settle_power(self.standing, self.sways, self.swayers, powers, gone)
+        moved.add(gone)
         # Whose blend of views changes: those whom the leaving person or anyone whose power moved swayed.
-        blend = dict(self.plan.blend)
-        leans = dict(self.leans)
-        reblend = self._swayed_by(moved) - {gone}
-        pred = graph.pred
-        for node in reblend:
-            sources = [
-                (source, weight * powers[source])
-                for source, data in pred[node].items()
-                if source != gone and (weight := data.get("weight", 0.0))
-            ]
+        rows, leans = list(self.rows), list(self.leans)
+        reblend = {v for u in moved for v in self.swayed[u]} - {gone}
+        stale = set(reblend)
+        for v in reblend:
+            sources = [(j, w * powers[j]) for j, w in self.lines_in[v] if j != gone]
             total = sum(w for _, w in sources)
             if total > 0.0:
-                blend[node] = (1.0 / (1.0 + total), [(source, w / (1.0 + total)) for source, w in sources])
+                rows[v] = (1.0 / (1.0 + total), [(j, w / (1.0 + total)) for j, w in sources])
             else:  # nobody sways them any more: their own lean is final
-                del blend[node]
-                leans[node] = self.own[node]
-        blend.pop(gone, None)
-        stale = reblend | self._swayed_by({n for n in reblend if n not in blend})
-        _settle_leans(InfluencePlan(blend, self.plan.sways), self.own, leans, stale - {gone})
-        basis = [s for s in self.makers if s != gone] or [s for s in graph if s != gone]
-        return self._coverage(powers, self.covered, gone), support_index(graph, leans, powers, basis)
+                rows[v] = None
+                leans[v] = self.own[v]
+                stale.update(self.swayed[v])
+        rows[gone] = None
+        stale.discard(gone)
+        _settle_leans(rows, self.rank, self.swayed, self.own, leans, stale)
+        return self._index(powers, leans, gone, self.covered)
 
 
 def _settle_power(
-    base: Mapping[str, float],
-    sways: Mapping[str, list[tuple[str, float]]],
-    swayers: Mapping[str, list[str]],
-    current: dict[str, float],
-    gone: str,
+    base: list[float],
+    sways: list[list[tuple[int, float]]],
+    swayers: list[list[int]],
+    current: list[float],
+    gone: int,
     *,
     tolerance: float = 1e-12,
     max_iterations: int = 10_000,
-) -> None:
+) -> set[int]:
     """:func:`~powermap.analysis.power.power`'s Jacobi sweeps, from ``current`` (updated in place), with
-    ``gone`` held at 0 and only those whose targets moved recomputed (first: those who swayed ``gone``)."""
-    dirty = [node for node in swayers.get(gone, ()) if node != gone]
+    ``gone`` held at 0 and only those whose targets moved recomputed (first: those who swayed ``gone``).
+    Returns everyone whose power moved."""
+    dirty = [i for i in swayers[gone] if i != gone]
+    changed: set[int] = set()
     change = float("inf")
     prod, share = math.prod, REACH_SHARE
     for _ in range(max_iterations):
-        updated = []
-        for node in dirty:
-            own = base[node]
-            miss = prod([1.0 - weight * current[target] for target, weight in sways[node]])
-            updated.append((node, own + (1.0 - own) * share * (1.0 - miss)))
+        updated = [
+            (i, base[i] + (1.0 - base[i]) * share * (1.0 - prod([1.0 - w * current[t] for t, w in sways[i]])))
+            for i in dirty
+        ]
         change = 0.0
-        moved: set[str] = set()
-        for node, value in updated:
-            delta = abs(value - current[node])
+        moved: set[int] = set()
+        for i, value in updated:
+            delta = abs(value - current[i])
             if delta:
                 change = max(change, delta)
-                current[node] = value
-                moved.update(swayers.get(node, ()))
+                current[i] = value
+                changed.add(i)
+                moved.update(swayers[i])
         if change <= tolerance:
-            return
+            return changed
         moved.discard(gone)
         dirty = list(moved)  # Jacobi: a sweep reads only the previous sweep's values, so order is free
     raise NotConvergedError("power", max_iterations, change, tolerance)
 
 
 def _settle_leans(
-    plan: InfluencePlan,
-    own: Mapping[str, float],
-    leans: dict[str, float],
-    stale: set[str],
+    rows: list[tuple[float, list[tuple[int, float]]] | None],
+    rank: list[int],
+    swayed: list[list[int]],
+    own: list[float],
+    leans: list[float],
+    stale: set[int],
     *,
     tolerance: float = 1e-12,
     max_iterations: int = 100_000,
 ) -> None:
     """:func:`~powermap.analysis.forecast.propagate`'s Gauss-Seidel sweeps from ``leans`` (updated in
-    place), recomputing only ``stale`` nodes and those whose influencers moved since."""
+    place), in the same order, recomputing only ``stale`` people and those whose influencers moved since:
+    one moved earlier in a sweep is recomputed later in the same sweep, as in a full sweep."""
     change = float("inf")
     for _ in range(max_iterations):
         change = 0.0
-        for node, (keep, sources) in plan.blend.items():
-            if node not in stale:
-                continue
-            stale.discard(node)
-            value = keep * own[node] + sum([w * leans[source] for source, w in sources])
-            delta = abs(value - leans[node])
+        queue = [(rank[i], i) for i in stale if rows[i] is not None]
+        heapq.heapify(queue)
+        queued = {i for _, i in queue}
+        stale = set()
+        while queue:
+            place, i = heapq.heappop(queue)
+            queued.discard(i)
+            keep, sources = rows[i]  # type: ignore[misc]  # only people with a blend are queued
+            value = keep * own[i] + sum([w * leans[j] for j, w in sources])
+            delta = abs(value - leans[i])
             if delta:
                 change = max(change, delta)
-                leans[node] = value
-                stale.update(swayed for swayed, _ in plan.sways.get(node, ()))
+                leans[i] = value
+                for v in swayed[i]:
+                    if rows[v] is None:
+                        continue
+                    if rank[v] > place:
+                        if v not in queued:
+                            heapq.heappush(queue, (rank[v], v))
+                            queued.add(v)
+                    else:
+                        stale.add(v)
         if change <= tolerance:
             return
     raise NotConvergedError("the decision forecast", max_iterations, change, tolerance)
