@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from powermap.analysis.voice_advice import quote
 from powermap.analysis.voices import portfolio_fit, roadmap_fit, voice_rows
 from powermap.model import RoadmapItem, Voice
 
@@ -71,3 +72,9 @@ def test_the_portfolio_ranks_items_by_fit_and_ties_in_roadmap_order() -> None:
         "accounts": {"acme": pytest.approx(0.3)},
         "stakeholders": [{"account": "acme", "stakeholder": "s1"}],
     }
+
+
+def test_a_reason_quotes_a_voice_in_at_most_60_characters_marking_a_cut() -> None:
+    exact = "x" * 60
+    assert quote(voice("v", text=exact)) == f'v "{exact}"'
+    assert quote(voice("v", text=exact + "y")) == f'v "{"x" * 59}…"'  # 59 characters and the mark: 60
