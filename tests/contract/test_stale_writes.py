@@ -11,8 +11,14 @@ from typing import Any
 
 import pytest
 
-from powermap.errors import ActivityNotFoundError, StaleRevisionError, VoiceNotFoundError
-from powermap.model import Activity, Stakeholder, Voice, parse_account_map
+from powermap.errors import (
+    ActivityNotFoundError,
+    EdgeNotFoundError,
+    StakeholderNotFoundError,
+    StaleRevisionError,
+    VoiceNotFoundError,
+)
+from powermap.model import Activity, EdgeKind, NodeKind, Stakeholder, Voice, parse_account_map
 from powermap.store import Change, Store
 from tests.factories import tiny_document
 
@@ -67,4 +73,10 @@ def test_removing_what_is_not_there_names_the_item_and_its_account(store: Store,
         store.remove_activity(account, "nope", CHANGE, expected_revision=revision)
     with pytest.raises(VoiceNotFoundError, match=rf"no voice with id 'nope' in account '{account}'"):
         store.remove_voice(account, "nope", CHANGE, expected_revision=revision)
+    with pytest.raises(StakeholderNotFoundError, match=rf"no stakeholder with id 'nope' in account '{account}'"):
+        store.remove_node(account, NodeKind.STAKEHOLDER, "nope", CHANGE, expected_revision=revision)
+    with pytest.raises(
+        EdgeNotFoundError, match=rf"no line with id \"influences 'ceo' -> 'cto'\" in account '{account}'"
+    ):
+        store.remove_edge(account, EdgeKind.INFLUENCES, "ceo", "cto", CHANGE, expected_revision=revision)
     assert store.read(account).revision == revision
