@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import ipaddress
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Annotated, TypeVar
 
 from fastapi import Depends, Query, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.concurrency import run_in_threadpool
 
 from powermap.api.problems import ApiProblem
 from powermap.api.session import session_token_hash
@@ -32,12 +33,17 @@ ANONYMOUS = "anonymous"
 T = TypeVar("T")
 
 
-def get_settings(request: Request) -> Settings:
+# Dependencies that never block are ``async def``: FastAPI runs a plain ``def`` dependency in the thread
+# pool, and a hop there per dependency per request was a large part of a cached read's cost and of its
+# tail under concurrent load (threads fighting over the GIL). Only store calls go to the pool.
+
+
+async def get_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
 
-def get_store(request: Request) -> Store:
+async def get_store(request: Request) -> Store:
     store: Store = request.app.state.store
     return store
 
@@ -58,6 +64,13 @@ class KeyCache:
     def __init__(self, ttl_s: float) -> None:
         self.ttl_s = ttl_s
         self._keys: dict[str, tuple[float, ApiKeyPublic | None]] = {}
+
+    def peek(self, token_hash: str) -> tuple[bool, ApiKeyPublic | None]:
+        """(known, key) from the cache alone: ``known`` is False when only the store can tell."""
+        cached = self._keys.get(token_hash)
+        if cached is not None and cached[0] > time.monotonic():
+            return True, cached[1]
+        return False, None
 
     def lookup(self, store: Store, token_hash: str) -> ApiKeyPublic | None:
         now = time.monotonic()
@@ -89,7 +102,10 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-def get_current_key(request: Request, settings: SettingsDep, store: StoreDep, token: TokenDep) -> ApiKeyPublic:
+def get_current_key(
+    request: Request, settings: Settings, store: Store, token: HTTPAuthorizationCredentials | None
+) -> ApiKeyPublic:
+    """The caller's key (may read the store: call it from a worker thread, as :func:`current_key` does)."""
     if not settings.auth:
         # `powermap serve` refuses to start without auth off loopback; this guards embedders too.
         server = request.scope.get("server")
@@ -119,10 +135,22 @@ def _is_remote_ip(host: str) -> bool:
         return False
 
 
-CurrentKey = Annotated[ApiKeyPublic, Depends(get_current_key)]
+async def current_key(request: Request, settings: SettingsDep, store: StoreDep, token: TokenDep) -> ApiKeyPublic:
+    """The caller's key: a Bearer key verified within the last ``key_cache_s`` seconds is answered from
+    this process's cache without a thread hop (so a revoked key stops working within that time);
+    anything else is checked against the store in a worker thread."""
+    if settings.auth and token is not None:
+        cache: KeyCache = request.app.state.keys
+        known, key = cache.peek(hash_token(token.credentials))
+        if known and key is not None:
+            return key
+    return await run_in_threadpool(get_current_key, request, settings, store, token)
 
 
-def get_service(request: Request, store: StoreDep, key: CurrentKey) -> PowermapService:
+CurrentKey = Annotated[ApiKeyPublic, Depends(current_key)]
+
+
+async def get_service(request: Request, store: StoreDep, key: CurrentKey) -> PowermapService:
     """The service acting as the caller's key, sharing the process's per-revision map cache."""
     cache: MapCache = request.app.state.cache
     return PowermapService(store, actor=key.name, cache=cache)
@@ -145,8 +173,8 @@ def require(key: ApiKeyPublic, role: Role, account: str | None = None) -> None:
         raise forbidden(key, role)
 
 
-def _account_with(role: Role) -> Callable[[str, ApiKeyPublic], str]:
-    def dependency(account: str, key: CurrentKey) -> str:
+def _account_with(role: Role) -> Callable[[str, ApiKeyPublic], Awaitable[str]]:
+    async def dependency(account: str, key: CurrentKey) -> str:
         require(key, role, account)
         return account
 
@@ -167,7 +195,7 @@ class PageParams:
         return items[self.offset : self.offset + self.limit]
 
 
-def get_page(
+async def get_page(
     settings: SettingsDep,
     offset: Annotated[int, Query(ge=0, description="Items to skip")] = 0,
     limit: Annotated[

@@ -20,6 +20,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
 from powermap.api.addressing import RawPathRouting
+from powermap.api.cached import RevisionChecks
 from powermap.api.deps import KeyCache
 from powermap.api.limits import BodyLimits
 from powermap.api.problems import install as install_problems
@@ -73,6 +74,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     app.state.settings = settings
     app.state.keys = KeyCache(settings.key_cache_s)
     app.state.cache = MapCache(settings.cache_maps)  # maps, graphs and analyses per (account, revision)
+    app.state.revision_checks = RevisionChecks()  # coalesced freshness checks (api.cached)
     app.state.started = dt.datetime.now(dt.UTC)
     install_problems(app)
     _mount_docs(app)

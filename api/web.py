@@ -12,25 +12,20 @@ framing. Names and notes reach the page only as JSON read by scripts that set ``
 
 from __future__ import annotations
 
-import json
-import threading
-from collections import OrderedDict
 from importlib import resources
 from typing import Annotated, Any, Final
 
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from pydantic import BaseModel, Field
 
-from powermap.analysis.power import power
 from powermap.api.deps import CurrentKey, ReadAccount, ServiceDep, SettingsDep, StoreDep, get_current_key, require
+from powermap.api.page_data import PageDataCache
 from powermap.api.problems import ApiProblem
 from powermap.api.session import COOKIE, CSRF_HEADER, current_session, sessions_of
-from powermap.graph import build_graph
 from powermap.model import ActivityKind, DecisionRole, Level, Stance
 from powermap.model.keys import ApiKeyPublic, Role, hash_token
 from powermap.service import PowermapService
-from powermap.viz import map_data
 from powermap.viz.page import render_template
 from powermap.viz.render import MapDay, legend_context
 
@@ -188,60 +183,31 @@ def account_page(request: Request, account: str, store: StoreDep, settings: Sett
 
 @router.get("/app/accounts/{account}/data")
 def account_data(
-    request: Request, account: ReadAccount, service: ServiceDep, settings: SettingsDep, recommendations: bool = True
+    request: Request,
+    account: ReadAccount,
+    service: ServiceDep,
+    settings: SettingsDep,
+    recommendations: bool = True,
+    since: Annotated[int | None, Query(ge=0, description="The revision the page shows: answer with the change")] = None,
 ) -> Response:
     """Everything the account page draws (the offline map's data) and the revision it was read at.
 
     ``recommendations=false`` leaves the recommendations out (``null``): the page then asks the API's
-    ``/recommendations`` for them, so the map and the analysis are redrawn first. Answers are kept
-    per account and revision (:class:`MapDataCache`): every page of a team shows the same revision, so
-    only the first to ask after a change pays for the analyses. Fading relationships and voices' ages
-    are judged on today (:meth:`~powermap.service.PowermapService.day`), part of the cache's key.
+    ``/recommendations`` for them, so the map and the analysis are redrawn first. With ``since`` (a
+    revision the server still keeps) the answer is only the change from that revision
+    (``"delta": true``; see :mod:`powermap.api.page_data`). Each revision is drawn once, reusing what
+    earlier ones computed and the change did not touch. Fading relationships and voices' ages are
+    judged on today (:meth:`~powermap.service.PowermapService.day`), part of what is kept.
     """
-    cache: MapDataCache = request.app.state.__dict__.setdefault("map_data_cache", MapDataCache())
-    summary = next((s for s in service.accounts() if s.id == account), None)
+    cache: PageDataCache = request.app.state.__dict__.setdefault("page_data", PageDataCache())
     day = MapDay.of(service.day(account), settings)
-    if summary is not None and (body := cache.get(account, summary.revision, recommendations, day)) is not None:
-        return Response(body, media_type="application/json", headers={"Cache-Control": "no-store"})
-    snapshot = service.store.read(account)
-    account_map = snapshot.account_map
-    data = map_data(
-        account_map,
-        power(build_graph(account_map)),
-        as_of=summary.updated_at if summary is not None else None,
-        recommendations=recommendations,
-        day=day,
-    )
-    data["revision"] = snapshot.revision
-    data["team"] = [{"id": m.id, "name": m.name} for m in account_map.team]
-    data["competitors"] = [{"id": c.id, "name": c.name} for c in account_map.competitors]
-    body = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode("utf-8")
-    if summary is not None and summary.revision == snapshot.revision:
-        cache.put(account, snapshot.revision, recommendations, day, body)
-    return Response(body, media_type="application/json", headers={"Cache-Control": "no-store"})
-
-
-class MapDataCache:
-    """The last few answers of the data route, by (account, revision, with recommendations, day)."""
-
-    SIZE: Final = 8
-
-    def __init__(self) -> None:
-        self._entries: OrderedDict[tuple[str, int, bool, MapDay], bytes] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, account: str, revision: int, recommendations: bool, day: MapDay) -> bytes | None:
-        with self._lock:
-            body = self._entries.get((account, revision, recommendations, day))
-            if body is not None:
-                self._entries.move_to_end((account, revision, recommendations, day))
-            return body
-
-    def put(self, account: str, revision: int, recommendations: bool, day: MapDay, body: bytes) -> None:
-        with self._lock:
-            self._entries[(account, revision, recommendations, day)] = body
-            while len(self._entries) > self.SIZE:
-                self._entries.popitem(last=False)
+    answer = cache.answer(service, account, recommendations=recommendations, since=since, day=day)
+    headers = {
+        "Cache-Control": "no-store",
+        "Server-Timing": answer.timings.header(),
+        "X-Powermap-Reused": ",".join(sorted(answer.reused)) or "none",
+    }
+    return Response(answer.body, media_type="application/json", headers=headers)
 
 
 @router.get("/app/accounts/{account}/revision")

@@ -1,26 +1,36 @@
-"""Web-app benchmark: the account page of ``powermap serve`` and an edit's round trip, in Chromium.
+"""Web-app benchmark: the account page of ``powermap serve``, an edit's round trip, the offline file and
+vis-network alone, in one run of Debian's Chromium.
 
-    .venv/bin/python -m bench.bench_web --sizes 100,1000,5000 [--repeat 3]
+    .venv/bin/python -m bench.bench_web --sizes 100,1000,5000 [--repeat 3] [--edits 5]
     .venv/bin/python -m bench.bench_web --smoke          # tiny, for CI; never asserts timings
 
 Starts the API and web app (``api.create_app``, uvicorn on a free loopback port) over a temporary
-SQLite store holding synthetic accounts (:mod:`bench.synthetic`), signs in with an editor key in
-Debian's ``/usr/bin/chromium`` (Playwright), and measures per size:
+SQLite store holding synthetic accounts (:mod:`bench.synthetic`, seed 42), signs in with an editor key
+in ``/usr/bin/chromium`` (Playwright, headless, 1600x1000) and measures per size, in the same browser:
 
-(a) **app: stable**: from navigation to the account page to ``data-stabilized`` (map frozen and drawn,
-    answers clicks) with ``data-panels`` (the side panels filled);
-(b) **edit round trip**: from pressing "Save" on a changed stakeholder (title) to the page having
-    redrawn the map and the analysis panels from the server's new answer (``data-writes`` moves on):
-    the PATCH with If-Match, the store write, the page's reload of the account's data (analyses
-    included) and the redraw. Timed in the page (``performance.now()``), median of ``--edits`` edits.
+- **vis-network alone** and **offline file** (:func:`bench.bench_map.measure`): a bare page drawing
+  the same nodes and lines at their final positions, physics off; and ``powermap map``'s file until
+  ``data-stabilized`` (frozen and drawn; it answers clicks);
+- **app: first**: navigation to the account page until the map is stable (``data-stabilized``) and
+  the panels are filled (``data-panels``), the first time the server is asked for that revision (it
+  draws the page data: analyses, layout, nodes and lines);
+- **app: stable**: the same for a page opened again (the server keeps each revision's data): median
+  of ``--repeat``;
+- **edit round trip**, median of ``--edits``: from pressing "Save" on a changed stakeholder to the
+  map and the analysis panels redrawn with the server's answer (the PATCH with If-Match, the store
+  write, the page's request of what changed since its revision, the change applied to the map and
+  the panels, and the next frame painted), timed in the page. Two kinds: a new **title** (a label: the
+  analyses stay) and a new **influence** (power, forecast and the nodes' sizes move). Each edit starts
+  once the page has the last one's recommendations (the server is otherwise idle).
 
-Compare with ``bench/bench_map.py`` (the offline file and vis-network alone) of the same run.
+The load average is printed beside every row: the machine is shared, compare the ratios of one run.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import socket
 import statistics
 import sys
@@ -32,6 +42,7 @@ from typing import Any
 
 import uvicorn
 
+from bench.bench_map import measure
 from bench.synthetic import synthetic_document
 from powermap.api import create_app
 from powermap.service import PowermapService
@@ -41,16 +52,24 @@ from powermap.store import open_store
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync"]  # fmt: skip
-ROUND_TRIP = """async (id) => {
-  const before = Number(document.body.getAttribute("data-writes") || "0");
-  await window.powermapApp.openStakeholder(id);
+STABLE = "body[data-stabilized='1'][data-panels='1']"
+#: One edit, timed in the page: fill the form, press Save, wait for the page's redraw and one more frame.
+ROUND_TRIP = """async ([id, field, value]) => {
+  const app = window.powermapApp;
+  const recs = () => Number(document.body.getAttribute("data-recommendation-loads") || "0");
+  const writes = () => Number(document.body.getAttribute("data-writes") || "0");
+  const frame = () => new Promise((done) => requestAnimationFrame(done));
+  const quiet = performance.now() + 60000;
+  while (recs() < writes() + 1 && performance.now() < quiet) { await frame(); }  // the last edit's advice is in
+  await app.openStakeholder(id);
+  await frame(); await frame();  // the form is open and the map drawn beside it (a person types now)
   const form = document.getElementById("pm-stakeholder-form");
-  form.elements.title.value = "Title " + Math.random();
+  form.elements[field].value = value;
+  const before = writes();
   const start = performance.now();
   form.querySelector("button[type=submit]").click();
-  while (Number(document.body.getAttribute("data-writes") || "0") === before) {
-    await new Promise((done) => requestAnimationFrame(done));
-  }
+  while (writes() === before) { await frame(); }
+  await frame();  // vis-network paints the change in the next animation frame
   return (performance.now() - start) / 1000;
 }"""
 
@@ -68,6 +87,25 @@ def serve(url: str) -> tuple[uvicorn.Server, str]:
     return server, f"http://127.0.0.1:{port}"
 
 
+def load_average() -> str:
+    return "/".join(f"{value:.1f}" for value in os.getloadavg())
+
+
+def open_page(page: Any, url: str) -> float:
+    start = time.perf_counter()
+    page.goto(url)
+    page.wait_for_selector(STABLE, timeout=600_000)
+    return time.perf_counter() - start
+
+
+def edits(page: Any, count: int) -> dict[str, float]:
+    """Median round trips of ``count`` title edits and ``count`` influence edits of one stakeholder."""
+    target: Any = page.evaluate("window.powermap.data.nodes.filter(n => n.kind === 'stakeholder')[0].ref")
+    titles = [page.evaluate(ROUND_TRIP, [target, "title", f"Title {i}"]) for i in range(count)]
+    weights = [page.evaluate(ROUND_TRIP, [target, "influence", f"{0.3 + 0.1 * (i % 5):.2f}"]) for i in range(count)]
+    return {"edit_title_s": statistics.median(titles), "edit_influence_s": statistics.median(weights)}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="100,1000,5000")
@@ -76,7 +114,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--smoke", action="store_true")
     args = parser.parse_args(argv)
     sizes = [20] if args.smoke else [int(part) for part in args.sizes.split(",")]
-    repeat, edits = (1, 1) if args.smoke else (args.repeat, args.edits)
+    repeat, count = (1, 1) if args.smoke else (args.repeat, args.edits)
 
     from playwright.sync_api import sync_playwright
 
@@ -97,24 +135,33 @@ def main(argv: list[str] | None = None) -> int:
             page.get_by_role("button", name="Sign in").click()
             page.wait_for_url(base + "/")
             for size in sizes:
-                loads = []
-                for _ in range(repeat if size <= 1000 else 1):
-                    start = time.perf_counter()
-                    page.goto(f"{base}/app/accounts/bench-{size}")
-                    page.wait_for_selector("body[data-stabilized='1'][data-panels='1']", timeout=600_000)
-                    loads.append(time.perf_counter() - start)
-                target: Any = page.evaluate("window.powermap.data.nodes.filter(n => n.kind === 'stakeholder')[0].ref")
-                trips = [page.evaluate(ROUND_TRIP, target) for _ in range(edits)]
-                row = {"app_stable_s": statistics.median(loads), "edit_round_trip_s": statistics.median(trips)}
-                rows.append((size, row))
-                print(json.dumps({"stakeholders": size, **{k: round(v, 3) for k, v in row.items()}}), flush=True)
+                loads = [load_average()]
+                times = 1 if size > 1000 else repeat
+                offline = [measure(browser, size, Path(tmp)) for _ in range(times)]
+                row: dict[str, float] = {key: statistics.median(run[key] for run in offline) for key in offline[0]}
+                row["app_first_s"] = open_page(page, f"{base}/app/accounts/bench-{size}")
+                row["app_stable_s"] = statistics.median(
+                    open_page(page, f"{base}/app/accounts/bench-{size}") for _ in range(times)
+                )
+                row |= edits(page, count if size <= 1000 else min(count, 2))
+                loads.append(load_average())
+                rows.append((size, row, " → ".join(loads)))
+                print(json.dumps({"stakeholders": size, "load": loads, **{k: round(v, 3) for k, v in row.items()}}))
         finally:
             browser.close()
             server.should_exit = True
-    print("\n| stakeholders | app: stable s | edit round trip s |")
-    print("|---:|---:|---:|")
-    for size, row in rows:
-        print(f"| {size:,} | {row['app_stable_s']:.2f} | {row['edit_round_trip_s']:.3f} |")
+    print(
+        "\n| stakeholders | vis-network alone s | offline: stable s | offline ÷ vis | app: first s | app: stable s "
+        "| app ÷ vis | edit (title) ms | edit (influence) ms | load average (1/5/15 min, before → after) |"
+    )
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
+    for size, row, load in rows:
+        vis = row["vis_alone_s"]
+        print(
+            f"| {size:,} | {vis:.2f} | {row['offline_stable_s']:.2f} | {row['offline_stable_s'] / vis:.2f} "
+            f"| {row['app_first_s']:.2f} | {row['app_stable_s']:.2f} | {row['app_stable_s'] / vis:.2f} "
+            f"| {row['edit_title_s'] * 1000:.0f} | {row['edit_influence_s'] * 1000:.0f} | {load} |"
+        )
     return 0
 
 

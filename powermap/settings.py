@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from functools import lru_cache
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from powermap.errors import InvalidInputError, clip
 
 
 class Settings(BaseSettings):
@@ -26,7 +28,9 @@ class Settings(BaseSettings):
         default=1.0, gt=0, description="Keep a checkpoint once the items changed since the last exceed this x map size"
     )
     history_retention_days: int | None = Field(
-        default=None, ge=1, description="`powermap history prune` drops history older than this many days"
+        default=None,
+        ge=1,
+        description="`powermap db prune` / `prune-history` drop history older than this many days by default",
     )
     # -- voices (issue 9) --
     voice_overdue_days: int = Field(default=30, ge=0, description="An open pain older than this many days is overdue")
@@ -64,4 +68,13 @@ class Settings(BaseSettings):
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
-    return Settings()
+    """The settings from the environment; a bad value is refused naming its variable (exit 2, not a crash)."""
+    try:
+        return Settings()
+    except ValidationError as error:
+        problems = [
+            f"POWERMAP_{'_'.join(str(part) for part in problem['loc']).upper()}: {problem['msg']} "
+            f"(got {clip(problem.get('input'))})"
+            for problem in error.errors()
+        ]
+        raise InvalidInputError("bad setting: " + "; ".join(problems)) from None

@@ -39,18 +39,20 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Final
 
+import networkx as nx
 from markupsafe import Markup
 
 from powermap.analysis.fading import FADING_AFTER_DAYS, fading_relationships
+from powermap.analysis.power import power
 from powermap.analysis.voices import OVERDUE_DAYS, voice_loop, voice_rows
 from powermap.graph import build_graph, ties
 from powermap.model import AccountMap, DecisionRole
 from powermap.settings import Settings
 from powermap.viz import layout, style
+from powermap.viz.incremental import FRESH, DrawingMemo
 from powermap.viz.network import (
     PATH_EDGE_KIND,
     Drawing,
-    build_network,
     checked_path,
     node_id,
     path_name,
@@ -108,6 +110,8 @@ def map_data(
     overview_size: int = layout.OVERVIEW_SIZE,
     recommendations: bool = True,
     day: MapDay | None = None,
+    graph: nx.DiGraph[str] | None = None,
+    memo: DrawingMemo | None = None,
 ) -> dict[str, Any]:
     """Everything the page's scripts draw: nodes, edges, options, the panels' report, the ties.
 
@@ -115,13 +119,18 @@ def map_data(
     voice with its age (``voices``, in the order to act on them) and the voice loop's summary
     (``voiceLoop``, as ``powermap voices``' ``summary``); without, ``fading`` is empty and ``voiceLoop`` null.
 
+    ``graph`` is the map's graph when the caller has it already. ``memo`` (the web app's, one per
+    account) reuses the analyses and lines of earlier revisions that the change did not touch
+    (:mod:`powermap.viz.incremental`); the result is the same with or without it.
+
     The offline file embeds it; the web app serves it as JSON. A map with more than
     :data:`powermap.viz.layout.PHYSICS_MAX` stakeholders gets server-side positions (physics off); one with
     more than :data:`powermap.viz.layout.OVERVIEW_ABOVE` is an overview of the most powerful
     (``data["overview"]`` says how many are drawn of how many).
     """
     path = checked_path(account_map, highlight_path)
-    graph = build_graph(account_map)
+    graph = graph if graph is not None else build_graph(account_map)
+    reuse = memo if memo is not None else FRESH
     shown = layout.overview_selection(account_map, powers, above=overview_above, size=overview_size)
     positioned = layout.needs_positions(account_map)
     fading = fading_relationships(graph, day.today, after_days=day.fading_after_days) if day is not None else []
@@ -129,12 +138,18 @@ def map_data(
         path=path,
         positions=layout.positions(account_map, powers, shown) if positioned else None,
         shown=shown,
-        dominated=dominated(graph),
+        dominated=reuse.analysis(account_map, "dominated", lambda: dominated(graph)),
         fading=frozenset((f["member"], f["stakeholder"]) for f in fading),
         today=day.today if day is not None else None,
     )
-    nodes, edges = build_network(account_map, powers, drawing=drawing, graph=graph)
-    report = panel_report(graph, recommendations=recommendations)
+    nodes, edges = reuse.network(account_map, powers, drawing, graph)
+    # The panels weigh people by the graph's own power (``powers`` may be anything a caller chose to draw).
+    own = reuse.analysis(account_map, "power", lambda: power(graph))
+    report = (
+        panel_report(graph, own, recommendations=True)  # recommendations name people: never reused
+        if recommendations
+        else reuse.analysis(account_map, "panels", lambda: panel_report(graph, own, recommendations=False))
+    )
     names = {s.id: s.name for s in account_map.stakeholders}
     mentioned = {gap["stakeholder"] for gap in report["gaps"]} | {
         dm["stakeholder"] for dm in report["forecast"]["decision_makers"]
@@ -162,8 +177,12 @@ def map_data(
         "report": report,
         "graph": {
             "stakeholders": sorted(names),
-            "ties": sorted(
-                (min(a, b), max(a, b), float(attrs["strength"])) for a, b, attrs in ties(graph).edges(data=True)
+            "ties": reuse.analysis(
+                account_map,
+                "ties",
+                lambda: sorted(
+                    (min(a, b), max(a, b), float(attrs["strength"])) for a, b, attrs in ties(graph).edges(data=True)
+                ),
             ),
             "ours": sorted((r.source, r.target, r.strength) for r in account_map.relationships),
         },

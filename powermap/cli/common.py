@@ -10,9 +10,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-import yaml
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from powermap.errors import AccountNotFoundError, InvalidInputError, clip
 from powermap.service import PowermapService
@@ -81,6 +79,8 @@ def write_document(document: Any, output: Path | None, summary: dict[str, Any], 
     With a file, stdout says what was written: ``summary`` plus ``wrote`` as JSON, or one line for people.
     """
     if output is not None and output.suffix.lower() in {".yaml", ".yml"}:
+        import yaml  # here, not at the top: most commands never write YAML
+
         text = yaml.safe_dump(document, allow_unicode=True, sort_keys=False)
     else:
         text = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
@@ -124,6 +124,8 @@ def read_document(path: Path) -> Any:
 
 
 def _parse_yaml(text: str, where: str, expected: str) -> Any:
+    import yaml  # here, not at the top: commands that read no document should not pay its import
+
     try:
         return yaml.safe_load(text)
     except yaml.MarkedYAMLError as error:
@@ -140,6 +142,8 @@ def progress(label: str, *, enabled: bool) -> Iterator[ProgressCallback | None]:
     if not (enabled and err.is_terminal):
         yield None
         return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
     with Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=err) as bar:
         task = bar.add_task(label, total=None)
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import networkx as nx
 
@@ -22,6 +22,7 @@ from powermap.service.core import ServiceCore
 from powermap.service.voices import voice_loop_report
 from powermap.settings import get_settings
 
+_T = TypeVar("_T")
 #: Digits kept in analysis output: enough to rank, few enough to read.
 DIGITS = 6
 
@@ -87,6 +88,15 @@ def _gains_rounded(advice: Mapping[str, Any]) -> dict[str, Any]:
 
 class AnalysesService(ServiceCore):
     """Read-only analyses of stored maps, each computed once per revision when the service has a cache."""
+
+    def memoised(self, account_id: str, key: Hashable, compute: Callable[[], _T]) -> _T:
+        """``compute()`` once per revision of the account (kept with the revision's map when the service
+        has a cache): the API keeps each report's encoded body this way."""
+        return self._current(account_id).memo(key, compute)
+
+    def fading_day(self) -> dt.date:
+        """The day fading relationships are judged on today (a cached report of another day is stale)."""
+        return _today()
 
     def analysis(self, account_id: str, *, path_to: str | None = None, as_of: str | None = None) -> Analysis:
         """The map with its power and, when asked, the best introduction path to one stakeholder."""

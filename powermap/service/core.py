@@ -64,8 +64,7 @@ class ServiceCore:
             return CachedMap(snapshot_as_of(self.store, account_id, as_of))
         if self.cache is None:
             return CachedMap(self.store.read(account_id))
-        found = self.cache.get(account_id, self.store.revision(account_id))
-        return found if found is not None else self.cache.put(account_id, self.store.read(account_id))
+        return self.cache.load(account_id, self.store.revision(account_id), lambda: self.store.read(account_id))
 
     def _snapshot(self, account_id: str) -> Snapshot:
         return self._current(account_id).snapshot
@@ -170,7 +169,7 @@ class ServiceCore:
         A checkpoint is only an optimisation (the deltas alone rebuild every revision), so it is
         written after the write, in batches, and a crash in between costs nothing but speed.
         """
-        if delta.checkpoint is not None:
+        if delta.keeps_map:
             return
         checkpoint, since = self.store.history_since_checkpoint(account_id)
         if checkpoint is None or since > delta.size * get_settings().history_checkpoint_ratio:

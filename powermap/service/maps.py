@@ -86,7 +86,7 @@ class MapsService(ServiceCore):
                 return ImportResult(
                     account_id, snapshot.revision, counts, erased, changed=False, changes=MapDiff().counts()
                 )
-            delta, diff = delta_between(before, after)
+            delta, changes = delta_between(before, after)
             revision = self.store.put_map(
                 account_map,
                 Change(self.actor, operation, account_id, history=delta),
@@ -94,7 +94,7 @@ class MapsService(ServiceCore):
                 expected_revision=current or 0,
             )
             self._keep_checkpoint(account_id, revision, account_map, delta)
-            return ImportResult(account_id, revision, counts, erased, changes=diff.counts(), created=snapshot is None)
+            return ImportResult(account_id, revision, counts, erased, changes=changes, created=snapshot is None)
 
         return retrying(attempt, retry=expected is None, lost_race=(StaleRevisionError, IdTakenError))
 

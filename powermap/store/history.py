@@ -21,6 +21,7 @@ import datetime as dt
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import Any
 
 from powermap.errors import HistoryNotKeptError, InvalidInputError
@@ -43,14 +44,29 @@ from powermap.model.erasure import forget_in_entry, forget_item
 class Delta:
     """What one write did to the map, for history: its diff and, when kept, the whole map after it.
 
-    ``entries`` may be empty when ``checkpoint`` is given (an import that replaced most of the map
-    keeps the new map instead of a diff larger than it).
+    ``entries`` may be empty when the map is kept (an import that replaced most of the map keeps the
+    new map instead of a diff larger than it; a new account's first import always does).
     """
 
     entries: tuple[Entry, ...] = ()
-    checkpoint: tuple[Entry, ...] | None = None
+    #: The map as written, when this write keeps it as a checkpoint (None: the delta is enough).
+    kept_map: dict[str, Any] | None = None
     #: Items of the map after the write (the checkpoint policy compares the changes to it).
     size: int = 0
+
+    @cached_property
+    def checkpoint(self) -> tuple[Entry, ...] | None:
+        """The kept map as history entries, computed only for a store that copies it at once.
+
+        SQLite does not: the map it has just written *is* the checkpoint until the account next
+        changes, and it copies it into history then (copy on write, ``docs/history.md``), so an
+        import costs about a bare write. Neo4j stages it with the import's map version.
+        """
+        return None if self.kept_map is None else checkpoint_entries(self.kept_map)
+
+    @property
+    def keeps_map(self) -> bool:
+        return self.kept_map is not None
 
 
 def checkpoint_entries(document: dict[str, Any]) -> tuple[Entry, ...]:
@@ -59,17 +75,24 @@ def checkpoint_entries(document: dict[str, Any]) -> tuple[Entry, ...]:
     return diff.entries
 
 
-def delta_between(before: dict[str, Any] | None, after: dict[str, Any]) -> tuple[Delta, MapDiff]:
-    """The delta of a write from ``before`` (None: the account is new) to ``after``.
+def delta_between(before: dict[str, Any] | None, after: dict[str, Any]) -> tuple[Delta, dict[str, dict[str, int]]]:
+    """The delta of a write from ``before`` (None: the account is new) to ``after``, and its counts.
 
     The whole map is kept instead when the diff would not reproduce ``after`` (an import that
-    reordered items) or would be larger than the map itself.
+    reordered items) or would be larger than the map itself. A new account's map is kept whole
+    without diffing it against nothing: every item of it is added.
     """
     size = document_size(after)
+    if before is None:
+        counts = MapDiff().counts()
+        counts[ACCOUNT]["added"] = 1
+        for name in list_names():
+            counts[name]["added"] = len(after.get(name) or ())
+        return Delta((), after, size), counts
     diff = diff_documents(before, after)
-    if before is None or len(diff) >= size or apply_diff(_lists_only(before), diff) != _lists_only(after):
-        return Delta((), checkpoint_entries(after), size), diff
-    return Delta(diff.entries, None, size), diff
+    if len(diff) >= size or apply_diff(_lists_only(before), diff) != _lists_only(after):
+        return Delta((), after, size), diff.counts()
+    return Delta(diff.entries, None, size), diff.counts()
 
 
 def edit_delta(before: AccountMap, after: AccountMap) -> Delta:

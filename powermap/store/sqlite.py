@@ -26,6 +26,7 @@ from powermap.errors import (
     RoadmapItemInUseError,
     RoadmapItemNotFoundError,
     StaleRevisionError,
+    StaleRoadmapError,
     StoreError,
     StoreUnavailableError,
     StoreURLError,
@@ -45,7 +46,7 @@ from powermap.model import (
     RoadmapItem,
     Voice,
 )
-from powermap.model.diff import Entry
+from powermap.model.diff import ACCOUNT, Entry
 from powermap.model.keys import ApiKey
 from powermap.store.base import (
     AccountSummary,
@@ -65,6 +66,8 @@ from powermap.store.sqlite_file import APPLICATION_ID
 from powermap.store.sqlite_pool import SQLitePool
 
 SCHEMA_VERSION = 1
+#: ``history_heads.checkpoint`` of a revision whose checkpoint is the live map (not yet copied).
+LIVE_CHECKPOINT = 2
 _PROGRESS_BATCH = 5_000
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -144,6 +147,14 @@ CREATE TABLE IF NOT EXISTS roadmap (
     id TEXT PRIMARY KEY,
     position INTEGER NOT NULL,
     data TEXT NOT NULL
+);
+-- The roadmap's change log: one row per write of it; its revision is the last row's (0 before any).
+CREATE TABLE IF NOT EXISTS roadmap_changes (
+    revision INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    operation TEXT NOT NULL,
+    subject TEXT NOT NULL
 );
 -- API keys: the token's hash only; accounts is a JSON list, or NULL for every account.
 CREATE TABLE IF NOT EXISTS api_keys (
@@ -234,6 +245,7 @@ class SQLiteStore(Store):
                 raise AccountNotFoundError(account_id)
             if expected_revision is not None and row[0] != expected_revision:
                 raise StaleRevisionError(account_id, expected_revision, int(row[0]))
+            self._copy_live_checkpoint(conn, account_id)
             apply(conn)
             revision: int = row[0] + 1
             now = _now()
@@ -250,13 +262,56 @@ class SQLiteStore(Store):
         delta = change.history
         if delta is None:
             return
+        # A write that keeps the map as a checkpoint (an import) copies nothing now: the map it has just
+        # written is that checkpoint (LIVE_CHECKPOINT) until the account next changes, when
+        # _copy_live_checkpoint copies it into history first (copy on write).
         conn.execute(
             "INSERT INTO history_heads (account_id, revision, items, checkpoint) VALUES (?, ?, ?, ?)",
-            (account_id, revision, len(delta.entries), int(delta.checkpoint is not None)),
+            (account_id, revision, len(delta.entries), LIVE_CHECKPOINT if delta.keeps_map else 0),
         )
         _insert_items(conn, account_id, revision, 0, delta.entries)
-        if delta.checkpoint is not None:
-            _insert_items(conn, account_id, revision, 1, delta.checkpoint)
+
+    @staticmethod
+    def _copy_live_checkpoint(conn: sqlite3.Connection, account_id: str) -> None:
+        """Before the account's live map changes: copy it into history if it is its revision's checkpoint.
+
+        Called first in every transaction that changes a stored map, so a checkpoint kept "live" is never
+        lost. The rows are copied as they are stored (contract JSON, validated on the way in): no parsing.
+        """
+        head = conn.execute(
+            "SELECT revision FROM history_heads WHERE account_id = ? AND checkpoint = ?", (account_id, LIVE_CHECKPOINT)
+        ).fetchone()
+        if head is None:
+            return
+        revision = int(head[0])
+        rows: list[tuple[str, list[str], str]] = []
+        (account,) = conn.execute("SELECT data FROM accounts WHERE id = ?", (account_id,)).fetchone()
+        rows.append((ACCOUNT, [], account))
+        for kind, node_id, data in conn.execute(
+            "SELECT kind, id, data FROM nodes WHERE account_id = ? ORDER BY kind, position", (account_id,)
+        ):
+            rows.append((NODE_LISTS[NodeKind(kind)], [node_id], data))
+        for kind, source, target, data in conn.execute(
+            "SELECT kind, source, target, data FROM edges WHERE account_id = ? ORDER BY kind, position", (account_id,)
+        ):
+            rows.append((EDGE_LISTS[EdgeKind(kind)], [source, target], data))
+        for name in ("activities", "voices"):
+            # ``name`` is one of two literals, never user text.
+            rows.extend(
+                (name, [item_id], data)
+                for item_id, data in conn.execute(
+                    f"SELECT id, data FROM {name} WHERE account_id = ? ORDER BY position",  # noqa: S608
+                    (account_id,),
+                )
+            )
+        conn.executemany(
+            "INSERT INTO history_items (account_id, revision, checkpoint, seq, list, key, before, after) "
+            "VALUES (?, ?, 1, ?, ?, ?, NULL, ?)",
+            ((account_id, revision, seq, name, _json(key), data) for seq, (name, key, data) in enumerate(rows)),
+        )
+        conn.execute(
+            "UPDATE history_heads SET checkpoint = 1 WHERE account_id = ? AND revision = ?", (account_id, revision)
+        )
 
     @staticmethod
     def _next_position(conn: sqlite3.Connection, table: str, account_id: str, kind: str | None = None) -> int:
@@ -329,6 +384,7 @@ class SQLiteStore(Store):
             now = _now()
             created = now if row is None else row[1]
             if row is not None:
+                self._copy_live_checkpoint(conn, account_id)
                 for table in ("nodes", "edges", "activities", "voices"):
                     conn.execute(f"DELETE FROM {table} WHERE account_id = ?", (account_id,))  # noqa: S608
             conn.execute(
@@ -633,7 +689,8 @@ class SQLiteStore(Store):
     def history_since_checkpoint(self, account_id: str) -> tuple[int | None, int]:
         with self._transaction(write=False) as conn:
             (checkpoint,) = conn.execute(
-                "SELECT MAX(revision) FROM history_heads WHERE account_id = ? AND checkpoint = 1", (account_id,)
+                "SELECT MAX(revision) FROM history_heads WHERE account_id = ? AND checkpoint IN (1, ?)",
+                (account_id, LIVE_CHECKPOINT),
             ).fetchone()
             (items,) = conn.execute(
                 "SELECT COALESCE(SUM(items), 0) FROM history_heads WHERE account_id = ? AND revision > ?",
@@ -703,13 +760,50 @@ class SQLiteStore(Store):
         return self._edit(account_id, change, expected_revision, apply)
 
     def read_roadmap(self) -> Roadmap:
+        return self.read_roadmap_at()[0]
+
+    def read_roadmap_at(self) -> tuple[Roadmap, int]:
         with self._transaction(write=False) as conn:
             rows = conn.execute("SELECT data FROM roadmap ORDER BY position").fetchall()
-        return Roadmap.model_validate({"items": [json.loads(data) for (data,) in rows]})
+            revision = self._roadmap_revision(conn)
+        return Roadmap.model_validate({"items": [json.loads(data) for (data,) in rows]}), revision
 
-    def put_roadmap(self, roadmap: Roadmap, change: Change, *, detach: bool = False) -> None:
-        keep = {item.id for item in roadmap.items}
+    def roadmap_revision(self) -> int:
+        with self._transaction(write=False) as conn:
+            return self._roadmap_revision(conn)
+
+    @staticmethod
+    def _roadmap_revision(conn: sqlite3.Connection) -> int:
+        row = conn.execute("SELECT MAX(revision) FROM roadmap_changes").fetchone()
+        return 0 if row[0] is None else int(row[0])
+
+    def list_roadmap_changes(self, *, limit: int = 50, before_revision: int | None = None) -> list[ChangeRecord]:
+        with self._transaction(write=False) as conn:
+            rows = conn.execute(
+                "SELECT revision, at, actor, operation, subject FROM roadmap_changes "
+                "WHERE ? IS NULL OR revision < ? ORDER BY revision DESC LIMIT ?",
+                (before_revision, before_revision, limit),
+            ).fetchall()
+        return [ChangeRecord(int(r), dt.datetime.fromisoformat(at), a, o, s) for r, at, a, o, s in rows]
+
+    @contextmanager
+    def _roadmap_write(self, change: Change, expected_revision: int | None) -> Iterator[tuple[sqlite3.Connection, int]]:
+        """One write transaction of the roadmap: check its revision, yield (conn, new revision), record the change."""
         with self._transaction(write=True) as conn:
+            current = self._roadmap_revision(conn)
+            if expected_revision is not None and current != expected_revision:
+                raise StaleRoadmapError(expected_revision, current)
+            yield conn, current + 1
+            conn.execute(
+                "INSERT INTO roadmap_changes (revision, at, actor, operation, subject) VALUES (?, ?, ?, ?, ?)",
+                (current + 1, _now(), change.actor, change.operation, change.subject),
+            )
+
+    def put_roadmap(
+        self, roadmap: Roadmap, change: Change, *, detach: bool = False, expected_revision: int | None = None
+    ) -> int:
+        keep = {item.id for item in roadmap.items}
+        with self._roadmap_write(change, expected_revision) as (conn, revision):
             gone = [item_id for (item_id,) in conn.execute("SELECT id FROM roadmap") if item_id not in keep]
             self._release_items(conn, gone, change, detach=detach)
             conn.execute("DELETE FROM roadmap")
@@ -717,9 +811,10 @@ class SQLiteStore(Store):
                 "INSERT INTO roadmap (id, position, data) VALUES (?, ?, ?)",
                 [(item.id, position, _dump(item)) for position, item in enumerate(roadmap.items)],
             )
+        return revision
 
-    def put_roadmap_item(self, item: RoadmapItem, change: Change) -> None:
-        with self._transaction(write=True) as conn:
+    def put_roadmap_item(self, item: RoadmapItem, change: Change, *, expected_revision: int | None = None) -> int:
+        with self._roadmap_write(change, expected_revision) as (conn, revision):
             updated = conn.execute("UPDATE roadmap SET data = ? WHERE id = ?", (_dump(item), item.id)).rowcount
             if not updated:
                 row = conn.execute("SELECT MAX(position) FROM roadmap").fetchone()
@@ -727,13 +822,17 @@ class SQLiteStore(Store):
                 conn.execute(
                     "INSERT INTO roadmap (id, position, data) VALUES (?, ?, ?)", (item.id, position, _dump(item))
                 )
+        return revision
 
-    def remove_roadmap_item(self, item_id: str, change: Change, *, detach: bool = False) -> None:
-        with self._transaction(write=True) as conn:
+    def remove_roadmap_item(
+        self, item_id: str, change: Change, *, detach: bool = False, expected_revision: int | None = None
+    ) -> int:
+        with self._roadmap_write(change, expected_revision) as (conn, revision):
             if conn.execute("SELECT 1 FROM roadmap WHERE id = ?", (item_id,)).fetchone() is None:
                 raise RoadmapItemNotFoundError(item_id)
             self._release_items(conn, [item_id], change, detach=detach)
             conn.execute("DELETE FROM roadmap WHERE id = ?", (item_id,))
+        return revision
 
     def _release_items(
         self, conn: sqlite3.Connection, item_ids: Sequence[str], change: Change, *, detach: bool
@@ -755,6 +854,8 @@ class SQLiteStore(Store):
         now = _now()
         touched: dict[str, list[str]] = {}
         entries: dict[str, list[Entry]] = {}
+        for account in {account for account, _, _ in users}:
+            self._copy_live_checkpoint(conn, account)
         for account, voice_id, data in users:
             entry = detached_entry(json.loads(data), item_ids)
             conn.execute(

@@ -11,6 +11,7 @@ every request watched, console errors failing the test, screenshots kept.
 from __future__ import annotations
 
 import datetime as dt
+import time
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,14 @@ HOSTILE_VOICE = HOSTILE_NOTES + " 停线超过 4 小时不可接受 <b>now</b>"
 def today() -> dt.date:
     """The day the server judges fading and ages on (``POWERMAP_TODAY`` when set, else today in UTC)."""
     return get_settings().today or dt.datetime.now(dt.UTC).date()
+
+
+def eventually(page: Any, expression: str, timeout_s: float = 15.0) -> None:
+    """Wait until ``expression`` is true in the page (checked every 200 ms)."""
+    deadline = time.monotonic() + timeout_s
+    while not page.evaluate(expression):
+        assert time.monotonic() < deadline, f"never true: {expression}"
+        page.wait_for_timeout(200)
 
 
 def edge_between(page: Any, source: str, target: str) -> dict[str, Any]:
@@ -195,3 +204,35 @@ def test_open_pains_are_marked_and_voices_show_as_text_in_panel_form_and_loop_su
         assert shown.title() != "pwned"
     watch.assert_clean()
     editor_watch.assert_clean()
+
+
+def test_a_voice_and_a_fading_relationship_added_by_someone_else_show_up_on_an_open_page(
+    chromium: Any, server: Server, account: dict[str, Any]
+) -> None:
+    account_id = account["account"]["id"]
+    person = quiet_stakeholders(account)[0]
+    page, watch, _ = signed_in(chromium, server, "viewer")
+    open_account(page, server, account_id)
+    before = page.inner_text("#pm-voice-loop")
+    cold = today() - dt.timedelta(days=400)
+    with server.api(server.key("editor")) as api:
+        voice = {"id": "v-remote", "stakeholder": person, "date": today().isoformat(), "text": "远程 <u>remote</u>",
+                 "category": "pain"}  # fmt: skip
+        assert api.post(f"/accounts/{seg(account_id)}/voices", json=voice).status_code == 201
+        changed = api.patch(
+            f"/accounts/{seg(account_id)}/relationships/li/it_arch", json={"last_contact": cold.isoformat()}
+        )
+        assert changed.status_code == 200, changed.text
+        loop = api.get(f"/accounts/{seg(account_id)}/analysis").json()["voice_loop"]
+    # The page hears of it by itself (polling); its strict CSP rules out wait_for_function's eval.
+    eventually(page, f"window.powermap.nodes.get('stakeholder:{person}').label.endsWith('{style.PAIN_MARK}')")
+    eventually(
+        page,
+        "window.powermap.edges.get({filter: e => e.from === 'member:li' && e.to === 'stakeholder:it_arch'})[0].fading",
+    )
+    assert edge_between(page, "member:li", "stakeholder:it_arch")["dashes"] == list(style.FADING_DASHES)
+    after = page.inner_text("#pm-voice-loop")
+    assert after != before
+    assert f"{loop['open']} open of {loop['total']}" in after, "the loop's summary follows"
+    assert "400 days ago" in page.inner_text("#pm-fading")
+    watch.assert_clean()

@@ -82,18 +82,39 @@
     box.classList.toggle("pm-hidden", !text);
   }
 
-  function draw(data) {
+  // The page data a change from the server (``?since=``) makes of the data the page has.
+  function merged(data, delta) {
+    var next = {};
+    Object.keys(data).forEach(function (key) { if (delta.drop.indexOf(key) < 0) { next[key] = data[key]; } });
+    Object.keys(delta.set).forEach(function (key) { next[key] = delta.set[key]; });
+    ["nodes", "edges"].forEach(function (name) {
+      var dropped = {}, put = {};
+      delta[name].drop.forEach(function (id) { dropped[id] = true; });
+      delta[name].put.forEach(function (item) { put[item.id] = item; });
+      var items = [];
+      data[name].forEach(function (item) {
+        if (dropped[item.id]) { return; }
+        items.push(put[item.id] || item);
+        delete put[item.id];
+      });
+      delta[name].put.forEach(function (item) { if (put[item.id]) { items.push(item); } });
+      next[name] = items;
+    });
+    return next;
+  }
+
+  function draw(data, delta) {
     var samePicture = state.map && state.data &&
       (state.data.options.physics.enabled === false) === (data.options.physics.enabled === false) &&
       JSON.stringify(state.data.overview) === JSON.stringify(data.overview);
     state.data = data;
     state.revision = data.revision;
     if (samePicture) {
-      state.map.replace(data);
+      if (delta) { state.map.patch(delta, data); } else { state.map.replace(data); }
       window.PowermapPanels.applyFilters(state.map);
     } else {
       if (state.map) { state.map.destroy(); }
-      state.map = window.PowermapMap.create(byId("pm-network"), data, { track: true });
+      state.map = window.PowermapMap.create(byId("pm-network"), data);
       window.powermap = state.map;
       state.zoomed = false;
       state.map.network.on("zoom", function () { state.zoomed = true; });
@@ -122,20 +143,33 @@
     body.setAttribute("data-ready", "1");
   }
 
+  function afterPaint(then) {
+    window.requestAnimationFrame(function () { window.setTimeout(then, 0); });
+  }
+
   // The map and the analysis first; the recommendations (the costliest part) right after, from the
-  // API, into the same panels.
+  // API, into the same panels. A page that shows a revision asks only for the change since then
+  // (the server answers whole when it no longer keeps that revision). Until the new
+  // recommendations arrive the panel keeps the last ones.
   function load() {
     state.busy += 1;
-    return api("GET", "/app" + base + "/data?recommendations=false").then(function (result) {
+    var since = state.data ? "&since=" + state.revision : "";
+    return api("GET", "/app" + base + "/data?recommendations=false" + since).then(function (result) {
       state.busy -= 1;
       if (result.ok) {
-        draw(result.data);
-        var revision = result.data.revision;
-        api("GET", base + "/recommendations?limit=10").then(function (recs) {
-          if (!recs.ok || state.revision !== revision) { return; }
-          state.data.report.recommendations = recs.data.recommendations;
-          window.PowermapPanels.render(state.map, state.data);
-          count("recommendation-loads");
+        var delta = result.data.delta === true ? result.data : null;
+        if (delta && delta.since !== state.revision) { return load(); }  // the page moved on meanwhile
+        draw(delta ? merged(state.data, delta) : result.data, delta);
+        var revision = state.revision;
+        // Asked once the map has been painted: on a big account the server's work for them would
+        // otherwise compete with the browser's first drawing (both share the machine's cores).
+        afterPaint(function () {
+          api("GET", base + "/recommendations?limit=10").then(function (recs) {
+            if (!recs.ok || state.revision !== revision) { return; }
+            state.data.report.recommendations = recs.data.recommendations;
+            window.PowermapPanels.render(state.map, state.data);
+            count("recommendation-loads");
+          });
         });
       }
       return result;
@@ -201,11 +235,13 @@
     var network = state.map.network;
     network.setSize("100%", "100%");
     if (!state.zoomed) { network.fit({ animation: false }); }
-    network.redraw();
+    // Drawn in the next frame, once, with whatever else changed by then (a saved change): a big map
+    // takes a tenth of a second or more to draw, twice would hold up the page.
+    network.body.emitter.emit("_requestRedraw");
   }
+  // The form closes once the change is drawn: the map is resized and redrawn once, with the change.
   function afterWrite(what) {
-    showForm(null);
-    return load().then(function () { body.setAttribute("data-saved", what); count("writes"); });
+    return load().then(function () { showForm(null); body.setAttribute("data-saved", what); count("writes"); });
   }
 
   var FIELDS = ["id", "name", "title", "department", "level", "decision_role", "influence", "stance", "notes"];
@@ -351,7 +387,8 @@
     }
     return request.then(function (result) {
       if (result.ok) { return afterWrite(item.id); }
-      if (result.status === 412 && state.editing) { return conflict(item); }
+      // Stale (412), or gone since the form was opened (404): say who did it, keep the user's values.
+      if ((result.status === 412 || result.status === 404) && state.editing) { return conflict(item); }
       showProblems(form, result);
       return null;
     });

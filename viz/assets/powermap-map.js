@@ -34,19 +34,13 @@
     return value === undefined ? undefined : JSON.parse(JSON.stringify(value));
   }
 
-  // options.track: remember each item as sent, so that replace() can tell what a newer version
-  // changed (the web app); the offline file never replaces its data and skips that cost.
-  function create(container, data, options) {
-    var track = !!(options && options.track);
+  function create(container, data) {
     var originalNodes = {};
     var originalEdges = {};
-    var rawNodes = {};
-    var rawEdges = {};
     var dimmed = false;
-    // Remember an item as the server sent it (to tell what a later version changed), then make its
-    // tooltip an element built from text.
+    // Remember an item's own look (to restore it after a spotlight), then make its tooltip an
+    // element built from text.
     function takeNode(node) {
-      if (track) { rawNodes[node.id] = JSON.stringify(node); }
       originalNodes[node.id] = { color: clone(node.color), font: clone(node.font), borderWidth: node.borderWidth };
       if (typeof node.title === "string") {
         node.title = tooltipElement(node.title);
@@ -54,7 +48,6 @@
       return node;
     }
     function takeEdge(edge) {
-      if (track) { rawEdges[edge.id] = JSON.stringify(edge); }
       originalEdges[edge.id] = { color: clone(edge.color), width: edge.width, hidden: edge.hidden === true };
       if (typeof edge.title === "string") {
         edge.title = tooltipElement(edge.title);
@@ -80,9 +73,10 @@
       network.setOptions({ physics: { enabled: false } });
       network.fit({ animation: false });
       body.setAttribute("data-frozen-by", reason);
-      // Announce it once the frozen layout has been drawn (hit-testing uses the drawn shapes).
+      // Announce it once the frozen layout has been drawn (hit-testing uses the drawn shapes). A map
+      // that came with its positions is about to be drawn for the first time: no second drawing.
       network.once("afterDrawing", function () { body.setAttribute("data-stabilized", "1"); });
-      network.redraw();
+      if (reason !== "positions") { network.redraw(); }
     }
     if (data.options.physics && data.options.physics.enabled === false) {
       freeze("positions");
@@ -94,6 +88,42 @@
       }
       window.setTimeout(function () { freeze("timeout"); }, 8000);
     }
+
+    // A person added to a frozen map (the web app's "Add stakeholder") comes without a place, and
+    // vis-network would drop them onto whoever is near the middle: put them in the free spot nearest
+    // the middle of the view instead (rings outward, clear of every other node by SPACING).
+    var SPACING = 90;
+    function freeSpot(centre, self) {
+      var positions = network.getPositions();
+      var ids = Object.keys(positions).filter(function (id) { return id !== self; });
+      function clear(x, y) {
+        return ids.every(function (id) {
+          var p = positions[id], dx = p.x - x, dy = p.y - y;
+          return dx * dx + dy * dy >= SPACING * SPACING;
+        });
+      }
+      for (var ring = 0; ring < 60; ring += 1) {
+        var tries = ring === 0 ? 1 : 8 * ring;
+        for (var k = 0; k < tries; k += 1) {
+          var angle = (2 * Math.PI * k) / tries;
+          var x = centre.x + ring * SPACING * Math.cos(angle), y = centre.y + ring * SPACING * Math.sin(angle);
+          if (clear(x, y)) { return { x: Math.round(x), y: Math.round(y) }; }
+        }
+      }
+      return centre;
+    }
+    nodes.on("add", function (event, properties) {
+      if (!frozen) { return; }
+      var placed = [];
+      properties.items.forEach(function (id) {
+        var node = nodes.get(id);
+        if (node && (node.x === undefined || node.x === null)) {
+          var spot = freeSpot(network.getViewPosition(), id);
+          placed.push({ id: id, x: spot.x, y: spot.y });
+        }
+      });
+      if (placed.length > 0) { nodes.update(placed); }
+    });
 
     function fadedNode(id) {
       return { id: id, color: { background: FADED, border: FADED }, font: { color: FADED_TEXT, strokeWidth: 0 } };
@@ -188,17 +218,22 @@
       "against-us": function (n) { return n.stance === "skeptic" || n.stance === "opponent"; },
       "competitor-ahead": function (n) { return n.dominated === true; }
     };
+    // Nodes the filters hide now; only nodes whose visibility changes are handed to vis-network.
+    var filteredOut = {};
     function setFilters(filters) {
       var side = SIDES[filters.side || "all"] || SIDES.all;
       var shown = 0;
-      nodes.update(nodes.get().map(function (n) {
+      var changes = [];
+      nodes.forEach(function (n) {
         var person = n.kind === "stakeholder";
         var ok = side(n) &&
           (!filters.department || !person || n.department === filters.department) &&
           (!filters.role || !person || n.role === filters.role);
         if (ok) { shown += 1; }
-        return { id: n.id, hidden: !ok };
-      }));
+        if (ok === !!filteredOut[n.id]) { changes.push({ id: n.id, hidden: !ok }); }
+        if (ok) { delete filteredOut[n.id]; } else { filteredOut[n.id] = true; }
+      });
+      if (changes.length > 0) { nodes.update(changes); }
       body.setAttribute("data-shown", String(shown));
       return shown;
     }
@@ -211,34 +246,47 @@
       }
     });
 
-    // A newer version of the same map: only what changed is handed to vis-network (people keep their
-    // places; a new person without a position is placed by vis-network), so an edit redraws quickly.
-    function replace(next) {
-      var changedNodes = [], changedEdges = [], keepNodes = {}, keepEdges = {};
-      next.nodes.forEach(function (node) {
-        keepNodes[node.id] = true;
-        if (rawNodes[node.id] !== JSON.stringify(node)) { changedNodes.push(takeNode(node)); }
+    // A newer version of the same map, as a change (the web app's data route with ?since=): only the
+    // nodes and lines it names are handed to vis-network, people keep their places (a new person
+    // without a position is placed by vis-network), so an edit redraws quickly. ``next`` is the
+    // whole new data (the page's copy with the change applied).
+    function patch(delta, next) {
+      var goneNodes = delta.nodes.drop.filter(function (id) { return nodes.get(id) !== null; });
+      var goneEdges = delta.edges.drop.filter(function (id) { return edges.get(id) !== null; });
+      goneNodes.forEach(function (id) { delete originalNodes[id]; delete filteredOut[id]; });
+      goneEdges.forEach(function (id) { delete originalEdges[id]; });
+      var changedNodes = delta.nodes.put.map(function (node) {
+        // vis-network merges an update into the node: a ring the node no longer has must be undone.
+        if (!("shapeProperties" in node)) { node.shapeProperties = { borderDashes: false }; }
+        return takeNode(node);
       });
-      next.edges.forEach(function (edge) {
-        keepEdges[edge.id] = true;
-        if (rawEdges[edge.id] !== JSON.stringify(edge)) { changedEdges.push(takeEdge(edge)); }
-      });
-      var goneNodes = nodes.getIds().filter(function (id) { return !keepNodes[id]; });
-      var goneEdges = edges.getIds().filter(function (id) { return !keepEdges[id]; });
-      goneNodes.forEach(function (id) { delete rawNodes[id]; delete originalNodes[id]; });
-      goneEdges.forEach(function (id) { delete rawEdges[id]; delete originalEdges[id]; });
-      edges.remove(goneEdges);
-      nodes.remove(goneNodes);
-      // An edge whose shape changed is replaced whole (vis-network merges updates field by field).
-      edges.remove(changedEdges.map(function (edge) { return edge.id; }));
-      nodes.update(changedNodes);
-      edges.add(changedEdges);
+      var changedEdges = delta.edges.put.map(takeEdge);
+      if (goneEdges.length > 0) { edges.remove(goneEdges); }
+      if (goneNodes.length > 0) { nodes.remove(goneNodes); }
+      if (changedNodes.length > 0) { nodes.update(changedNodes); }
+      // A line whose shape changed is replaced whole (vis-network merges updates field by field).
+      if (changedEdges.length > 0) {
+        edges.remove(changedEdges.map(function (edge) { return edge.id; }).filter(function (id) {
+          return edges.get(id) !== null;
+        }));
+        edges.add(changedEdges);
+      }
       handle.data = next;
       if (dimmed) { restoreAll(); }
       body.setAttribute("data-nodes", String(nodes.length));
       body.setAttribute("data-edges", String(edges.length));
       body.setAttribute("data-replaced", changedNodes.length + goneNodes.length + "/" +
         (changedEdges.length + goneEdges.length));
+    }
+    // A newer version of the same map, whole: every item is handed over again (people keep their places).
+    function replace(next) {
+      var keepNodes = {}, keepEdges = {};
+      next.nodes.forEach(function (node) { keepNodes[node.id] = true; });
+      next.edges.forEach(function (edge) { keepEdges[edge.id] = true; });
+      patch({
+        nodes: { put: next.nodes, drop: nodes.getIds().filter(function (id) { return !keepNodes[id]; }) },
+        edges: { put: next.edges, drop: edges.getIds().filter(function (id) { return !keepEdges[id]; }) }
+      }, next);
     }
 
     var handle = {
@@ -247,6 +295,7 @@
       edges: edges,
       data: data,
       replace: replace,
+      patch: patch,
       spotlight: spotlight,
       restoreAll: restoreAll,
       highlightPath: highlightPath,

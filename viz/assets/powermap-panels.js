@@ -130,9 +130,11 @@
     if (loopBox) {
       clear(loopBox);
       var loop = data.voiceLoop;
-      if (!loop) {
-        loopBox.appendChild(el("div", "pm-note", (data.voices || []).length + " voices recorded."));
-      } else if (loop.total === 0) {
+      var recorded = (data.voices || []).length;
+      if (!loop && recorded > 0) {
+        loopBox.appendChild(el("div", "pm-note", recorded + (recorded === 1 ? " voice" : " voices") +
+          " recorded (this map has no day to count their ages to)."));
+      } else if (!loop || loop.total === 0) {
         loopBox.appendChild(el("div", "pm-note", "No voice recorded for this account yet."));
       } else {
         loopBox.appendChild(el("div", "pm-big", loop.open + " open of " + loop.total +
