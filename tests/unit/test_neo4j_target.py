@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from powermap.settings import Settings
+from powermap.store import redact
 from powermap.store.neo4j import Neo4jTarget
 
 SETTINGS = Settings(neo4j_user="settings-user", neo4j_password="settings-secret", neo4j_database="settings-db")
@@ -30,3 +31,9 @@ def test_without_a_database_anywhere_the_servers_default_is_used_and_not_named()
 
 def test_an_ipv6_host_is_bracketed_in_the_address() -> None:
     assert Neo4jTarget("bolt://[::1]:7688", SETTINGS).address == "bolt://[::1]:7688"
+
+
+def test_a_store_url_in_a_message_shows_everything_but_the_password() -> None:
+    assert redact("bolt://neo4j:s3cret@db:7687/sales") == "bolt://neo4j:***@db:7687/sales"
+    assert redact("bolt://neo4j@db:7687") == "bolt://neo4j@db:7687"  # no password, nothing to hide
+    assert redact("sqlite:///tmp/s.db") == "sqlite:///tmp/s.db"
