@@ -184,6 +184,30 @@ class StaleRevisionError(PreconditionFailedError):
         )
 
 
+class StaleRoadmapError(PreconditionFailedError):
+    """The store's roadmap moved past the revision the caller (or the service's own read) expected."""
+
+    def __init__(self, expected: int, actual: int) -> None:
+        self.expected = expected
+        self.actual = actual
+        super().__init__(
+            f"the roadmap changed meanwhile (revision {actual}, expected {expected}); read it again and retry"
+        )
+
+
+class StaleRoadmapItemError(PreconditionFailedError):
+    """One roadmap item changed since the caller read it: its version is not the one the caller named."""
+
+    def __init__(self, item_id: str, expected: str, actual: str) -> None:
+        self.item_id = item_id
+        self.expected = expected
+        self.actual = actual
+        super().__init__(
+            f"roadmap item {item_id!r} changed meanwhile (version {actual}, expected {expected});"
+            " read it again and retry"
+        )
+
+
 class StaleVersionError(PreconditionFailedError):
     """One item changed since the caller read it: its version is not the one the caller named."""
 

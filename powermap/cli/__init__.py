@@ -28,6 +28,7 @@ from powermap.cli import (  # noqa: F401  (importing registers the commands)
     whatif,
 )
 from powermap.cli import roadmap as _roadmap  # noqa: F401  (issue 9: voices and roadmap)
+from powermap.cli import voice_edits as _voice_edits  # noqa: F401  (one voice at a time)
 from powermap.cli import voices as _voices  # noqa: F401
 from powermap.cli.app import app
 from powermap.cli.common import EXIT_FAILURE, EXIT_INVALID, EXIT_NOT_FOUND, EXIT_OK, err, print_json

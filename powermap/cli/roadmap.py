@@ -61,17 +61,59 @@ def roadmap_import_command(
         Path, typer.Argument(help="Roadmap, JSON or YAML (format powermap-roadmap/v1).", show_default=False)
     ],
     force: ForceOption = False,
+    if_revision: Annotated[
+        int | None,
+        typer.Option("--if-revision", min=0, help="Replace only if the roadmap is still at this revision."),
+    ] = None,
     store: StoreOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Replace the store's roadmap. Items voices still name may only disappear with --force."""
+    """Replace the store's roadmap. Items voices still name may only disappear with --force.
+
+    An import equal to the stored roadmap writes nothing (its revision stays).
+    """
     document = read_document(file)
     with open_service(store, create=True) as service:  # importing a roadmap may start a new store
-        result = service.import_roadmap(document, force=force)
+        result = service.import_roadmap(document, force=force, if_revision=if_revision)
     if as_json:
         print_json(result)
+    elif result["changed"]:
+        out.print(f"imported the roadmap: {result['items']} items (revision {result['revision']})", markup=False)
     else:
-        out.print(f"imported the roadmap: {result['items']} items", markup=False)
+        out.print(
+            f"the roadmap already holds these {result['items']} items: nothing changed "
+            f"(still revision {result['revision']})",
+            markup=False,
+        )
+
+
+@roadmap_app.command("changes")
+def roadmap_changes_command(
+    limit: Annotated[int, typer.Option("--limit", min=1, help="At most this many changes.")] = 50,
+    before: Annotated[
+        int | None, typer.Option("--before", min=1, help="Only revisions below this (the next page).")
+    ] = None,
+    store: StoreOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Who changed the roadmap, when and what, newest first (as GET /roadmap-changes)."""
+    with open_service(store) as service:
+        changes = service.roadmap_changes(limit=limit, before_revision=before)
+    rows: list[dict[str, Any]] = [
+        {"revision": c.revision, "at": c.at.isoformat(), "actor": c.actor, "operation": c.operation}
+        | {"subject": c.subject}
+        for c in changes
+    ]
+    if as_json:
+        print_json({"changes": rows, "next_before": rows[-1]["revision"] if len(rows) == limit else None})
+        return
+    if not rows:
+        out.print("the roadmap has no recorded change yet")
+        return
+    table = Table("revision", "when (UTC)", "who", "what", "item", title="Roadmap changes", title_justify="left")
+    for row in rows:
+        table.add_row(str(row["revision"]), row["at"][:19], Text(row["actor"]), row["operation"], Text(row["subject"]))
+    out.print(table)
 
 
 @roadmap_app.command("export")
@@ -98,11 +140,11 @@ def roadmap_remove_command(
 ) -> None:
     """Remove one roadmap item. Refused while voices name it, unless --force."""
     with open_service(store) as service:
-        service.remove_roadmap_item(item, force=force)
+        revision = service.remove_roadmap_item(item, force=force)
     if as_json:
-        print_json({"removed": item})
+        print_json({"removed": item, "revision": revision})
     else:
-        out.print(f"removed roadmap item {item!r}", markup=False)
+        out.print(f"removed roadmap item {item!r} (the roadmap is now at revision {revision})", markup=False)
 
 
 def print_roadmap(items: list[dict[str, Any]], names: dict[str, dict[str, str]], *, top: int | None = None) -> None:

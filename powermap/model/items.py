@@ -40,6 +40,7 @@ from powermap.model.enums import (
     DecisionRole,
     Flow,
     Level,
+    RoadmapStatus,
     Stance,
     TeamRole,
     VoiceCategory,
@@ -145,6 +146,15 @@ class RelationshipUpdate(ItemUpdate):
 
 class CompetitorRelationshipUpdate(ItemUpdate):
     strength: Unit | None = None
+
+
+class RoadmapItemUpdate(ItemUpdate):
+    """A partial update of one item of the store's roadmap (``PATCH /roadmap/{id}``); its id cannot change."""
+
+    title: Name | None = None
+    release: Text | None = None
+    status: RoadmapStatus | None = None
+    notes: Text | None = None
 
 
 # -- Create and Public: the contract item itself ----------------------------------------------------

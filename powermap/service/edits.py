@@ -234,8 +234,12 @@ class EditsService(ServiceCore):
         ).item
         return put
 
-    def _create(self, account_id: str, spec: ListSpec, item: ContractModel, if_revision: int | None) -> Item[Any]:
-        if isinstance(item, spec.model):
+    def _create(
+        self, account_id: str, spec: ListSpec, item: ContractModel | Mapping[str, Any], if_revision: int | None
+    ) -> Item[Any]:
+        if isinstance(item, Mapping):  # contract field names, from a caller that did not validate them
+            new = self._valid_item(spec.model, spec.name, item)
+        elif isinstance(item, spec.model):
             # Already validated (a subclass such as the API's StakeholderCreate has the same fields):
             # kept as the contract model itself, without validating it again.
             new = spec.model.model_construct(_fields_set=item.model_fields_set, **dict(item))

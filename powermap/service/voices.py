@@ -1,7 +1,7 @@
 """Voices: what stakeholders said, where each stands on its way to closure, and the loop's health.
 
-Edits of a voice follow the service's one pattern (snapshot, edit the document, validate it whole,
-including its roadmap references against the store's roadmap, then a revision-guarded write).
+Edits of a voice are the service's item edits (:mod:`powermap.service.edits`): checked item-only against
+the stored map, its roadmap references against the store's roadmap, then a revision-guarded write.
 Ages and overdue voices are counted to ``today``: the argument when given, else ``POWERMAP_TODAY``,
 else the real date; overdue after ``POWERMAP_VOICE_OVERDUE_DAYS`` (30).
 """
@@ -121,8 +121,13 @@ class VoicesService(ServiceCore):
             raise TypeError("voice edits need the composed PowermapService")
         return self
 
-    def create_voice(self, account_id: str, voice: Voice, *, if_revision: int | None = None) -> Item[Voice]:
-        """Add a voice at the end of the list; 409 if its id is taken. Validated with the whole map and roadmap."""
+    def create_voice(
+        self, account_id: str, voice: Voice | Mapping[str, Any], *, if_revision: int | None = None
+    ) -> Item[Voice]:
+        """Add a voice (a model, or its contract fields) at the end of the list; 409 if its id is taken.
+
+        Checked item-only against the stored map and the store's roadmap (:mod:`powermap.service.edits`).
+        """
         return cast(Item[Voice], self._edits()._create(account_id, VOICES, voice, if_revision))
 
     def update_voice(

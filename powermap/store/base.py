@@ -272,9 +272,27 @@ class Store(ABC):
     def read_roadmap(self) -> Roadmap:
         """The store's roadmap, items in stored order (empty when none was ever imported)."""
 
+    # The roadmap has a revision of its own (0 before its first write), moved on by one by every write of
+    # it, each write recorded in its change log. Writes take ``expected_revision`` like an account's:
+    # None writes whatever is stored; n refuses (StaleRoadmapError) unless the roadmap is still at n.
+
     @abstractmethod
-    def put_roadmap(self, roadmap: Roadmap, change: Change, *, detach: bool = False) -> None:
-        """Replace the whole roadmap atomically.
+    def read_roadmap_at(self) -> tuple[Roadmap, int]:
+        """The roadmap and the revision it was read at, in one read."""
+
+    @abstractmethod
+    def roadmap_revision(self) -> int:
+        """The roadmap's current revision, cheaply (0 before its first write)."""
+
+    @abstractmethod
+    def list_roadmap_changes(self, *, limit: int = 50, before_revision: int | None = None) -> list[ChangeRecord]:
+        """The roadmap's recorded writes, newest first (as :meth:`list_changes`)."""
+
+    @abstractmethod
+    def put_roadmap(
+        self, roadmap: Roadmap, change: Change, *, detach: bool = False, expected_revision: int | None = None
+    ) -> int:
+        """Replace the whole roadmap atomically; returns its new revision.
 
         Items that disappear while voices still name them refuse the write
         (:class:`~powermap.errors.RoadmapItemInUseError`, naming the voices) unless ``detach``, which
@@ -283,11 +301,13 @@ class Store(ABC):
         """
 
     @abstractmethod
-    def put_roadmap_item(self, item: RoadmapItem, change: Change) -> None:
-        """Insert an item at the end of the roadmap, or replace the one with its id in place."""
+    def put_roadmap_item(self, item: RoadmapItem, change: Change, *, expected_revision: int | None = None) -> int:
+        """Insert an item at the end of the roadmap, or replace the one with its id in place; the new revision."""
 
     @abstractmethod
-    def remove_roadmap_item(self, item_id: str, change: Change, *, detach: bool = False) -> None:
+    def remove_roadmap_item(
+        self, item_id: str, change: Change, *, detach: bool = False, expected_revision: int | None = None
+    ) -> int:
         """Remove one item; refused while voices name it unless ``detach`` (as in :meth:`put_roadmap`)."""
 
     # -- personal data (issue 11): erasure and retention ----------------------------------------------

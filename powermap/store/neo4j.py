@@ -37,6 +37,7 @@ from powermap.errors import (
     RoadmapItemInUseError,
     RoadmapItemNotFoundError,
     StaleRevisionError,
+    StaleRoadmapError,
     StoreError,
     StoreUnavailableError,
     VoiceNotFoundError,
@@ -159,6 +160,15 @@ def _record_history(
         checkpoint=delta.keeps_map,
         chunks=chunks,
     ).consume()
+
+
+def _change_records(records: Sequence[Mapping[str, Any]]) -> list[ChangeRecord]:
+    return [
+        ChangeRecord(
+            int(r["revision"]), dt.datetime.fromisoformat(r["at"]), r["actor"], r["operation"], r["subject"] or ""
+        )
+        for r in records
+    ]
 
 
 def _clean(record: Mapping[str, Any]) -> dict[str, Any]:
@@ -437,16 +447,7 @@ class Neo4jStore(Store):
         records = self._read(
             lambda tx: list(tx.run(cypher(Q.LIST_CHANGES), account=account_id, limit=limit, before=before_revision))
         )
-        return [
-            ChangeRecord(
-                int(r["revision"]),
-                dt.datetime.fromisoformat(r["at"]),
-                r["actor"],
-                r["operation"],
-                r["subject"] or "",
-            )
-            for r in records
-        ]
+        return _change_records(records)
 
     def list_accounts(self) -> list[AccountSummary]:
         records = self._read(lambda tx: list(tx.run(cypher(Q.LIST_ACCOUNTS))))
@@ -585,30 +586,74 @@ class Neo4jStore(Store):
         return self._edit(account_id, change, expected_revision, apply)
 
     def read_roadmap(self) -> Roadmap:
-        items = self._read(lambda tx: [_clean(r["item"]) for r in tx.run(cypher(Q.READ_ROADMAP))])
-        return Roadmap.model_validate({"items": items})
+        return self.read_roadmap_at()[0]
 
-    def put_roadmap(self, roadmap: Roadmap, change: Change, *, detach: bool = False) -> None:
+    def read_roadmap_at(self) -> tuple[Roadmap, int]:
+        def work(tx: ManagedTransaction) -> tuple[Roadmap, int]:
+            items = [_clean(r["item"]) for r in tx.run(cypher(Q.READ_ROADMAP))]
+            revision = int(tx.run(cypher(Q.ROADMAP_REVISION)).single(strict=True)["revision"])
+            return Roadmap.model_validate({"items": items}), revision
+
+        return self._read(work)
+
+    def roadmap_revision(self) -> int:
+        return self._read(lambda tx: int(tx.run(cypher(Q.ROADMAP_REVISION)).single(strict=True)["revision"]))
+
+    def list_roadmap_changes(self, *, limit: int = 50, before_revision: int | None = None) -> list[ChangeRecord]:
+        records = self._read(
+            lambda tx: list(tx.run(cypher(Q.LIST_ROADMAP_CHANGES), limit=limit, before=before_revision))
+        )
+        return _change_records(records)
+
+    def _roadmap_write(
+        self, change: Change, expected_revision: int | None, apply: Callable[[ManagedTransaction], object]
+    ) -> int:
+        """Lock the roadmap's revision, check it, apply, record the change: one managed transaction."""
+
+        def work(tx: ManagedTransaction) -> int:
+            previous = int(tx.run(cypher(Q.LOCK_ROADMAP)).single(strict=True)["previous"])
+            if expected_revision is not None and previous != expected_revision:
+                raise StaleRoadmapError(expected_revision, previous)
+            apply(tx)
+            tx.run(
+                cypher(Q.RECORD_ROADMAP_CHANGE),
+                revision=previous + 1,
+                now=_now(),
+                actor=change.actor,
+                operation=change.operation,
+                subject=change.subject,
+            ).consume()
+            return previous + 1
+
+        return self._write(work)
+
+    def put_roadmap(
+        self, roadmap: Roadmap, change: Change, *, detach: bool = False, expected_revision: int | None = None
+    ) -> int:
         keep = {item.id for item in roadmap.items}
         rows = [{"ord": i, "props": _node_props(item)} for i, item in enumerate(roadmap.items)]
 
-        def work(tx: ManagedTransaction) -> None:
+        def apply(tx: ManagedTransaction) -> None:
             stored = [r["item"]["id"] for r in tx.run(cypher(Q.READ_ROADMAP))]
             self._release_items(tx, [i for i in stored if i not in keep], change, detach=detach)
             tx.run(cypher(Q.IMPORT_ROADMAP), rows=rows).consume()
 
-        self._write(work)
+        return self._roadmap_write(change, expected_revision, apply)
 
-    def put_roadmap_item(self, item: RoadmapItem, change: Change) -> None:
-        self._write(lambda tx: tx.run(cypher(Q.PUT_ROADMAP_ITEM), props=_node_props(item)).consume())
+    def put_roadmap_item(self, item: RoadmapItem, change: Change, *, expected_revision: int | None = None) -> int:
+        return self._roadmap_write(
+            change, expected_revision, lambda tx: tx.run(cypher(Q.PUT_ROADMAP_ITEM), props=_node_props(item)).consume()
+        )
 
-    def remove_roadmap_item(self, item_id: str, change: Change, *, detach: bool = False) -> None:
-        def work(tx: ManagedTransaction) -> None:
+    def remove_roadmap_item(
+        self, item_id: str, change: Change, *, detach: bool = False, expected_revision: int | None = None
+    ) -> int:
+        def apply(tx: ManagedTransaction) -> None:
             self._release_items(tx, [item_id], change, detach=detach)
             if not tx.run(cypher(Q.REMOVE_ROADMAP_ITEM), id=item_id).single(strict=True)["removed"]:
                 raise RoadmapItemNotFoundError(item_id)
 
-        self._write(work)
+        return self._roadmap_write(change, expected_revision, apply)
 
     def _release_items(self, tx: ManagedTransaction, item_ids: list[str], change: Change, *, detach: bool) -> None:
         """Refuse to drop items voices still name, or (``detach``) take the ids out of those voices."""

@@ -92,6 +92,12 @@ class Q(StrEnum):
     REMOVE_ROADMAP_ITEM = "remove_roadmap_item"
     ROADMAP_USERS = "roadmap_users"
     DETACH_ROADMAP_ITEMS = "detach_roadmap_items"
+    # the roadmap's revision and change log
+    SCHEMA_ROADMAP_CHANGE_REVISION = "schema_roadmap_change_revision"
+    LOCK_ROADMAP = "lock_roadmap"
+    ROADMAP_REVISION = "roadmap_revision"
+    RECORD_ROADMAP_CHANGE = "record_roadmap_change"
+    LIST_ROADMAP_CHANGES = "list_roadmap_changes"
     OPEN_PAINS = "open_pains"
     SCHEMA_API_KEY_NAME = "schema_api_key_name"
     SCHEMA_API_KEY_HASH = "schema_api_key_hash"

@@ -26,6 +26,7 @@ from powermap.errors import (
     RoadmapItemInUseError,
     RoadmapItemNotFoundError,
     StaleRevisionError,
+    StaleRoadmapError,
     StoreError,
     StoreUnavailableError,
     StoreURLError,
@@ -146,6 +147,14 @@ CREATE TABLE IF NOT EXISTS roadmap (
     id TEXT PRIMARY KEY,
     position INTEGER NOT NULL,
     data TEXT NOT NULL
+);
+-- The roadmap's change log: one row per write of it; its revision is the last row's (0 before any).
+CREATE TABLE IF NOT EXISTS roadmap_changes (
+    revision INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    operation TEXT NOT NULL,
+    subject TEXT NOT NULL
 );
 -- API keys: the token's hash only; accounts is a JSON list, or NULL for every account.
 CREATE TABLE IF NOT EXISTS api_keys (
@@ -751,13 +760,50 @@ class SQLiteStore(Store):
         return self._edit(account_id, change, expected_revision, apply)
 
     def read_roadmap(self) -> Roadmap:
+        return self.read_roadmap_at()[0]
+
+    def read_roadmap_at(self) -> tuple[Roadmap, int]:
         with self._transaction(write=False) as conn:
             rows = conn.execute("SELECT data FROM roadmap ORDER BY position").fetchall()
-        return Roadmap.model_validate({"items": [json.loads(data) for (data,) in rows]})
+            revision = self._roadmap_revision(conn)
+        return Roadmap.model_validate({"items": [json.loads(data) for (data,) in rows]}), revision
 
-    def put_roadmap(self, roadmap: Roadmap, change: Change, *, detach: bool = False) -> None:
-        keep = {item.id for item in roadmap.items}
+    def roadmap_revision(self) -> int:
+        with self._transaction(write=False) as conn:
+            return self._roadmap_revision(conn)
+
+    @staticmethod
+    def _roadmap_revision(conn: sqlite3.Connection) -> int:
+        row = conn.execute("SELECT MAX(revision) FROM roadmap_changes").fetchone()
+        return 0 if row[0] is None else int(row[0])
+
+    def list_roadmap_changes(self, *, limit: int = 50, before_revision: int | None = None) -> list[ChangeRecord]:
+        with self._transaction(write=False) as conn:
+            rows = conn.execute(
+                "SELECT revision, at, actor, operation, subject FROM roadmap_changes "
+                "WHERE ? IS NULL OR revision < ? ORDER BY revision DESC LIMIT ?",
+                (before_revision, before_revision, limit),
+            ).fetchall()
+        return [ChangeRecord(int(r), dt.datetime.fromisoformat(at), a, o, s) for r, at, a, o, s in rows]
+
+    @contextmanager
+    def _roadmap_write(self, change: Change, expected_revision: int | None) -> Iterator[tuple[sqlite3.Connection, int]]:
+        """One write transaction of the roadmap: check its revision, yield (conn, new revision), record the change."""
         with self._transaction(write=True) as conn:
+            current = self._roadmap_revision(conn)
+            if expected_revision is not None and current != expected_revision:
+                raise StaleRoadmapError(expected_revision, current)
+            yield conn, current + 1
+            conn.execute(
+                "INSERT INTO roadmap_changes (revision, at, actor, operation, subject) VALUES (?, ?, ?, ?, ?)",
+                (current + 1, _now(), change.actor, change.operation, change.subject),
+            )
+
+    def put_roadmap(
+        self, roadmap: Roadmap, change: Change, *, detach: bool = False, expected_revision: int | None = None
+    ) -> int:
+        keep = {item.id for item in roadmap.items}
+        with self._roadmap_write(change, expected_revision) as (conn, revision):
             gone = [item_id for (item_id,) in conn.execute("SELECT id FROM roadmap") if item_id not in keep]
             self._release_items(conn, gone, change, detach=detach)
             conn.execute("DELETE FROM roadmap")
@@ -765,9 +811,10 @@ class SQLiteStore(Store):
                 "INSERT INTO roadmap (id, position, data) VALUES (?, ?, ?)",
                 [(item.id, position, _dump(item)) for position, item in enumerate(roadmap.items)],
             )
+        return revision
 
-    def put_roadmap_item(self, item: RoadmapItem, change: Change) -> None:
-        with self._transaction(write=True) as conn:
+    def put_roadmap_item(self, item: RoadmapItem, change: Change, *, expected_revision: int | None = None) -> int:
+        with self._roadmap_write(change, expected_revision) as (conn, revision):
             updated = conn.execute("UPDATE roadmap SET data = ? WHERE id = ?", (_dump(item), item.id)).rowcount
             if not updated:
                 row = conn.execute("SELECT MAX(position) FROM roadmap").fetchone()
@@ -775,13 +822,17 @@ class SQLiteStore(Store):
                 conn.execute(
                     "INSERT INTO roadmap (id, position, data) VALUES (?, ?, ?)", (item.id, position, _dump(item))
                 )
+        return revision
 
-    def remove_roadmap_item(self, item_id: str, change: Change, *, detach: bool = False) -> None:
-        with self._transaction(write=True) as conn:
+    def remove_roadmap_item(
+        self, item_id: str, change: Change, *, detach: bool = False, expected_revision: int | None = None
+    ) -> int:
+        with self._roadmap_write(change, expected_revision) as (conn, revision):
             if conn.execute("SELECT 1 FROM roadmap WHERE id = ?", (item_id,)).fetchone() is None:
                 raise RoadmapItemNotFoundError(item_id)
             self._release_items(conn, [item_id], change, detach=detach)
             conn.execute("DELETE FROM roadmap WHERE id = ?", (item_id,))
+        return revision
 
     def _release_items(
         self, conn: sqlite3.Connection, item_ids: Sequence[str], change: Change, *, detach: bool

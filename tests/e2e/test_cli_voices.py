@@ -86,7 +86,7 @@ def test_removing_an_item_that_answers_voices_needs_force(voiced: CLI) -> None:
     assert "--force" in message
     assert json.loads(ok(voiced("export", "tiny")).stdout)["voices"][0]["roadmap"] == ["r7"]
     ok(voiced("roadmap", "remove", "r9"))
-    assert as_json(voiced("roadmap", "remove", "r7", "--force", "--json")) == {"removed": "r7"}
+    assert as_json(voiced("roadmap", "remove", "r7", "--force", "--json")) == {"removed": "r7", "revision": 3}
     exported = json.loads(ok(voiced("export", "tiny")).stdout)
     assert [v["roadmap"] for v in exported["voices"]] == [[], ["r8"], [], []]
     fails(voiced("roadmap", "remove", "r7"), 3)

@@ -143,6 +143,10 @@
     body.setAttribute("data-ready", "1");
   }
 
+  function afterPaint(then) {
+    window.requestAnimationFrame(function () { window.setTimeout(then, 0); });
+  }
+
   // The map and the analysis first; the recommendations (the costliest part) right after, from the
   // API, into the same panels. A page that shows a revision asks only for the change since then
   // (the server answers whole when it no longer keeps that revision). Until the new
@@ -157,11 +161,15 @@
         if (delta && delta.since !== state.revision) { return load(); }  // the page moved on meanwhile
         draw(delta ? merged(state.data, delta) : result.data, delta);
         var revision = state.revision;
-        api("GET", base + "/recommendations?limit=10").then(function (recs) {
-          if (!recs.ok || state.revision !== revision) { return; }
-          state.data.report.recommendations = recs.data.recommendations;
-          window.PowermapPanels.render(state.map, state.data);
-          count("recommendation-loads");
+        // Asked once the map has been painted: on a big account the server's work for them would
+        // otherwise compete with the browser's first drawing (both share the machine's cores).
+        afterPaint(function () {
+          api("GET", base + "/recommendations?limit=10").then(function (recs) {
+            if (!recs.ok || state.revision !== revision) { return; }
+            state.data.report.recommendations = recs.data.recommendations;
+            window.PowermapPanels.render(state.map, state.data);
+            count("recommendation-loads");
+          });
         });
       }
       return result;
@@ -227,12 +235,13 @@
     var network = state.map.network;
     network.setSize("100%", "100%");
     if (!state.zoomed) { network.fit({ animation: false }); }
-    network.redraw();
+    // Drawn in the next frame, once, with whatever else changed by then (a saved change): a big map
+    // takes a tenth of a second or more to draw, twice would hold up the page.
+    network.body.emitter.emit("_requestRedraw");
   }
+  // The form closes once the change is drawn: the map is resized and redrawn once, with the change.
   function afterWrite(what) {
-    var loading = load();  // ask for the change first: the server answers while the form closes
-    showForm(null);
-    return loading.then(function () { body.setAttribute("data-saved", what); count("writes"); });
+    return load().then(function () { showForm(null); body.setAttribute("data-saved", what); count("writes"); });
   }
 
   var FIELDS = ["id", "name", "title", "department", "level", "decision_role", "influence", "stance", "notes"];
@@ -378,7 +387,8 @@
     }
     return request.then(function (result) {
       if (result.ok) { return afterWrite(item.id); }
-      if (result.status === 412 && state.editing) { return conflict(item); }
+      // Stale (412), or gone since the form was opened (404): say who did it, keep the user's values.
+      if ((result.status === 412 || result.status === 404) && state.editing) { return conflict(item); }
       showProblems(form, result);
       return null;
     });

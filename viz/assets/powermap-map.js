@@ -73,9 +73,10 @@
       network.setOptions({ physics: { enabled: false } });
       network.fit({ animation: false });
       body.setAttribute("data-frozen-by", reason);
-      // Announce it once the frozen layout has been drawn (hit-testing uses the drawn shapes).
+      // Announce it once the frozen layout has been drawn (hit-testing uses the drawn shapes). A map
+      // that came with its positions is about to be drawn for the first time: no second drawing.
       network.once("afterDrawing", function () { body.setAttribute("data-stabilized", "1"); });
-      network.redraw();
+      if (reason !== "positions") { network.redraw(); }
     }
     if (data.options.physics && data.options.physics.enabled === false) {
       freeze("positions");
