@@ -12,7 +12,8 @@ route (``GET /bench/ping``, a constant) for the baseline. Clients are asyncio ta
   graph, ``-log(strength)`` costs, from the target) timed in this process, plus the p50 of one HTTP
   round trip to ``/bench/ping``. A *cached* ``/paths`` is a repeated query on an unchanged account;
   the goal is p50 within 2x of that baseline;
-- **queueing**: p99 / p50 at 32 clients, goal at most 5;
+- **queueing**: p99 / p50 at 32 clients, goal at most 5; the same for ``/bench/ping`` as a control
+  (size 0 in the table): what the machine, uvicorn and the clients alone give;
 - **edit**: ``PATCH`` of one stakeholder (If-Match from the previous answer) in the largest account,
   sequential, goal p50 under 50 ms.
 
@@ -206,6 +207,15 @@ def bench_store(name: str, url: str, sizes: Sequence[int], requests: int) -> Sto
     process, base = start_server(url)
     try:
         asyncio.run(timed_gets(base, headers, "/bench/ping", {}, 1, 20))  # warm up
+        # Control: the trivial route under the same crowd. Its p99/p50 is what the machine, the server
+        # and the clients give without any of our work (docs/benchmarks.md).
+        for clients in (1, 32):
+            each = requests if clients == 1 else max(2, requests // 8)
+            latencies = asyncio.run(timed_gets(base, headers, "/bench/ping", {}, clients, each))
+            run.figures.append(
+                Figures(name, 0, "ping", clients, len(latencies), percentile(latencies, 50), percentile(latencies, 99))
+            )
+            log(f"{name} ping (control) {clients:>2} clients: p50 {run.figures[-1].p50_ms:8.2f} ms")
         for size in sizes:
             account = f"bench-api-{size}"
             target = documents[size]["stakeholders"][0]["id"]

@@ -22,6 +22,7 @@ from powermap.api.addressing import segment
 from powermap.api.deps import CurrentKey, ServiceDep, require
 from powermap.api.etags import Precondition, if_match, revision_etag, version_etag
 from powermap.api.problems import COMMON_RESPONSES, WRITE_RESPONSES
+from powermap.api.routes.changes import Before
 from powermap.api.routes.items import IfMatch
 from powermap.errors import InvalidRoadmapError, PreconditionFailedError, Problem
 from powermap.model import Roadmap, RoadmapItem
@@ -112,9 +113,7 @@ def list_roadmap_changes(
     service: ServiceDep,
     key: CurrentKey,
     limit: Annotated[int, Query(ge=1, le=1_000, description="Changes per page")] = 50,
-    before: Annotated[
-        int | None, Query(ge=1, description="Only revisions below this (the previous page's next_before)")
-    ] = None,
+    before: Before = None,
 ) -> Any:
     """The roadmap's change log: each write's revision, time, author (the key's name), operation and item."""
     require(key, Role.VIEWER)

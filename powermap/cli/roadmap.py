@@ -91,7 +91,7 @@ def roadmap_import_command(
 def roadmap_changes_command(
     limit: Annotated[int, typer.Option("--limit", min=1, help="At most this many changes.")] = 50,
     before: Annotated[
-        int | None, typer.Option("--before", min=1, help="Only revisions below this (the next page).")
+        int | None, typer.Option("--before", min=1, max=2**63 - 1, help="Only revisions below this (the next page).")
     ] = None,
     store: StoreOption = None,
     as_json: JsonOption = False,

@@ -29,7 +29,7 @@ from tests.api.conftest import MakeKey, with_account
 from tests.factories import tiny_document
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
-DEFAULT_EXAMPLES = 4
+DEFAULT_EXAMPLES = 10
 
 
 def examples_per_operation() -> int:

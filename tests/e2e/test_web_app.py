@@ -286,6 +286,30 @@ def test_two_people_edit_one_stakeholder_from_the_same_version_and_nothing_is_lo
     second_watch.assert_clean()
 
 
+def test_saving_a_person_someone_else_deleted_names_who_deleted_them_and_writes_nothing(
+    chromium: Any, server: Server, account: dict[str, Any]
+) -> None:
+    account_id = account["account"]["id"]
+    page, watch, _ = signed_in(chromium, server, "editor")
+    open_account(page, server, account_id)
+    page.evaluate("window.powermapApp.openStakeholder('cio')")
+    page.wait_for_selector("body[data-editing='cio']")
+    remover = server.key("editor")
+    with server.api(remover) as api:
+        assert api.delete(f"/accounts/{seg(account_id)}/stakeholders/cio").status_code == 204
+    form = page.locator("#pm-stakeholder-form")
+    form.get_by_label("Title", exact=True).fill("Still here?")
+    form.get_by_role("button", name="Save").click()
+    page.wait_for_selector("body[data-conflict='1']")
+    text = page.inner_text("#pm-conflict")
+    assert text.startswith(f"{server.names[remover]} deleted "), "names who deleted them"
+    assert "remove stakeholder cio" in text
+    assert form.get_by_label("Title", exact=True).input_value() == "Still here?", "the user's values are kept"
+    with server.api(server.key("viewer")) as api:
+        assert api.get(f"/accounts/{seg(account_id)}/stakeholders/cio").status_code == 404, "nothing written"
+    watch.assert_clean()
+
+
 def account_stance(account: dict[str, Any], stakeholder: str) -> str:
     stance: str = next(s.get("stance", "neutral") for s in account["stakeholders"] if s["id"] == stakeholder)
     return stance

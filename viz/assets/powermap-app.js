@@ -387,7 +387,8 @@
     }
     return request.then(function (result) {
       if (result.ok) { return afterWrite(item.id); }
-      if (result.status === 412 && state.editing) { return conflict(item); }
+      // Stale (412), or gone since the form was opened (404): say who did it, keep the user's values.
+      if ((result.status === 412 || result.status === 404) && state.editing) { return conflict(item); }
       showProblems(form, result);
       return null;
     });
