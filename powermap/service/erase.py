@@ -142,7 +142,8 @@ class ErasureService(HistoryService):
 
         A live account keeps the map in force at the cutoff as its oldest checkpoint
         (:meth:`~powermap.service.history.HistoryService.prune_history`); a deleted account's change
-        log, which outlives the account, loses every entry older than the cutoff. Then the store scrubs
+        log, which outlives the account, loses every entry older than the cutoff, and so does the store
+        roadmap's change log (its revision never goes back). Then the store scrubs
         its files (SQLite: ``VACUUM`` and WAL truncation), so pruned data is as gone as erased data.
         """
         if days < 1:
@@ -158,12 +159,14 @@ class ErasureService(HistoryService):
             boundary = self.store.revision_at(account_id, cutoff)
             deleted = 0 if boundary is None else self.store.prune_history(account_id, boundary + 1)
             reports.append({"account": account_id, "kept_from": None, "deleted": deleted})
+        roadmap = self.store.prune_roadmap_changes(cutoff)  # the store's roadmap keeps a change log too
         self.store.scrub_files()
         return {
             "retention_days": days,
             "cutoff": cutoff.isoformat(),
-            "deleted": sum(int(r["deleted"]) for r in reports),
+            "deleted": sum(int(r["deleted"]) for r in reports) + roadmap,
             "accounts": [r for r in reports if r["deleted"]],
+            "roadmap_changes_deleted": roadmap,
         }
 
 

@@ -254,6 +254,12 @@ class Store(ABC):
     def prune_history(self, account_id: str, keep_from: int) -> int:
         """Drop history before revision ``keep_from`` (a checkpoint must already be kept there); returns rows gone."""
 
+    @abstractmethod
+    def prune_roadmap_changes(self, before: dt.datetime) -> int:
+        """Retention: drop the roadmap's change-log entries recorded before ``before``; returns how many went.
+
+        The roadmap's revision never goes back (a later write still gets the next number)."""
+
     # -- voices and the roadmap (one roadmap per store, shared by every account) ------------------------
 
     @abstractmethod

@@ -751,6 +751,21 @@ class Neo4jStore(Store):
     def prune_history(self, account_id: str, keep_from: int) -> int:
         return self._prune(account_id, keep=keep_from, with_changes=True)
 
+    def prune_roadmap_changes(self, before: dt.datetime) -> int:
+        cutoff = before.astimezone(dt.UTC).isoformat(timespec="microseconds")
+        total = 0
+        while True:
+            deleted = self._write(
+                lambda tx: int(
+                    tx.run(cypher(Q.PRUNE_ROADMAP_CHANGES_BATCH), cutoff=cutoff, limit=DELETE_BATCH).single(
+                        strict=True
+                    )["deleted"]
+                )
+            )
+            total += deleted
+            if deleted < DELETE_BATCH:
+                return total
+
     def _prune(self, account_id: str, *, keep: int, with_changes: bool) -> int:
         total = 0
         while True:

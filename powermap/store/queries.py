@@ -98,6 +98,7 @@ class Q(StrEnum):
     ROADMAP_REVISION = "roadmap_revision"
     RECORD_ROADMAP_CHANGE = "record_roadmap_change"
     LIST_ROADMAP_CHANGES = "list_roadmap_changes"
+    PRUNE_ROADMAP_CHANGES_BATCH = "prune_roadmap_changes_batch"
     OPEN_PAINS = "open_pains"
     SCHEMA_API_KEY_NAME = "schema_api_key_name"
     SCHEMA_API_KEY_HASH = "schema_api_key_hash"

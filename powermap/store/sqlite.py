@@ -774,8 +774,23 @@ class SQLiteStore(Store):
 
     @staticmethod
     def _roadmap_revision(conn: sqlite3.Connection) -> int:
-        row = conn.execute("SELECT MAX(revision) FROM roadmap_changes").fetchone()
+        # The last entry's, or (once retention pruned the log) the revision it had then (meta).
+        row = conn.execute(
+            "SELECT MAX(revision) FROM (SELECT revision FROM roadmap_changes UNION ALL "
+            "SELECT CAST(value AS INTEGER) FROM meta WHERE key = 'roadmap_revision')"
+        ).fetchone()
         return 0 if row[0] is None else int(row[0])
+
+    def prune_roadmap_changes(self, before: dt.datetime) -> int:
+        cutoff = before.astimezone(dt.UTC).isoformat(timespec="microseconds")
+        with self._transaction(write=True) as conn:
+            revision = self._roadmap_revision(conn)
+            conn.execute(
+                "INSERT INTO meta (key, value) VALUES ('roadmap_revision', ?) "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (str(revision),),
+            )
+            return int(conn.execute("DELETE FROM roadmap_changes WHERE at < ?", (cutoff,)).rowcount)
 
     def list_roadmap_changes(self, *, limit: int = 50, before_revision: int | None = None) -> list[ChangeRecord]:
         with self._transaction(write=False) as conn:

@@ -15,6 +15,7 @@ import pytest
 from powermap.errors import HistoryNotKeptError
 from powermap.model import NodeKind
 from powermap.service import PowermapService
+from powermap.store import Change
 from powermap.store.neo4j import Neo4jStore
 from powermap.store.sqlite import SQLiteStore
 from tests.contract.test_erasure import neo4j_leaks_of, raw_bytes
@@ -63,3 +64,25 @@ def test_retention_keeps_history_younger_than_the_cutoff(service: PowermapServic
     assert service.apply_retention(30)["deleted"] == 0
     assert service.history(account) == before
     assert service.export_map(account, as_of="1")["account"]["name"] == "Tiny Co"
+
+
+def test_retention_prunes_the_roadmap_change_log_and_its_revision_never_goes_back(
+    service: PowermapService, prefix: str
+) -> None:
+    before = service.store.read_roadmap()
+    try:
+        item = {"id": prefix + "r-retained", "title": "Old roadmap entry 7k", "status": "planned"}
+        service.put_roadmap_item(item)
+        revision = service.store.roadmap_revision()
+        assert any(c.subject == item["id"] for c in service.store.list_roadmap_changes(limit=1000))
+        report = service.apply_retention(1, now=dt.datetime.now(dt.UTC) + dt.timedelta(days=2))
+        assert report["roadmap_changes_deleted"] >= 1
+        assert item["id"] not in {c.subject for c in service.store.list_roadmap_changes(limit=1000)}
+        assert service.store.roadmap_revision() == revision  # the revision is kept, not reset
+        service.remove_roadmap_item(item["id"])
+        assert service.store.roadmap_revision() == revision + 1
+        assert service.store.list_roadmap_changes(limit=1)[0].revision == revision + 1
+        young = service.apply_retention(1)
+        assert young["roadmap_changes_deleted"] == 0
+    finally:
+        service.store.put_roadmap(before, Change("tester", "cleanup"), detach=True)

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from powermap.model import LISTS, parse_account_map
 from powermap.model.diff import apply_diff, apply_diffs, diff_documents, diff_maps, item_key
-from tests.factories import normalized, random_documents
+from tests.factories import normalized, random_documents, tiny_document
 
 
 def keyed(document: dict[str, Any] | None) -> dict[str, Any]:
@@ -133,3 +133,10 @@ def test_diffs_applied_in_one_pass_equal_the_diffs_applied_one_by_one(states: li
     assert rebuilt is not None
     non_empty = {key: value for key, value in rebuilt.items() if value != []}
     assert non_empty == {key: value for key, value in states[-1].items() if key != "format" and value != []}
+
+
+def test_a_diff_is_true_exactly_when_something_changed() -> None:
+    before = parse_account_map(tiny_document())
+    after = parse_account_map({**tiny_document(), "account": {**tiny_document()["account"], "notes": "moved"}})
+    assert not diff_maps(before, before)  # an identical import changes nothing
+    assert diff_maps(before, after)

@@ -66,3 +66,4 @@ def test_a_shared_pain_seminar_is_led_by_our_sr_or_the_member_level_with_its_fir
     assert seminar["lead"] == lead
     assert f"led by {name}, answers them together" in seminar["reason"]
     assert seminar["reason"].startswith("Tao, Fang share an open pain (v1 ")
+    assert '…"; v5 "said v5"); a topic seminar on roadmap item r7' in seminar["reason"]  # each voice quoted

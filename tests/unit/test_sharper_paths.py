@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from powermap.analysis.paths import PathConstraints, disjoint_paths, introduction_paths
-from powermap.errors import StakeholderNotFoundError
+from powermap.analysis.paths import PathConstraints, disjoint_paths, introduction_paths, path_constraints
+from powermap.errors import InvalidInputError, StakeholderNotFoundError
 from powermap.graph import build_graph, ties
 from powermap.model import Stance, parse_account_map
 from tests.factories import STANCES, random_documents, tiny_document
@@ -147,3 +147,18 @@ def test_disjoint_paths_equal_a_greedy_choice_over_a_brute_force_enumeration(
     constraints = data.draw(constraints_for(graph))
     found = disjoint_paths(graph, target, k=k, member=member, constraints=constraints)
     assert found == brute_disjoint(graph, target, k, member, constraints)
+
+
+def test_path_constraints_read_the_options_a_person_types() -> None:
+    constraints = path_constraints(["cfo", "ceo"], " opponent, skeptic ,,", 3)
+    assert constraints == PathConstraints(
+        avoid=frozenset({"cfo", "ceo"}), avoid_stances=frozenset({Stance.OPPONENT, Stance.SKEPTIC}), max_hops=3
+    )
+    assert path_constraints(None, None, None) == PathConstraints(
+        avoid=frozenset(), avoid_stances=frozenset(), max_hops=None
+    )
+    with pytest.raises(InvalidInputError) as refused:
+        path_constraints(None, "opponent,hostile", None)
+    assert str(refused.value) == (
+        "avoid-stance: 'hostile' is not a stance (one of champion, supporter, neutral, skeptic, opponent)"
+    )

@@ -50,6 +50,9 @@ def test_a_planned_activity_without_an_id_gets_a_free_one() -> None:
     document["activities"] = [{**stored, "id": "whatif-steps[0]"}, {**stored, "id": "whatif-steps[0]-2"}]
     after = apply_plan(parse_account_map(document), planned({"type": "call", "members": ["li"]}), today=TODAY)
     assert after.activities[-1].id == "whatif-steps[0]-3"
+    document["activities"] = [{**stored, "id": "whatif-steps[0]"}]
+    after = apply_plan(parse_account_map(document), planned({"type": "call", "members": ["li"]}), today=TODAY)
+    assert after.activities[-1].id == "whatif-steps[0]-2"  # the first number after the bare id is 2
 
 
 def test_a_planned_activity_moves_the_map_with_its_explicit_stance_and_strength() -> None:
