@@ -1,8 +1,10 @@
 """What every topic of the service shares: the store, the actor, and the edit loop.
 
-Edits follow one pattern: read a snapshot, apply the edit to its document, validate the whole
-document against the contract (so an edit is refused with the same messages as an import), then hand
-the store the fine-grained write together with the snapshot's revision. If someone else wrote in
+Edits follow one pattern: read a snapshot, apply the edit, check it against the contract (a write of one
+item only for what that item touches, :meth:`ServiceCore._edit_map`; a wider edit, such as removing a
+node or logging an activity, by validating the whole edited document, :meth:`ServiceCore._edit`; either
+way with the messages an import gives), then hand the store the fine-grained write together with the
+snapshot's revision. If someone else wrote in
 between, the store refuses; the edit is then tried again on a fresh snapshot, unless the caller named
 the revision it saw, in which case it is refused (:class:`~powermap.errors.StaleRevisionError`).
 """

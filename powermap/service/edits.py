@@ -1,4 +1,4 @@
-"""Edits of one item of a map: the account record, nodes, lines and activities.
+"""Edits of one item of a map: the account record, nodes, lines, activities and voices.
 
 Per item kind: **create** (refused with :class:`~powermap.errors.IdTakenError` when the id, or a
 line's two ends, already exist), **update** (a partial merge of the fields given; not found when
@@ -11,6 +11,12 @@ missing) and **delete**. Each takes the precondition the caller saw, if any:
   for another item's sake, the edit is re-made on a fresh snapshot and the item's version checked
   again there: that is not a silent overwrite, because the item the caller saw is still exactly
   the item being changed.
+
+Every create, update and create-or-replace, and the removal of a line, an activity or a voice, is
+checked **item-only** against the stored (valid) map: the item's own fields, the ids it names, whether
+its key is free, a self-pointing line, a reporting cycle through it, a voice's rules
+(:func:`~powermap.model.item_rule_problems`), with the messages a whole-document check would give.
+Only removing a node (its lines, activity references and voices go with it) edits the whole document.
 
 Each returns the item as stored now with its new version and the account's new revision
 (:class:`~powermap.service.versions.Item`); a delete returns the new revision. The older
