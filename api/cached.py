@@ -56,33 +56,36 @@ class RevisionChecks:
         loop = asyncio.get_running_loop()
         checks = self._loops.get(loop)
         if checks is None:
-            checks = self._loops[loop] = _LoopChecks(store)
-        return await checks.current(account_id)
+            checks = self._loops[loop] = _LoopChecks()
+        return await checks.current(store, account_id)
 
 
 class _LoopChecks:
-    def __init__(self, store: Store) -> None:
-        self.store = store
-        self.waiting: dict[str, asyncio.Future[int]] = {}
-        self.running: set[str] = set()
+    """The checks of one event loop, per (store, account): a check asks the store its callers named."""
+
+    def __init__(self) -> None:
+        self.waiting: dict[tuple[Store, str], asyncio.Future[int]] = {}
+        self.running: set[tuple[Store, str]] = set()
         self.tasks: set[asyncio.Task[None]] = set()  # held here: the loop keeps only weak references
 
-    async def current(self, account_id: str) -> int:
-        future = self.waiting.get(account_id)
+    async def current(self, store: Store, account_id: str) -> int:
+        key = (store, account_id)
+        future = self.waiting.get(key)
         if future is None:
-            future = self.waiting[account_id] = asyncio.get_running_loop().create_future()
-            if account_id not in self.running:
-                self._start(account_id)
+            future = self.waiting[key] = asyncio.get_running_loop().create_future()
+            if key not in self.running:
+                self._start(key)
         # shield: one caller going away must not cancel the answer the others wait for.
         return await asyncio.shield(future)
 
-    def _start(self, account_id: str) -> None:
-        future = self.waiting.pop(account_id)
-        self.running.add(account_id)
+    def _start(self, key: tuple[Store, str]) -> None:
+        store, account_id = key
+        future = self.waiting.pop(key)
+        self.running.add(key)
 
         async def check() -> None:
             try:
-                revision = await run_in_threadpool(self.store.revision, account_id)
+                revision = await run_in_threadpool(store.revision, account_id)
             except Exception as error:  # every waiter gets the store's error (e.g. no such account)
                 future.set_exception(error)
                 future.exception()  # marked as seen: the waiters re-raise it, and there may be none left
@@ -92,9 +95,9 @@ class _LoopChecks:
             else:
                 future.set_result(revision)
             finally:
-                self.running.discard(account_id)
-                if account_id in self.waiting:  # callers arrived while this ran: their own check now
-                    self._start(account_id)
+                self.running.discard(key)
+                if key in self.waiting:  # callers arrived while this ran: their own check now
+                    self._start(key)
 
         task = asyncio.get_running_loop().create_task(check())
         self.tasks.add(task)

@@ -12,6 +12,8 @@ framing. Names and notes reach the page only as JSON read by scripts that set ``
 
 from __future__ import annotations
 
+import functools
+import hashlib
 from importlib import resources
 from typing import Annotated, Any, Final
 
@@ -61,17 +63,24 @@ def _page(template: str, status_code: int = 200, **context: Any) -> HTMLResponse
     return HTMLResponse(html, status_code=status_code, headers=headers)
 
 
+@functools.cache
+def _asset(name: str) -> tuple[bytes, str]:
+    """An asset's bytes (read once: they ship with the package) and its ETag."""
+    body = resources.files("powermap.viz").joinpath("assets", name).read_bytes()
+    return body, '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+
+
 @router.get("/app/assets/{name}")
-def asset(name: str) -> Response:
+def asset(name: str, request: Request) -> Response:
+    """A script or style of the pages; a browser that has it already is answered 304 (its ETag)."""
     media = ASSETS.get(name)
     if media is None:
         raise ApiProblem(404, "not-found", "Not found", f"no asset {name!r}")
-    body = resources.files("powermap.viz").joinpath("assets", name).read_bytes()
-    return Response(
-        body,
-        media_type=media,
-        headers={"Cache-Control": "no-cache", "X-Content-Type-Options": "nosniff"},
-    )
+    body, etag = _asset(name)
+    headers = {"Cache-Control": "no-cache", "ETag": etag, "X-Content-Type-Options": "nosniff"}
+    if request.headers.get("if-none-match") == etag:
+        return Response(status_code=304, headers=headers)
+    return Response(body, media_type=media, headers=headers)
 
 
 @router.get("/signin")

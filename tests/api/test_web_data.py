@@ -80,3 +80,16 @@ def test_a_page_too_far_behind_or_ahead_gets_the_whole_data(client: TestClient, 
     same = _data(client, account, since=now["revision"])
     assert same["nodes"] == {"put": [], "drop": []}
     assert same["set"] == {}
+
+
+def test_the_pages_scripts_are_sent_once_and_then_revalidated(client: TestClient) -> None:
+    first = client.get("/app/assets/powermap-map.js")
+    assert first.status_code == 200
+    assert first.headers["Cache-Control"] == "no-cache"
+    assert "PowermapMap" in first.text
+    again = client.get("/app/assets/powermap-map.js", headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304
+    assert again.content == b""
+    other = client.get("/app/assets/powermap-app.js", headers={"If-None-Match": first.headers["ETag"]})
+    assert other.status_code == 200  # another file's tag does not match
+    assert other.headers["ETag"] != first.headers["ETag"]
