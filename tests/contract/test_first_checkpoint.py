@@ -8,18 +8,17 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 
 from powermap.model import NodeKind
 from powermap.service import PowermapService
-from powermap.store import Change
 from powermap.store.sqlite import SQLiteStore, path_from_url
 from tests.contract.test_erasure import neo4j_leaks_of, raw_bytes
 from tests.factories import normalized, tiny_document
-from tests.voice_factories import roadmap_document, voiced_document
+from tests.voice_factories import voiced_document
 
 Write = Callable[[PowermapService, str], None]
 
@@ -103,14 +102,6 @@ def test_pruning_an_account_still_on_its_import_keeps_it_readable(service: Power
     assert service.export_map(account, as_of=str(revision)) == normalized(imported)
     rename_ceo(service, account)
     assert service.export_map(account, as_of=str(revision)) == normalized(imported)
-
-
-@pytest.fixture
-def roadmap(service: PowermapService, prefix: str) -> Iterator[str]:
-    before = service.store.read_roadmap()
-    service.import_roadmap({"items": [*roadmap_document(prefix)["items"], *(i.model_dump() for i in before.items)]})
-    yield prefix
-    service.store.put_roadmap(before, Change("tester", "cleanup"), detach=True)
 
 
 def test_a_roadmap_item_forced_out_right_after_the_import_leaves_the_imported_state_readable(

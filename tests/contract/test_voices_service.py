@@ -4,7 +4,6 @@ edits that keep the map sound, the loop's health and the roadmap's fit."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 
 import pytest
 
@@ -17,20 +16,10 @@ from powermap.errors import (
 )
 from powermap.model import Flow, NodeKind, VoiceCategory, parse_roadmap
 from powermap.service import PowermapService
-from powermap.store import Change
 from tests.factories import normalized
-from tests.voice_factories import roadmap_document, voiced_document
+from tests.voice_factories import voiced_document
 
 DAY = dt.date(2026, 11, 1)
-
-
-@pytest.fixture
-def roadmap(service: PowermapService, prefix: str) -> Iterator[str]:
-    """Our prefixed roadmap items added to the store's roadmap; the roadmap as it was comes back afterwards."""
-    before = service.store.read_roadmap()
-    service.import_roadmap({"items": [*roadmap_document(prefix)["items"], *(i.model_dump() for i in before.items)]})
-    yield prefix
-    service.store.put_roadmap(before, Change("tester", "cleanup"), detach=True)
 
 
 def test_a_voiced_map_imports_when_its_roadmap_items_exist_and_exports_identical(
