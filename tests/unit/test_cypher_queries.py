@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import powermap
+import powermap.cypher
 from powermap.store.queries import Q, cypher, query_files
 
-CYPHER_FOLDER = Path(powermap.__file__).resolve().parent / "cypher"
+# The package the files ship in, found by Python's import (in a mutation run, not next to the mutated copy).
+CYPHER_FOLDER = Path(powermap.cypher.__file__).resolve().parent
 
 
 def shipped_query_files() -> dict[str, str]:
