@@ -179,3 +179,28 @@ def test_a_long_reporting_cycle_is_named_by_its_first_people_and_its_length() ->
         }
     )
     assert short == ["reports_to ('a'): reporting lines form a cycle: 'a' -> 'b' -> 'a'"]
+
+
+def cycle_of(size: int) -> dict[str, Any]:
+    """A map whose ``size`` stakeholders report round a ring: p00 -> p01 -> ... -> back to p00."""
+    people = [f"p{i:02d}" for i in range(size)]
+    return {
+        "account": {"id": "a", "name": "A"},
+        "stakeholders": [{"id": s, "name": s, "level": "staff", "influence": 0.1} for s in people],
+        "reports_to": [{"from": people[i], "to": people[(i + 1) % size]} for i in range(size)],
+    }
+
+
+def test_a_reporting_cycle_of_eleven_is_named_in_full_and_one_of_twelve_is_cut_after_eleven() -> None:
+    eleven = " -> ".join(f"'p{i:02d}'" for i in range(11))
+    assert problems_of(cycle_of(11)) == [f"reports_to ('p00'): reporting lines form a cycle: {eleven} -> 'p00'"]
+    assert problems_of(cycle_of(12)) == [
+        f"reports_to ('p00'): reporting lines form a cycle: {eleven} -> … (12 people) -> 'p00'"
+    ]
+
+
+def test_a_field_name_of_the_clip_length_is_shown_whole_and_a_longer_one_is_cut() -> None:
+    (whole,) = problems_of(with_value(("account", "k" * CLIP_AT), 1))
+    assert whole == "account." + "k" * CLIP_AT + ": is not a field of the powermap/v1 format"
+    (cut,) = problems_of(with_value(("account", "k" * (CLIP_AT + 1)), 1))
+    assert cut == "account." + "k" * (CLIP_AT - 1) + "…: is not a field of the powermap/v1 format"

@@ -109,12 +109,14 @@
       JSON.stringify(state.data.overview) === JSON.stringify(data.overview);
     state.data = data;
     state.revision = data.revision;
+    // The map is drawn once, in the next frame, with the change, the filters and the panels beside it.
     if (samePicture) {
+      state.map.hold();
       if (delta) { state.map.patch(delta, data); } else { state.map.replace(data); }
       window.PowermapPanels.applyFilters(state.map);
     } else {
       if (state.map) { state.map.destroy(); }
-      state.map = window.PowermapMap.create(byId("pm-network"), data);
+      state.map = window.PowermapMap.create(byId("pm-network"), data, { held: true });
       window.powermap = state.map;
       state.zoomed = false;
       state.map.network.on("zoom", function () { state.zoomed = true; });
@@ -128,6 +130,8 @@
     }
     window.PowermapPanels.fillFilterChoices(data);
     window.PowermapPanels.render(state.map, data);
+    if (window.performance && performance.mark) { performance.mark("pm:panels"); }
+    state.map.release();
     document.title = data.account.name + " — powermap";
     byId("pm-title").textContent = data.account.name;
     byId("pm-sub").textContent = data.counts.stakeholders + " stakeholders · " + data.counts.team +
@@ -156,6 +160,7 @@
     var since = state.data ? "&since=" + state.revision : "";
     return api("GET", "/app" + base + "/data?recommendations=false" + since).then(function (result) {
       state.busy -= 1;
+      if (window.performance && performance.mark) { performance.mark("pm:data"); }
       if (result.ok) {
         var delta = result.data.delta === true ? result.data : null;
         if (delta && delta.since !== state.revision) { return load(); }  // the page moved on meanwhile
@@ -373,6 +378,7 @@
     });
   }
   function saveStakeholder() {
+    if (window.performance && performance.mark) { performance.mark("pm:save"); }
     var form = stakeholderForm();
     clearErrors(form);
     hideConflict();
@@ -386,6 +392,7 @@
       request = api("POST", base + "/stakeholders", item);
     }
     return request.then(function (result) {
+      if (window.performance && performance.mark) { performance.mark("pm:saved"); }
       if (result.ok) { return afterWrite(item.id); }
       // Stale (412), or gone since the form was opened (404): say who did it, keep the user's values.
       if ((result.status === 412 || result.status === 404) && state.editing) { return conflict(item); }

@@ -1,0 +1,115 @@
+"""What only the Neo4j store has, on a real server and without starting processes: its Cypher files, the
+forms strategists run in Neo4j Browser, garbage collection and routing URLs (its error messages and the CLI's:
+test_neo4j_server.py). In the mutation run's selection, so Neo4j's own mutants are tested by them."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from neo4j import GraphDatabase, Query
+
+from powermap.analysis.paths import introduction_paths
+from powermap.graph import build_graph
+from powermap.model import parse_account_map
+from powermap.service import PowermapService
+from powermap.store import open_store
+from powermap.store.neo4j import Neo4jStore
+from powermap.store.queries import SCHEMA, Q, cypher, query_files
+from tests.conftest import account_prefix, neo4j_or_skip
+from tests.contract.test_store_contract import with_id
+from tests.factories import random_documents, sample_document
+
+pytestmark = pytest.mark.neo4j
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def neo4j_store() -> Iterator[Neo4jStore]:
+    store = open_store(neo4j_or_skip())
+    assert isinstance(store, Neo4jStore)
+    with store:
+        yield store
+
+
+def test_every_cypher_file_is_a_named_query_and_every_named_query_has_a_file() -> None:
+    assert set(query_files()) == {q.value for q in Q}
+
+
+def test_every_named_query_is_used_by_the_code() -> None:
+    code = "".join(p.read_text() for p in (ROOT / "powermap" / "store").glob("*.py"))
+    unused = [q.name for q in Q if q not in SCHEMA and not re.search(rf"\bQ\.{q.name}\b", code)]
+    assert unused == []
+
+
+def test_every_query_passes_explain_on_the_server(neo4j_store: Neo4jStore) -> None:
+    with GraphDatabase.driver(neo4j_or_skip(), notifications_min_severity="OFF") as driver, driver.session() as session:
+        for name in Q:
+            if name in SCHEMA:
+                continue  # schema commands cannot be explained; the next test runs them
+            summary = session.run(Query("EXPLAIN " + cypher(name))).consume()
+            assert summary.plan is not None, name
+
+
+def test_schema_queries_are_idempotent(neo4j_store: Neo4jStore) -> None:
+    neo4j_store.initialize()
+    neo4j_store.initialize()
+    with GraphDatabase.driver(neo4j_or_skip(), notifications_min_severity="OFF") as driver:
+        records, _, _ = driver.execute_query("SHOW CONSTRAINTS YIELD name RETURN collect(name) AS names")
+    assert {"account_id", "stakeholder_key", "member_key", "competitor_key", "activity_key"} <= set(records[0]["names"])
+
+
+@pytest.mark.parametrize("target", ["ceo", "cfo", "cio", "proc_dir", "plant_gm"])
+def test_the_browser_cypher_for_paths_finds_the_same_best_paths(
+    neo4j_store: Neo4jStore, prefix_n: str, target: str
+) -> None:
+    account = prefix_n + "acme"
+    PowermapService(neo4j_store).import_map(with_id(sample_document(), account))
+    graph = build_graph(neo4j_store.get_map(account))
+    expected = introduction_paths(graph, target, k=3)
+    found = neo4j_store.best_paths_cypher(account, target, k=3)
+    assert [p["nodes"] for p in found] == [p["nodes"] for p in expected]
+    assert [p["strength"] for p in found] == pytest.approx([p["strength"] for p in expected])
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(document=random_documents(max_stakeholders=6))
+def test_the_browser_cypher_agrees_on_random_maps(
+    neo4j_store: Neo4jStore, prefix_n: str, document: dict[str, Any]
+) -> None:
+    account = prefix_n + "rnd"
+    PowermapService(neo4j_store).import_map(with_id(document, account))
+    graph = build_graph(parse_account_map(document))
+    for target in graph:
+        expected = introduction_paths(graph, target, k=2)
+        found = neo4j_store.best_paths_cypher(account, target, k=2)
+        assert [p["nodes"] for p in found] == [p["nodes"] for p in expected]
+
+
+@pytest.fixture
+def prefix_n(neo4j_store: Neo4jStore) -> Iterator[str]:
+    yield from account_prefix(neo4j_store)
+
+
+def test_collecting_garbage_removes_replaced_versions(neo4j_store: Neo4jStore, prefix_n: str) -> None:
+    service = PowermapService(neo4j_store)
+    account = prefix_n + "acme"
+    service.import_map(with_id(sample_document(), account))
+    service.import_map(with_id(sample_document(), account))
+    with GraphDatabase.driver(neo4j_or_skip(), notifications_min_severity="OFF") as driver:
+        records, _, _ = driver.execute_query(
+            "MATCH (n:Scoped {account: $account}) RETURN count(DISTINCT n.scope) AS scopes", account=account
+        )
+    assert records[0]["scopes"] == 1
+
+
+def test_a_routing_url_reaches_the_same_store(neo4j_store: Neo4jStore, prefix_n: str) -> None:
+    account = prefix_n + "routed"
+    PowermapService(neo4j_store).import_map(with_id(sample_document(), account))
+    routed_url = neo4j_or_skip().replace("bolt://", "neo4j://", 1)
+    with open_store(routed_url) as routed:
+        assert routed.get_map(account) == neo4j_store.get_map(account)
