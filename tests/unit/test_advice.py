@@ -28,6 +28,11 @@ def every(found: list[Any]) -> list[dict[str, Any]]:
     return [item | {"target": r["target"]} for r in found for item in (r, *r["alternatives"])]
 
 
+def advice_of_kind(document: dict[str, Any], kind: str) -> dict[str, Any]:
+    """The first advice of that kind (main entry or alternative) for the map."""
+    return next(r for r in every(recommend(graph_of(document), limit=50)) if r["activity"] == kind)
+
+
 def test_the_first_contact_kinds_are_exactly_the_four_of_the_issue() -> None:
     assert {"ice_breaking", "executive_engagement", "summit", "topic_seminar"} == FIRST_CONTACT
 
@@ -124,3 +129,52 @@ def test_voice_advice_also_keeps_the_order_of_relationship_work() -> None:
     document["voices"][2]["satisfaction"] = None  # the CEO's resolved pain: a report-back would be an upgrade
     found = every(recommend(graph_of(document), limit=500))
     assert {r["activity"] for r in found if r["target"] == "ceo"} <= FIRST_CONTACT  # none of us knows the CEO
+
+
+def test_a_first_contact_nobody_can_introduce_is_a_cold_approach_of_likelihood_one_tenth() -> None:
+    # The auditor is tied to nobody and none of us knows them: ice-breaking is a cold call, as likely as 0.1.
+    document = tiny_document()
+    document["stakeholders"].append(
+        {"id": "aud", "name": "Audit", "level": "senior", "decision_role": "decision_maker", "influence": 0.8}
+    )
+    ice = next(r for r in every(recommend(graph_of(document), limit=50)) if r["target"] == "aud")
+    assert ice["activity"] == "ice_breaking"
+    assert (ice["path"], ice["introducer"]) == ([], None)
+    assert ice["likelihood"] == pytest.approx(0.1)
+    assert ice["expected_gain"] == pytest.approx(0.1 * ice["gain_if_done"], abs=1e-12)
+    assert ice["gain_if_done"] > 0.0
+
+
+def test_a_turnaround_says_which_stance_it_turns_with_the_right_article() -> None:
+    document = tiny_document()
+    document["relationships"].append({"member": "li", "stakeholder": "cfo", "strength": 0.3})
+    turnaround = advice_of_kind(document, "attitude_turnaround")
+    assert " is a skeptic; " in turnaround["reason"]
+    document["stakeholders"][2]["stance"] = "opponent"
+    turnaround = advice_of_kind(document, "attitude_turnaround")
+    assert " is an opponent; " in turnaround["reason"]
+    assert turnaround["reason"].endswith("should meet them to address their objections and move them to skeptic.")
+
+
+def test_a_reason_names_the_target_with_title_role_and_power_and_names_the_lead() -> None:
+    # The CFO: standing 0.5 * 0.7 + 0.5 * 0.6 (business evaluator) = 0.65; sways the CEO (0.95) with 0.4,
+    # so power 0.65 + 0.35 * 0.5 * 0.4 * 0.95 = 0.7165, shown with two decimals.
+    document = tiny_document()
+    document["relationships"].append({"member": "li", "stakeholder": "cfo", "strength": 0.3})
+    turnaround = advice_of_kind(document, "attitude_turnaround")
+    assert turnaround["reason"] == (
+        "Fang (CFO, business evaluator, power 0.72) is a skeptic; Li Ming should meet them to address their "
+        "objections and move them to neutral."
+    )
+    document["stakeholders"][2]["title"] = ""  # no title: role and power only
+    turnaround = advice_of_kind(document, "attitude_turnaround")
+    assert turnaround["reason"].startswith("Fang (business evaluator, power 0.72) is a skeptic; ")
+
+
+def test_without_a_team_a_first_contact_says_nobody_on_our_team_can_lead_it() -> None:
+    document = tiny_document()
+    document["team"], document["relationships"], document["activities"] = [], [], []
+    found = every(recommend(graph_of(document), limit=50))
+    ice = next(r for r in found if r["activity"] == "ice_breaking" and r["target"] == "ceo")
+    assert ice["lead"] is None
+    assert ice["reason"].endswith("no introduction path exists, so nobody on our team should open a direct channel.")
