@@ -313,3 +313,123 @@ def test_a_neutral_held_below_eight_tenths_is_worth_upgrading_and_one_at_eight_t
     assert lukewarm["reason"].endswith(" is only 0.70 and they are neutral; Li Ming should deepen it.")
     assert upgrades_for_cto("neutral", 0.8) == []
     assert upgrades_for_cto("neutral", 0.9) == []
+
+
+def advice_for(document: dict[str, Any], kind: str, target: str, today: dt.date | None = None) -> list[dict[str, Any]]:
+    """Every advice of that kind for that target (as main entry or alternative)."""
+    found = every(recommend(graph_of(document), limit=50, today=today))
+    return [r for r in found if r["activity"] == kind and r["target"] == target]
+
+
+def test_a_competitor_block_names_the_competitor_the_strengths_and_who_counters() -> None:
+    document = tiny_document()
+    document["relationships"].append({"member": "li", "stakeholder": "cfo", "strength": 0.3})
+    (block,) = advice_for(document, "competitor_block", "cfo")
+    assert block["reason"] == (
+        "Rival holds Fang (CFO, business evaluator, power 0.72) at 0.60 against our 0.30; "
+        "Li Ming should counter its position before the decision."
+    )
+
+
+def test_an_executive_engagement_is_for_executives_and_seniors_held_below_eight_tenths() -> None:
+    document = tiny_document()
+    document["relationships"].append({"member": "li", "stakeholder": "cfo", "strength": 0.3})
+    (engagement,) = advice_for(document, "executive_engagement", "cfo")
+    assert engagement["reason"] == (
+        "Fang (CFO, business evaluator, power 0.72) is at executive level and we hold them at 0.30; "
+        "a visit by Big Boss, our executive, matches level to level."
+    )
+    document["relationships"][-1]["strength"] = 0.8
+    assert advice_for(document, "executive_engagement", "cfo") == []
+
+
+def test_a_summit_gathers_two_or_more_executives_we_hold_below_seven_tenths_the_strongest_first() -> None:
+    # Nobody of ours holds the CEO (0.95) or the CFO (0.72): a summit for both, aimed at the CEO.
+    document = tiny_document()
+    (summit,) = advice_for(document, "summit", "ceo")
+    assert summit["participants"] == ["ceo", "cfo"]
+    assert summit["reason"] == (
+        "2 of their executives (Chen, Fang) are not yet close to us; a summit hosted by Big Boss lifts all of "
+        "these relationships at once."
+    )
+    document["relationships"].append({"member": "boss", "stakeholder": "cfo", "strength": 0.7})  # close enough
+    assert advice_for(document, "summit", "ceo") == []
+
+
+def test_a_summit_invites_at_most_five_executives() -> None:
+    document = tiny_document()
+    document["stakeholders"] += [
+        {"id": f"vp{i}", "name": f"VP {i}", "level": "executive", "influence": 0.5 - i / 100} for i in range(5)
+    ]
+    (summit,) = advice_for(document, "summit", "ceo")
+    assert summit["participants"] == ["ceo", "cfo", "vp0", "vp1", "vp2"]  # the five most powerful of seven
+
+
+def test_a_site_visit_is_for_neutral_evaluators_and_warms_them_a_step() -> None:
+    from powermap.analysis.forecast import decision_forecast
+
+    document = tiny_document()
+    document["stakeholders"][1]["stance"] = "neutral"  # the CTO, a technical evaluator Li holds at 0.8
+    before = decision_forecast(graph_of(document))["support_index"]
+    (visit,) = advice_for(document, "site_visit", "cto")
+    assert visit["reason"] == (
+        "Tao (CTO, technical evaluator, power 0.73) is undecided; seeing a working reference site or our factory, "
+        "hosted by Li Ming, gives them the evidence to come out for us."
+    )
+    document["stakeholders"][1]["stance"] = "supporter"
+    document["relationships"][0]["strength"] = 0.9
+    after = decision_forecast(graph_of(document))["support_index"]
+    assert visit["gain_if_done"] == pytest.approx(after - before, abs=1e-12)
+    document["stakeholders"][1].update(stance="neutral", decision_role="user")  # not an evaluator: no visit
+    assert advice_for(document, "site_visit", "cto") == []
+
+
+def seminar_document(strengths: list[float], department: str = "Plant") -> dict[str, Any]:
+    document = tiny_document()
+    for i, strength in enumerate(strengths):
+        document["stakeholders"].append(
+            {"id": f"eng{i}", "name": f"Eng {i}", "level": "staff", "department": department, "influence": 0.3 + i / 10}
+        )
+        document["relationships"].append({"member": "li", "stakeholder": f"eng{i}", "strength": strength})
+    return document
+
+
+def test_a_topic_seminar_gathers_three_of_one_department_held_below_half_aimed_at_the_strongest() -> None:
+    # Engineers who sway nobody: a seminar (+0.1) moves no forecast but covers all three (0.45 -> 0.55).
+    (seminar,) = advice_for(seminar_document([0.45, 0.45, 0.45]), "topic_seminar", "eng2")
+    assert seminar["participants"] == ["eng2", "eng1", "eng0"]  # most powerful first: influence 0.5, 0.4, 0.3
+    covered = every(recommend(graph_of(seminar_document([0.45, 0.45, 0.5])), limit=50))
+    assert not [r for r in covered if r["activity"] == "topic_seminar"]  # one of three is covered at 0.5
+    assert not [
+        r for r in every(recommend(graph_of(seminar_document([0.45] * 3, "")))) if r["activity"] == "topic_seminar"
+    ]
+
+
+def fading_document(li: float, wu: float | None, wu_contact: str) -> dict[str, Any]:
+    """Li last met the CTO on 2026-10-01 (held at ``li``); Wu holds them at ``wu`` (None: not at all)."""
+    document = tiny_document()
+    document["relationships"][0]["strength"] = li
+    if wu is not None:
+        document["team"].append({"id": "wu", "name": "Wu Fei", "role": "SR", "level": "senior"})
+        document["relationships"].append(
+            {"member": "wu", "stakeholder": "cto", "strength": wu, "last_contact": wu_contact}
+        )
+    return document
+
+
+def test_a_refresh_is_led_by_whoever_holds_the_fading_stakeholder_best_and_says_since_when() -> None:
+    late = dt.date(2027, 1, 15)  # 106 days after Li's last contact
+    (meal,) = advice_for(fading_document(0.8, 0.3, "2026-09-01"), "meal", "cto", today=late)
+    assert meal["lead"] == "li"
+    assert meal["reason"] == (
+        "Nobody of ours has been in touch with Tao (CTO, technical evaluator, power 0.73) for 106 days "
+        "(since 2026-10-01); Li Ming should refresh the relationship before it fades."
+    )
+    (meal,) = advice_for(fading_document(0.3, 0.8, "2026-09-01"), "meal", "cto", today=late)
+    assert meal["lead"] == "wu"
+
+
+def test_no_refresh_while_someone_of_ours_keeps_in_touch_and_relationships_of_zero_do_not_count() -> None:
+    late = dt.date(2027, 1, 15)
+    assert advice_for(fading_document(0.8, 0.5, "2027-01-10"), "meal", "cto", today=late) == []
+    assert len(advice_for(fading_document(0.8, 0.0, "2027-01-10"), "meal", "cto", today=late)) == 1
