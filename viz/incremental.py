@@ -232,19 +232,23 @@ FRESH: Final = _Fresh()
 def data_delta(before: Mapping[str, Any], after: Mapping[str, Any]) -> dict[str, Any]:
     """What turns the page data ``before`` into ``after``: changed nodes and lines, changed fields.
 
-    ``nodes`` and ``edges`` say which items to put (new or changed, whole) and which ids to drop;
-    ``set`` holds every other field of ``after`` that differs from ``before``; ``drop`` the fields
-    ``after`` no longer has.
+    ``nodes`` and ``edges`` say which items to put (new, or changed in which fields they have: whole)
+    and which ids to drop; a node that kept its fields but changed some of their values is sent as
+    ``nodes.patch``, its id and those values only (an edit of weight moves everyone's power a little:
+    about 100 bytes a person instead of 1 KB). ``set`` holds every other field of ``after`` that
+    differs from ``before``; ``drop`` the fields ``after`` no longer has.
 
-    >>> before = {"nodes": [{"id": "a", "x": 1}, {"id": "b", "x": 2}], "edges": [], "revision": 1}
-    >>> after = {"nodes": [{"id": "a", "x": 1}, {"id": "c", "x": 3}], "edges": [], "revision": 2}
+    >>> before = {"nodes": [{"id": "a", "x": 1, "t": "A"}, {"id": "b", "x": 2}], "edges": [], "revision": 1}
+    >>> after = {"nodes": [{"id": "a", "x": 5, "t": "A"}, {"id": "c", "x": 3}], "edges": [], "revision": 2}
     >>> delta = data_delta(before, after)
-    >>> delta["nodes"], delta["edges"], delta["set"], delta["drop"]
-    ({'put': [{'id': 'c', 'x': 3}], 'drop': ['b']}, {'put': [], 'drop': []}, {'revision': 2}, [])
+    >>> delta["nodes"]
+    {'put': [{'id': 'c', 'x': 3}], 'patch': [{'id': 'a', 'x': 5}], 'drop': ['b']}
+    >>> delta["edges"], delta["set"], delta["drop"]
+    ({'put': [], 'drop': []}, {'revision': 2}, [])
     """
     return {
-        "nodes": _items_delta(before["nodes"], after["nodes"]),
-        "edges": _items_delta(before["edges"], after["edges"]),
+        "nodes": _items_delta(before["nodes"], after["nodes"], partial=True),
+        "edges": _items_delta(before["edges"], after["edges"], partial=False),
         "set": {
             key: value
             for key, value in after.items()
@@ -259,13 +263,24 @@ def _differ(before: object, after: object) -> bool:
     return before is not after and before != after
 
 
-def _items_delta(before: Sequence[Mapping[str, Any]], after: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+def _items_delta(
+    before: Sequence[Mapping[str, Any]], after: Sequence[Mapping[str, Any]], *, partial: bool
+) -> dict[str, Any]:
+    """Items to put whole, to patch (``partial``: same fields, some values changed) and to drop."""
     old = {item["id"]: item for item in before}
     new_ids = {item["id"] for item in after}
-    return {
-        "put": [item for item in after if _differ(old.get(item["id"]), item)],
-        "drop": [item["id"] for item in before if item["id"] not in new_ids],
-    }
+    put: list[Mapping[str, Any]] = []
+    patch: list[dict[str, Any]] = []
+    for item in after:
+        was = old.get(item["id"])
+        if not _differ(was, item):
+            continue
+        if partial and was is not None and was.keys() == item.keys():
+            patch.append({"id": item["id"]} | {key: value for key, value in item.items() if _differ(was[key], value)})
+        else:
+            put.append(item)
+    drop = [item["id"] for item in before if item["id"] not in new_ids]
+    return {"put": put, "patch": patch, "drop": drop} if partial else {"put": put, "drop": drop}
 
 
 def apply_delta(before: Mapping[str, Any], delta: Mapping[str, Any]) -> dict[str, Any]:
@@ -283,6 +298,11 @@ def apply_delta(before: Mapping[str, Any], delta: Mapping[str, Any]) -> dict[str
     for name in ("nodes", "edges"):
         dropped = set(delta[name]["drop"])
         put = {item["id"]: item for item in delta[name]["put"]}
-        kept = [put.pop(item["id"], item) for item in before[name] if item["id"] not in dropped]
+        patches = {item["id"]: item for item in delta[name].get("patch", ())}
+        kept = [
+            put.pop(item["id"], None) or ({**item, **patches[item["id"]]} if item["id"] in patches else item)
+            for item in before[name]
+            if item["id"] not in dropped
+        ]
         result[name] = kept + list(put.values())
     return result

@@ -267,11 +267,12 @@ def test_removing_what_is_not_there_names_each_by_its_place_and_changes_nothing_
     found = as_tuples(
         remove_items(
             document,
-            {"stakeholders": ["ceo", "ghost"], "influences": [("ceo", "cto")], "voices": ["v9"], "team": []},
+            {"stakeholders": ["ghost", "ceo", "nobody"], "influences": [("ceo", "cto")], "voices": ["v9"], "team": []},
         )
     )
     assert found == [
-        ("stakeholders[1]", "'ghost'", "no stakeholder 'ghost' to remove"),
+        ("stakeholders[0]", "'ghost'", "no stakeholder 'ghost' to remove"),
+        ("stakeholders[2]", "'nobody'", "no stakeholder 'nobody' to remove"),
         ("influences[0]", "'ceo' to 'cto'", "no influence line 'ceo' to 'cto' to remove"),
         ("voices[0]", "'v9'", "no voice 'v9' to remove"),
     ]

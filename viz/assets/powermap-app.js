@@ -88,13 +88,15 @@
     Object.keys(data).forEach(function (key) { if (delta.drop.indexOf(key) < 0) { next[key] = data[key]; } });
     Object.keys(delta.set).forEach(function (key) { next[key] = delta.set[key]; });
     ["nodes", "edges"].forEach(function (name) {
-      var dropped = {}, put = {};
+      var dropped = {}, put = {}, patches = {};
       delta[name].drop.forEach(function (id) { dropped[id] = true; });
       delta[name].put.forEach(function (item) { put[item.id] = item; });
+      (delta[name].patch || []).forEach(function (item) { patches[item.id] = item; });
       var items = [];
       data[name].forEach(function (item) {
         if (dropped[item.id]) { return; }
-        items.push(put[item.id] || item);
+        // A patched item: the same fields, those named with their new values.
+        items.push(put[item.id] || (patches[item.id] ? Object.assign({}, item, patches[item.id]) : item));
         delete put[item.id];
       });
       delta[name].put.forEach(function (item) { if (put[item.id]) { items.push(item); } });

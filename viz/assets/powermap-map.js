@@ -310,10 +310,19 @@
         if (!("shapeProperties" in node)) { node.shapeProperties = { borderDashes: false }; }
         return takeNode(node);
       });
+      // A patched node keeps its fields; only the values named change (its look too, if named).
+      var patchedNodes = (delta.nodes.patch || []).filter(function (node) {
+        var own = originalNodes[node.id];
+        if (!own) { return false; }
+        if ("color" in node) { own.color = clone(node.color); }
+        if ("font" in node) { own.font = clone(node.font); }
+        if ("borderWidth" in node) { own.borderWidth = node.borderWidth; }
+        return true;
+      });
       var changedEdges = delta.edges.put.map(takeEdge);
       if (goneEdges.length > 0) { edges.remove(goneEdges); }
       if (goneNodes.length > 0) { nodes.remove(goneNodes); }
-      if (changedNodes.length > 0) { nodes.update(changedNodes); }
+      if (changedNodes.length + patchedNodes.length > 0) { nodes.update(changedNodes.concat(patchedNodes)); }
       // A line whose shape changed is replaced whole (vis-network merges updates field by field).
       if (changedEdges.length > 0) {
         edges.remove(changedEdges.map(function (edge) { return edge.id; }).filter(function (id) {
@@ -325,7 +334,7 @@
       if (dimmed) { restoreAll(); }
       body.setAttribute("data-nodes", String(nodes.length));
       body.setAttribute("data-edges", String(edges.length));
-      body.setAttribute("data-replaced", changedNodes.length + goneNodes.length + "/" +
+      body.setAttribute("data-replaced", changedNodes.length + patchedNodes.length + goneNodes.length + "/" +
         (changedEdges.length + goneEdges.length));
     }
     // A newer version of the same map, whole: every item is handed over again (people keep their places).
