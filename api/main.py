@@ -21,6 +21,7 @@ from fastapi.staticfiles import StaticFiles
 
 from powermap.api.addressing import RawPathRouting
 from powermap.api.cached import RevisionChecks
+from powermap.api.collector import server_collector
 from powermap.api.deps import KeyCache
 from powermap.api.limits import BodyLimits
 from powermap.api.problems import install as install_problems
@@ -57,7 +58,8 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
             logger.warning("authentication is OFF: every caller on this loopback address acts as admin")
         logger.info("powermap API on %s", redact(app.state.store.url))
         try:
-            yield
+            with server_collector():
+                yield
         finally:
             if owned:
                 app.state.store.close()

@@ -30,8 +30,9 @@ kind                        proposed for                                        
 
 The lead is whoever on our side fits the activity: for executive engagements and summits our member
 whose level matches theirs (our executive meets theirs); for site visits and seminars our solution
-lead (SR); otherwise the member who already holds the strongest relationship with the target, else
-the first member of the best introduction path, else our member of closest level. Candidates are
+lead (SR); for an ice-breaking the first member of the best introduction path, else our member of closest
+level; otherwise the member who already holds the strongest relationship with the target (every other
+kind is only proposed for people one of us already holds, so there always is one). Candidates are
 ranked by expected gain, then by the coverage they add, then by target power; an activity that moves
 neither the forecast nor coverage is not recommended.
 
@@ -231,12 +232,6 @@ class _Context:
     def member_with_role(self, role: TeamRole) -> str | None:
         return next((m for m, info in sorted(self.members.items()) if info["role"] == role), None)
 
-    def default_lead(self, stakeholder: str) -> str | None:
-        path = self.path_to(stakeholder)
-        return (
-            self.strongest_member(stakeholder) or (path["nodes"][0] if path else None) or self.level_match(stakeholder)
-        )
-
     def gain(self, changes: Mapping[str, _Standing], weights: Mapping[str, float] | None = None) -> tuple[float, float]:
         """Simulated change of support index and of coverage if ``changes`` came true (each person's share
         weighted by ``weights``, the likelihood that the activity happens with them, when given).
@@ -416,7 +411,7 @@ def _attitude_turnaround(context: _Context, target: str) -> _Candidate | None:
         return None
 
     def explain() -> tuple[str | None, str]:
-        lead = context.default_lead(target)
+        lead = context.strongest_member(target)
         return lead, (
             f"{context.describe(target)} is {_article(standing.stance.value)}; "
             f"{context.member_name(lead)} should meet them to address their objections and move them to "
@@ -467,7 +462,7 @@ def _site_visit(context: _Context, target: str) -> _Candidate | None:
         return None
 
     def explain() -> tuple[str | None, str]:
-        lead = context.member_with_role(TeamRole.SR) or context.default_lead(target)
+        lead = context.member_with_role(TeamRole.SR) or context.strongest_member(target)
         return lead, (
             f"{context.describe(target)} is undecided; seeing a working reference site or our factory, "
             f"hosted by {context.member_name(lead)}, gives them the evidence to come out for us."
@@ -487,7 +482,7 @@ def _competitor_block(context: _Context, target: str) -> _Candidate | None:
     after = _Standing(standing.stance, standing.ours, max(remaining.values()))
 
     def explain() -> tuple[str | None, str]:
-        lead = context.default_lead(target)
+        lead = context.strongest_member(target)
         name = context.competitor_names.get(competitor, {}).get("name", competitor)
         return lead, (
             f"{name} holds {context.describe(target)} at {theirs:.2f} against our {standing.ours:.2f}; "

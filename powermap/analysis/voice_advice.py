@@ -107,7 +107,7 @@ def _report_backs(context: _Context, voices: Sequence[Voice]) -> Iterable[_Candi
         target = voice.stakeholder
 
         def explain(voice: Voice = voice, target: str = target) -> tuple[str | None, str]:
-            lead = context.strongest_member(target) or context.default_lead(target)
+            lead = context.strongest_member(target)
             return lead, (
                 f"{context.describe(target)} raised {quote(voice)}, resolved on {voice.closed_on}, and nobody has "
                 f"asked them yet whether it is solved for them: {context.member_name(lead)} should report it back "

@@ -83,9 +83,6 @@ class MapDiff:
     def __len__(self) -> int:
         return len(self.entries)
 
-    def by_list(self, list_name: str) -> Iterator[Entry]:
-        return (e for e in self.entries if e.list == list_name)
-
     def counts(self) -> dict[str, dict[str, int]]:
         """Per list (and ``account``): how many items were added, removed and changed."""
         counts = {name: {"added": 0, "removed": 0, "changed": 0} for name in (ACCOUNT, *list_names())}

@@ -26,7 +26,7 @@ from typing import Any, TypeAlias
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from powermap.errors import InvalidPlanError, Problem
-from powermap.model.contract import LIST_BY_NAME, LISTS, AccountMap, Id, Text, Unit
+from powermap.model.contract import LIST_BY_NAME, LISTS, Id, Text, Unit
 from powermap.model.enums import ActivityKind, NodeKind, Stance
 from powermap.model.validation import problems_from_validation_error
 
@@ -246,20 +246,3 @@ def _drop_references(document: dict[str, Any], kind: NodeKind, node_id: str) -> 
             for item in document[spec.name]:
                 for field in targets - single:
                     item[field] = [one for one in item.get(field, []) if one != node_id]
-
-
-def without_node(account_map: AccountMap, kind: NodeKind, node_id: str) -> AccountMap:
-    """The map as it would be if that node left, with its lines (pure; unknown ids leave it unchanged).
-
-    >>> from powermap.model.validation import parse_account_map
-    >>> m = parse_account_map({"account": {"id": "a", "name": "A"},
-    ...   "team": [{"id": "li", "name": "Li", "role": "AR"}],
-    ...   "stakeholders": [{"id": "cfo", "name": "F", "level": "executive", "influence": 0.7}],
-    ...   "relationships": [{"member": "li", "stakeholder": "cfo", "strength": 0.5}]})
-    >>> without_node(m, NodeKind.MEMBER, "li").relationships
-    ()
-    """
-    document = account_map.to_document()
-    spec = next(s for s in LISTS if s.node_kind == kind)
-    remove_items(document, {spec.name: [node_id]})
-    return AccountMap.model_validate(document)

@@ -109,6 +109,8 @@ def _format_loc(loc: Iterable[str | int]) -> str:
 #: What each kind of shape error means, in the words of the format rather than of Python.
 _PLAIN = {
     "string_type": "must be text",
+    # JSON's "\ud800" escape alone decodes to half a character (a lone UTF-16 surrogate).
+    "string_unicode": "must be text of whole characters: a \\ud800-\\udfff escape comes only in pairs",
     "float_type": "must be a number",
     "float_parsing": "must be a number",
     "finite_number": "must be a finite number",
@@ -136,22 +138,22 @@ def _plain_message(detail: Any) -> str:
         return "is not a field of the powermap/v1 format"
     if kind == "missing":
         return "is required"
+    # The contract's bounds are inclusive (ge/le) and its lists unbounded; pydantic's own words, with
+    # "Input should be" made "must be", serve the rest (a literal: "must be 'powermap/v1'").
     if kind == "enum":
-        message = f"must be one of {context.get('expected', '')}"
-    elif kind == "literal_error":
-        message = f"must be {context.get('expected', '')}"
-    elif kind in {"less_than_equal", "less_than"}:
-        message = f"must be at most {context.get('le', context.get('lt'))}"
-    elif kind in {"greater_than_equal", "greater_than"}:
-        message = f"must be at least {context.get('ge', context.get('gt'))}"
+        message = f"must be one of {context['expected']}"
+    elif kind == "less_than_equal":
+        message = f"must be at most {context['le']}"
+    elif kind == "greater_than_equal":
+        message = f"must be at least {context['ge']}"
     elif kind == "string_too_short":
         message = "must not be empty"
     elif kind == "string_too_long":
-        message = f"must be at most {context.get('max_length')} characters"
+        message = f"must be at most {context['max_length']} characters"
     else:
         message = _PLAIN.get(kind) or str(detail["msg"]).replace("Input should be", "must be")
     value = detail.get("input")
-    if "input" in detail and kind not in {"model_type", "dict_type", "model_attributes_type"}:
+    if "input" in detail and kind != "model_type":
         shown = f"{len(value)} characters" if kind == "string_too_long" and isinstance(value, str) else clip(value)
         message += f" (got {shown})"
     if kind in {"string_type", "enum"} and (value is None or isinstance(value, _YAML_TYPED)):

@@ -26,7 +26,7 @@ from contextlib import contextmanager, suppress
 from typing import Any, TypeVar
 from urllib.parse import unquote, urlsplit
 
-from neo4j import Driver, GraphDatabase, ManagedTransaction
+from neo4j import READ_ACCESS, Driver, GraphDatabase, ManagedTransaction, Record
 from neo4j import exceptions as neo4j_errors
 
 from powermap.errors import (
@@ -263,6 +263,26 @@ class Neo4jStore(Store):
         with self._translate(), self._driver.session(database=self.database) as session:
             return session.execute_read(work)
 
+    def _read_record(self, query: Q, **parameters: Any) -> Record | None:
+        """The one record of a single-statement read, as an auto-commit query.
+
+        One Bolt round trip, where a managed transaction costs two (begin and run, then commit): this is
+        the per-request freshness check of the API's cached answers, where that round trip is most of the
+        request (docs/benchmarks.md). A single statement is atomic on its own. Auto-commit queries are not
+        retried by the driver, so an error the driver calls retryable (e.g. a cluster member going away)
+        falls back to the managed, retried read.
+        """
+        session = self._driver.session(database=self.database, default_access_mode=READ_ACCESS)
+        with self._translate(), session:
+            try:
+                return session.run(cypher(query), parameters).single()
+            except neo4j_errors.Neo4jError as error:
+                if not error.is_retryable():
+                    raise
+            except (neo4j_errors.ServiceUnavailable, neo4j_errors.SessionExpired):
+                pass
+        return self._read(lambda tx: tx.run(cypher(query), parameters).single())
+
     def _edit(
         self,
         account_id: str,
@@ -464,7 +484,7 @@ class Neo4jStore(Store):
         ]
 
     def _revision_or_none(self, account_id: str) -> int | None:
-        record = self._read(lambda tx: tx.run(cypher(Q.ACCOUNT_REVISION), account=account_id).single())
+        record = self._read_record(Q.ACCOUNT_REVISION, account=account_id)
         return None if record is None else int(record["revision"])
 
     def revision(self, account_id: str) -> int:

@@ -38,10 +38,15 @@ def test_a_page_that_shows_a_revision_gets_only_what_an_edit_changed(client: Tes
     delta = _data(client, account, since=before["revision"])
     assert delta["delta"] is True
     assert delta["since"] == before["revision"]
-    assert [node["id"] for node in delta["nodes"]["put"]] == [person["id"]]
+    assert delta["nodes"]["put"] == [], "the person kept every field: only changed values travel"
+    assert [node["id"] for node in delta["nodes"]["patch"]] == [person["id"]]
     assert delta["nodes"]["drop"] == []
     assert delta["edges"] == {"put": [], "drop": []}
-    assert delta["nodes"]["put"][0]["subtitle"] == "Head of <b>Things</b>"
+    patch = delta["nodes"]["patch"][0]
+    assert patch["subtitle"] == "Head of <b>Things</b>"
+    assert "Head of <b>Things</b>" in patch["title"], "the hover card names the new title"
+    assert "color" not in patch, "the look did not change"
+    assert "x" not in patch, "nor the place"
     assert delta["set"]["revision"] == before["revision"] + 1
 
     whole = _data(client, account)  # what a page opened now gets
@@ -78,7 +83,7 @@ def test_a_page_too_far_behind_or_ahead_gets_the_whole_data(client: TestClient, 
         assert whole["revision"] == now["revision"]
         assert len(whole["nodes"]) == len(now["nodes"])
     same = _data(client, account, since=now["revision"])
-    assert same["nodes"] == {"put": [], "drop": []}
+    assert same["nodes"] == {"put": [], "patch": [], "drop": []}
     assert same["set"] == {}
 
 

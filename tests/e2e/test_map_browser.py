@@ -309,7 +309,7 @@ def test_injected_markup_in_names_never_runs(tmp_path: Path, proxy: RecordingPro
       function hover() {
         var pm = window.powermap;
         var node = pm.nodes.get({ filter: function (n) { return n.ref === "s0"; } })[0];
-        body.setAttribute("data-probe-title-is-element", String(node.title instanceof HTMLElement));
+        body.setAttribute("data-probe-title-is-text", String(typeof node.title === "string"));
         var canvas = document.querySelector("#pm-network canvas");
         var rect = canvas.getBoundingClientRect();
         var at = pm.network.canvasToDOM(pm.network.getPosition(node.id));
@@ -318,6 +318,9 @@ def test_injected_markup_in_names_never_runs(tmp_path: Path, proxy: RecordingPro
         setTimeout(function () {
           var tip = document.querySelector("div.vis-tooltip");
           body.setAttribute("data-probe-tooltip-shown", tip ? getComputedStyle(tip).visibility : "none");
+          var head = tip && tip.querySelector(".pm-tip-head");
+          body.setAttribute("data-probe-tooltip-head", head ? head.textContent : "");
+          body.setAttribute("data-probe-tooltip-rows", String(tip ? tip.querySelectorAll(".pm-tip-row").length : 0));
           body.setAttribute("data-probe-done", "1");
         }, 1500);
       }
@@ -335,7 +338,9 @@ def test_injected_markup_in_names_never_runs(tmp_path: Path, proxy: RecordingPro
     assert "svg" not in dom.tags
     assert dom.tags.count("script") == 7, "only the page's own scripts (and the probe) are elements"
     assert dom.attr("probe-done") == "1"
-    assert dom.attr("probe-title-is-element") == "true", "tooltips are DOM elements built from text"
+    assert dom.attr("probe-title-is-text") == "true", "a hover card travels as plain text, never markup"
+    assert dom.attr("probe-tooltip-head") == HOSTILE, "the card shown is built of elements whose text is set"
+    assert int(dom.attr("probe-tooltip-rows") or "0") >= 2, "one element a line of the card"
     assert dom.attr("probe-tooltip-shown") == "visible", "the hover showed the tooltip"
     assert HOSTILE in dom.tooltip, "the tooltip shows the name as text"
     assert "Stance: skeptic" in dom.tooltip

@@ -47,7 +47,7 @@ def edge_between(page: Any, source: str, target: str) -> dict[str, Any]:
           const map = window.powermap;
           const edge = map.edges.get({filter: e => e.from === source && e.to === target})[0];
           const drawn = map.network.body.edges[edge.id].options;
-          return {id: edge.id, fading: edge.fading, title: edge.title.textContent,
+          return {id: edge.id, fading: edge.fading, title: edge.title,
                   dashes: drawn.dashes, colour: drawn.color.color};
         }""",
         [source, target],

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import copy
 import itertools
+import json
 from typing import Any
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from powermap.model import LISTS, parse_account_map
-from powermap.model.diff import apply_diff, apply_diffs, diff_documents, diff_maps, item_key
+from powermap.model.diff import Entry, apply_diff, apply_diffs, diff_documents, diff_maps, item_key, key_of
 from tests.factories import normalized, random_documents, tiny_document
 
 
@@ -140,3 +141,30 @@ def test_a_diff_is_true_exactly_when_something_changed() -> None:
     after = parse_account_map({**tiny_document(), "account": {**tiny_document()["account"], "notes": "moved"}})
     assert not diff_maps(before, before)  # an identical import changes nothing
     assert diff_maps(before, after)
+
+
+def test_a_history_entry_is_stored_as_compact_json_that_reads_back_as_the_same_entry() -> None:
+    changed = Entry("stakeholders", ("cfo",), {"id": "cfo", "name": "方"}, {"id": "cfo", "name": "方芳"})
+    # the stored text of one entry (Neo4j's history chunks): compact, Chinese as is, the key as a list
+    assert changed.dumps() == (
+        '{"list":"stakeholders","key":["cfo"],"before":{"id":"cfo","name":"方"},"after":{"id":"cfo","name":"方芳"}}'
+    )
+    added = Entry("influences", ("cto", "ceo"), None, {"from": "cto", "to": "ceo", "weight": 0.5})
+    removed = Entry("account", (), {"id": "a", "name": "A"}, None)
+    for entry in (changed, added, removed):
+        assert Entry.from_json(json.loads(entry.dumps())) == entry
+
+
+def test_an_entry_read_from_json_without_a_side_has_none_there() -> None:
+    assert Entry.from_json({"list": "team", "key": ["li"], "after": {"id": "li"}}) == Entry(
+        "team", ("li",), None, {"id": "li"}
+    )
+    assert Entry.from_json({"list": "team", "key": ["li"], "before": {"id": "li"}}) == Entry(
+        "team", ("li",), {"id": "li"}, None
+    )
+
+
+def test_the_account_record_has_the_empty_key_and_items_their_id_or_ends() -> None:
+    assert key_of("account", {"id": "a", "name": "A"}) == ()
+    assert key_of("stakeholders", {"id": "ceo", "name": "Chen"}) == ("ceo",)
+    assert key_of("relationships", {"member": "li", "stakeholder": "ceo", "strength": 0.5}) == ("li", "ceo")

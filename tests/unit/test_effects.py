@@ -188,3 +188,53 @@ def test_the_changed_items_come_as_contract_documents_under_their_list_names() -
     assert [(c["competitor"], c["stakeholder"], c["strength"]) for c in block["competitor_relationships"]] == [
         ("rival", "cfo", pytest.approx(0.6 - 0.25))
     ]
+
+
+def test_applying_a_competitor_block_pushes_the_competitor_back_in_the_map() -> None:
+    # A what-if plan applies the block to a copy: Rival held the CFO at 0.6; 0.6 - 0.25 = 0.35 afterwards,
+    # and the other lists stay as they were.
+    before = tiny()
+    after = apply_effects(before, activity_effects(before, act("competitor_block", ("li",), ("cfo",))))
+    (pushed,) = after.competitor_relationships
+    assert (pushed.source, pushed.target) == ("rival", "cfo")
+    assert pushed.strength == pytest.approx(0.35)
+    assert after.relationships == before.relationships
+    assert after.stakeholders == before.stakeholders
+
+
+def test_a_moved_strength_is_kept_to_twelve_decimals_so_a_tenth_plus_a_fifth_reads_three_tenths() -> None:
+    document = tiny_document()
+    document["relationships"] = [{"member": "li", "stakeholder": "cto", "strength": 0.1}]
+    (upgraded,) = activity_effects(parse_account_map(document), act("relationship_upgrade", ("li",), ("cto",))).items()[
+        "relationships"
+    ]
+    assert upgraded["strength"] == 0.3  # 0.1 + 0.2 is 0.30000000000000004 in floats
+    document["relationships"] = [{"member": "li", "stakeholder": "cto", "strength": 0.1234567891234}]
+    (upgraded,) = activity_effects(parse_account_map(document), act("relationship_upgrade", ("li",), ("cto",))).items()[
+        "relationships"
+    ]
+    assert upgraded["strength"] == 0.323456789123  # 0.3234567891234 cut to 12 places
+    (dated,) = activity_effects(parse_account_map(document), act("message", ("li",), ("cto",))).items()["relationships"]
+    assert dated["strength"] == 0.1234567891234  # not moved: left exactly as it was
+
+
+def test_a_contact_by_someone_without_a_relationship_still_dates_the_others() -> None:
+    # Big Boss has no relationship with the CTO and a message creates none; Li's, listed after, is dated all the same.
+    effects = activity_effects(tiny(), act("message", ("boss", "li"), ("cto",)))
+    assert [(r.source, r.target, r.strength, r.last_contact) for r in effects.relationships] == [
+        ("li", "cto", 0.8, DAY)
+    ]
+
+
+def test_a_competitor_block_where_we_already_match_the_competitor_changes_nothing() -> None:
+    document = tiny_document()
+    document["relationships"].append({"member": "li", "stakeholder": "cfo", "strength": 0.6})  # Rival's is 0.6 too
+    effects = activity_effects(parse_account_map(document), act("competitor_block", ("li",), ("cfo",)))
+    assert effects.competitor_relationships == ()
+
+
+def test_unknown_people_are_refused_naming_the_account() -> None:
+    with pytest.raises(MemberNotFoundError, match="no team member with id 'ghost' in account 'tiny'"):
+        activity_effects(tiny(), act("meal", ("ghost",), ("cto",)))
+    with pytest.raises(StakeholderNotFoundError, match="no stakeholder with id 'nobody' in account 'tiny'"):
+        activity_effects(tiny(), act("meal", ("li",), ("nobody",)))

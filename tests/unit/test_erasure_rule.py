@@ -96,3 +96,12 @@ def test_a_history_entry_is_forgotten_on_both_sides_and_dropped_when_nothing_els
     assert forget_in_entry("stakeholders", None, {"id": "x", "name": "Xu"}, "x") is None
     assert forget_in_entry("stakeholders", None, {"id": "y", "name": "Yan"}, "x") == (None, {"id": "y", "name": "Yan"})
     assert forget_in_entry("stakeholders", {"id": "y", "name": "Yan"}, None, "x") == ({"id": "y", "name": "Yan"}, None)
+
+
+def test_references_given_as_tuples_are_forgotten_alike_and_left_alone_when_they_do_not_name_them() -> None:
+    met = {"id": "a1", "members": ("li",), "stakeholders": ("x", "z")}
+    assert forget_item("activities", met, "x") == {"id": "a1", "members": ("li",), "stakeholders": ["z"]}
+    assert mentions_item("activities", met, "x")
+    other = {"id": "a2", "members": ("li",), "stakeholders": ("y",)}
+    assert forget_item("activities", other, "x") == other
+    assert not mentions_item("activities", other, "x")

@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import json
 from typing import Any
 
 import pytest
 
-from powermap.errors import CLIP_AT, PROBLEMS_SHOWN, InvalidMapError, Problem, clip
-from powermap.model import parse_account_map
+from powermap.errors import CLIP_AT, PROBLEMS_SHOWN, InvalidMapError, InvalidRoadmapError, Problem, clip
+from powermap.model import parse_account_map, parse_roadmap
 from tests.factories import tiny_document
 
 
@@ -179,3 +180,42 @@ def test_a_long_reporting_cycle_is_named_by_its_first_people_and_its_length() ->
         }
     )
     assert short == ["reports_to ('a'): reporting lines form a cycle: 'a' -> 'b' -> 'a'"]
+
+
+def cycle_of(size: int) -> dict[str, Any]:
+    """A map whose ``size`` stakeholders report round a ring: p00 -> p01 -> ... -> back to p00."""
+    people = [f"p{i:02d}" for i in range(size)]
+    return {
+        "account": {"id": "a", "name": "A"},
+        "stakeholders": [{"id": s, "name": s, "level": "staff", "influence": 0.1} for s in people],
+        "reports_to": [{"from": people[i], "to": people[(i + 1) % size]} for i in range(size)],
+    }
+
+
+def test_a_reporting_cycle_of_eleven_is_named_in_full_and_one_of_twelve_is_cut_after_eleven() -> None:
+    eleven = " -> ".join(f"'p{i:02d}'" for i in range(11))
+    assert problems_of(cycle_of(11)) == [f"reports_to ('p00'): reporting lines form a cycle: {eleven} -> 'p00'"]
+    assert problems_of(cycle_of(12)) == [
+        f"reports_to ('p00'): reporting lines form a cycle: {eleven} -> … (12 people) -> 'p00'"
+    ]
+
+
+def test_a_field_name_of_the_clip_length_is_shown_whole_and_a_longer_one_is_cut() -> None:
+    (whole,) = problems_of(with_value(("account", "k" * CLIP_AT), 1))
+    assert whole == "account." + "k" * CLIP_AT + ": is not a field of the powermap/v1 format"
+    (cut,) = problems_of(with_value(("account", "k" * (CLIP_AT + 1)), 1))
+    assert cut == "account." + "k" * (CLIP_AT - 1) + "…: is not a field of the powermap/v1 format"
+
+
+def test_half_a_character_from_a_json_escape_is_told_in_plain_words() -> None:
+    name = json.loads('"Chen\\ud800"')  # a lone surrogate: valid JSON, not valid text
+    assert problems_of(with_value(("stakeholders", 0, "name"), name)) == [
+        "stakeholders[0].name ('ceo'): must be text of whole characters: a \\ud800-\\udfff escape comes only "
+        "in pairs (got 'Chen\\ud800')"
+    ]
+
+
+def test_a_roadmap_of_another_format_is_told_the_format_it_must_have() -> None:
+    with pytest.raises(InvalidRoadmapError) as refused:
+        parse_roadmap({"format": "powermap/v1", "items": []})
+    assert [str(p) for p in refused.value.problems] == ["format: must be 'powermap-roadmap/v1' (got 'powermap/v1')"]

@@ -9,6 +9,7 @@ import pytest
 
 from powermap.errors import InvalidMapError
 from powermap.model import AccountMap, Stance, parse_account_map
+from powermap.model.validation import validate_account_map
 from tests.factories import hostile_document, normalized, sample_document, tiny_document
 
 
@@ -178,3 +179,33 @@ def test_stance_scores_and_warming_follow_the_contract() -> None:
     assert [s.score for s in Stance] == [1.0, 0.5, 0.0, -0.5, -1.0]
     assert Stance.OPPONENT.improved() is Stance.SKEPTIC
     assert Stance.CHAMPION.improved() is Stance.CHAMPION
+
+
+def test_a_map_built_in_code_is_checked_for_the_rules_its_shape_cannot_say() -> None:
+    built = AccountMap.model_validate(
+        {
+            "account": {"id": "a", "name": "A"},
+            "stakeholders": [{"id": "ceo", "name": "Chen", "level": "executive", "influence": 0.9}],
+            "reports_to": [{"from": "ghost", "to": "ceo"}],
+        }
+    )
+    with pytest.raises(InvalidMapError) as caught:
+        validate_account_map(built)
+    assert [str(p) for p in caught.value.problems] == [
+        "reports_to[0].from (from 'ghost' to 'ceo'): no stakeholder has id 'ghost'"
+    ]
+    sound = parse_account_map(tiny_document())
+    assert validate_account_map(sound) is sound
+
+
+def test_a_map_built_in_code_has_its_voices_roadmap_checked_when_the_roadmap_is_given() -> None:
+    document = tiny_document()
+    document["voices"] = [{"id": "v", "stakeholder": "ceo", "date": "2026-10-01", "text": "t", "roadmap": ["r1"]}]
+    built = parse_account_map(document)
+    assert validate_account_map(built, roadmap_ids=None) is built
+    assert validate_account_map(built, roadmap_ids={"r1"}) is built
+    with pytest.raises(InvalidMapError) as caught:
+        validate_account_map(built, roadmap_ids={"r2"})
+    assert [str(p) for p in caught.value.problems] == [
+        "voices[0].roadmap[0] ('v'): no item of the store's roadmap has id 'r1'"
+    ]

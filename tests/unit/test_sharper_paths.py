@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from powermap.analysis.paths import PathConstraints, disjoint_paths, introduction_paths, path_constraints
-from powermap.errors import InvalidInputError, StakeholderNotFoundError
+from powermap.errors import InvalidInputError, MemberNotFoundError, StakeholderNotFoundError
 from powermap.graph import build_graph, ties
 from powermap.model import Stance, parse_account_map
 from tests.factories import STANCES, random_documents, tiny_document
@@ -162,3 +162,43 @@ def test_path_constraints_read_the_options_a_person_types() -> None:
     assert str(refused.value) == (
         "avoid-stance: 'hostile' is not a stance (one of champion, supporter, neutral, skeptic, opponent)"
     )
+
+
+def five_members_who_each_know_the_target() -> nx.DiGraph[str]:
+    """Five of us know the CEO directly (0.9 down to 0.5); the CTO, whom Li knows at 1.0, ties to the CEO at 0.3."""
+    members: dict[str, dict[str, str]] = {m: {} for m in ("a", "b", "c", "d", "e", "li")}
+    graph: nx.DiGraph[str] = nx.DiGraph(members=members)
+    graph.add_node("ceo", ours={"a": 0.9, "b": 0.8, "c": 0.7, "d": 0.6, "e": 0.5})
+    graph.add_node("cto", ours={"li": 1.0})
+    graph.add_edge("cto", "ceo", weight=0.3)
+    return graph
+
+
+def test_disjoint_paths_give_three_by_default_and_never_more_than_asked() -> None:
+    graph = five_members_who_each_know_the_target()
+    direct = [["a", "ceo"], ["b", "ceo"], ["c", "ceo"], ["d", "ceo"], ["e", "ceo"]]
+    assert nodes_of(disjoint_paths(graph, "ceo")) == direct[:3]
+    assert nodes_of(disjoint_paths(graph, "ceo", k=2)) == direct[:2]
+    # Direct paths have no intermediary, so all five may follow one another, then Li's through the CTO (0.3).
+    assert nodes_of(disjoint_paths(graph, "ceo", k=10)) == [*direct, ["li", "cto", "ceo"]]
+
+
+def test_disjoint_paths_keep_to_the_maximum_number_of_hops() -> None:
+    graph = five_members_who_each_know_the_target()
+    constraints = PathConstraints(max_hops=1)  # only a relationship straight to the target
+    assert nodes_of(disjoint_paths(graph, "ceo", k=10, constraints=constraints)) == [
+        ["a", "ceo"],
+        ["b", "ceo"],
+        ["c", "ceo"],
+        ["d", "ceo"],
+        ["e", "ceo"],
+    ]
+    tiny = graph_of(tiny_document())  # li -> cto -> ceo -> cfo is the only way to the CFO: 3 lines
+    assert disjoint_paths(tiny, "cfo", constraints=PathConstraints(max_hops=2)) == []
+
+
+def test_disjoint_paths_from_an_unknown_member_are_refused_even_when_none_are_asked_for() -> None:
+    graph = five_members_who_each_know_the_target()
+    with pytest.raises(MemberNotFoundError, match="ghost"):
+        disjoint_paths(graph, "ceo", k=0, member="ghost")
+    assert disjoint_paths(graph, "ceo", k=0, member="a") == []

@@ -348,3 +348,21 @@ def test_a_what_if_plan_removing_a_stakeholder_or_an_activity_keeps_the_voices_s
     other = parse_account_map(voiced_document()).to_document()
     remove_items(other, {"activities": ["a1"]})
     assert other["voices"][0]["activity"] is None
+
+
+def test_a_voice_without_a_status_is_new_and_so_open() -> None:
+    document = voiced_document()
+    del document["voices"][1]["status"]
+    document["voices"][1].update(closed_on="2026-10-01", satisfaction=4)
+    assert refused(document) == [
+        "voices[1].closed_on ('v2'): must be absent while the voice is open (status 'new')",
+        "voices[1].satisfaction ('v2'): only a resolved voice has a satisfaction (status 'new')",
+    ]
+
+
+def test_a_voice_may_be_closed_on_the_day_it_was_heard() -> None:
+    document = voiced_document()
+    document["voices"][2]["closed_on"] = document["voices"][2]["date"]
+    assert parse_account_map(document, roadmap_ids=ROADMAP).voices[2].closed_on == dt.date.fromisoformat(
+        document["voices"][2]["date"]
+    )

@@ -73,3 +73,18 @@ def test_a_planned_activity_naming_unknown_people_is_refused_naming_each() -> No
         ("steps[0].activity.members[1]", None, "no team member has id 'ghost'"),
         ("steps[0].activity.stakeholders[1]", None, "no stakeholder has id 'nobody'"),
     ]
+
+
+def test_a_put_or_remove_the_contract_refuses_names_the_step_the_list_and_the_item() -> None:
+    cycle = parse_plan({"steps": [{"put": {"reports_to": [{"from": "ceo", "to": "cto"}]}}]})
+    assert refusal(tiny(), cycle) == [
+        ("steps[0].put: reports_to", "'cto'", "reporting lines form a cycle: 'cto' -> 'ceo' -> 'cto'")
+    ]
+    too_much = parse_plan({"steps": [{"put": {"stakeholders": [{"id": "cto", "influence": 2}]}}]})
+    assert refusal(tiny(), too_much) == [
+        ("steps[0].put.stakeholders[0].influence", "'cto'", "must be at most 1.0 (got 2)")
+    ]
+    unknown = parse_plan({"steps": [{"remove": {"stakeholders": ["ghost"]}}]})
+    assert refusal(tiny(), unknown) == [
+        ("steps[0].remove.stakeholders[0]", "'ghost'", "no stakeholder 'ghost' to remove")
+    ]

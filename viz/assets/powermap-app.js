@@ -88,13 +88,15 @@
     Object.keys(data).forEach(function (key) { if (delta.drop.indexOf(key) < 0) { next[key] = data[key]; } });
     Object.keys(delta.set).forEach(function (key) { next[key] = delta.set[key]; });
     ["nodes", "edges"].forEach(function (name) {
-      var dropped = {}, put = {};
+      var dropped = {}, put = {}, patches = {};
       delta[name].drop.forEach(function (id) { dropped[id] = true; });
       delta[name].put.forEach(function (item) { put[item.id] = item; });
+      (delta[name].patch || []).forEach(function (item) { patches[item.id] = item; });
       var items = [];
       data[name].forEach(function (item) {
         if (dropped[item.id]) { return; }
-        items.push(put[item.id] || item);
+        // A patched item: the same fields, those named with their new values.
+        items.push(put[item.id] || (patches[item.id] ? Object.assign({}, item, patches[item.id]) : item));
         delete put[item.id];
       });
       delta[name].put.forEach(function (item) { if (put[item.id]) { items.push(item); } });
@@ -109,12 +111,14 @@
       JSON.stringify(state.data.overview) === JSON.stringify(data.overview);
     state.data = data;
     state.revision = data.revision;
+    // The map is drawn once, in the next frame, with the change, the filters and the panels beside it.
     if (samePicture) {
+      state.map.hold();
       if (delta) { state.map.patch(delta, data); } else { state.map.replace(data); }
       window.PowermapPanels.applyFilters(state.map);
     } else {
       if (state.map) { state.map.destroy(); }
-      state.map = window.PowermapMap.create(byId("pm-network"), data);
+      state.map = window.PowermapMap.create(byId("pm-network"), data, { held: true });
       window.powermap = state.map;
       state.zoomed = false;
       state.map.network.on("zoom", function () { state.zoomed = true; });
@@ -128,6 +132,8 @@
     }
     window.PowermapPanels.fillFilterChoices(data);
     window.PowermapPanels.render(state.map, data);
+    if (window.performance && performance.mark) { performance.mark("pm:panels"); }
+    state.map.release();
     document.title = data.account.name + " — powermap";
     byId("pm-title").textContent = data.account.name;
     byId("pm-sub").textContent = data.counts.stakeholders + " stakeholders · " + data.counts.team +
@@ -156,6 +162,7 @@
     var since = state.data ? "&since=" + state.revision : "";
     return api("GET", "/app" + base + "/data?recommendations=false" + since).then(function (result) {
       state.busy -= 1;
+      if (window.performance && performance.mark) { performance.mark("pm:data"); }
       if (result.ok) {
         var delta = result.data.delta === true ? result.data : null;
         if (delta && delta.since !== state.revision) { return load(); }  // the page moved on meanwhile
@@ -373,6 +380,7 @@
     });
   }
   function saveStakeholder() {
+    if (window.performance && performance.mark) { performance.mark("pm:save"); }
     var form = stakeholderForm();
     clearErrors(form);
     hideConflict();
@@ -386,6 +394,7 @@
       request = api("POST", base + "/stakeholders", item);
     }
     return request.then(function (result) {
+      if (window.performance && performance.mark) { performance.mark("pm:saved"); }
       if (result.ok) { return afterWrite(item.id); }
       // Stale (412), or gone since the form was opened (404): say who did it, keep the user's values.
       if ((result.status === 412 || result.status === 404) && state.editing) { return conflict(item); }

@@ -30,28 +30,28 @@
     });
     return box;
   }
+  // A named moment in the page's performance timeline (the bench reads them; absent API: nothing).
+  function mark(name) {
+    if (window.performance && performance.mark) { performance.mark(name); }
+  }
   function clone(value) {
     return value === undefined ? undefined : JSON.parse(JSON.stringify(value));
   }
 
-  function create(container, data) {
+  // ``settings.held``: the caller draws more beside the map (the web app's panels) and calls
+  // ``handle.release()`` when done, so the first drawing is made once, with the page as it will be.
+  function create(container, data, settings) {
     var originalNodes = {};
     var originalEdges = {};
     var dimmed = false;
-    // Remember an item's own look (to restore it after a spotlight), then make its tooltip an
-    // element built from text.
+    // Remember an item's own look, to restore it after a spotlight. Its hover card stays plain text
+    // (vis-network sets a string with innerText); the card's element is built when it is shown.
     function takeNode(node) {
       originalNodes[node.id] = { color: clone(node.color), font: clone(node.font), borderWidth: node.borderWidth };
-      if (typeof node.title === "string") {
-        node.title = tooltipElement(node.title);
-      }
       return node;
     }
     function takeEdge(edge) {
       originalEdges[edge.id] = { color: clone(edge.color), width: edge.width, hidden: edge.hidden === true };
-      if (typeof edge.title === "string") {
-        edge.title = tooltipElement(edge.title);
-      }
       return edge;
     }
     data.nodes.forEach(takeNode);
@@ -59,7 +59,43 @@
 
     var nodes = new vis.DataSet(data.nodes);
     var edges = new vis.DataSet(data.edges);
-    var network = new vis.Network(container, { nodes: nodes, edges: edges }, data.options);
+    var positioned = !!(data.options.physics && data.options.physics.enabled === false);
+    var network = new vis.Network(container, {}, data.options);
+    var emitter = network.body.emitter;
+    // vis-network draws the whole canvas at once on every DataSet call when physics is off (a tenth
+    // of a second or more on a big map). ``batch`` holds drawing while a change is handed over in
+    // several calls, then asks for one drawing in the next frame. (vis-network's own stabilisation
+    // holds drawing the same way, with the same two events.)
+    var held = 0;
+    function hold() {
+      held += 1;
+      if (held === 1) { emitter.emit("_blockRedraw"); }
+    }
+    function release() {
+      if (held === 0) { return; }
+      held -= 1;
+      if (held === 0) {
+        emitter.emit("_allowRedraw");
+        emitter.emit("_requestRedraw");
+      }
+    }
+    function batch(change) {
+      hold();
+      try { return change(); } finally { release(); }
+    }
+    // A big map (positions given, physics off) is drawn once, after everything was handed over.
+    if (positioned) { hold(); }
+    network.setData({ nodes: nodes, edges: edges });
+    mark("pm:network");
+    network.on("afterDrawing", function () { mark("pm:drawn"); });
+    // The hover card: the item's text, one row a line, the first the heading (set as text, never markup).
+    network.on("showPopup", function (id) {
+      var item = nodes.get(id) || edges.get(id);
+      var frame = container.getElementsByClassName("vis-tooltip")[0];
+      if (!item || typeof item.title !== "string" || !frame) { return; }
+      while (frame.firstChild) { frame.removeChild(frame.firstChild); }
+      frame.appendChild(tooltipElement(item.title));
+    });
     body.setAttribute("data-nodes", String(nodes.length));
     body.setAttribute("data-edges", String(edges.length));
 
@@ -78,8 +114,9 @@
       network.once("afterDrawing", function () { body.setAttribute("data-stabilized", "1"); });
       if (reason !== "positions") { network.redraw(); }
     }
-    if (data.options.physics && data.options.physics.enabled === false) {
+    if (positioned) {
       freeze("positions");
+      if (!(settings && settings.held)) { release(); }
     } else {
       network.once("stabilizationIterationsDone", function () { freeze("stabilization"); });
       network.once("stabilized", function () { freeze("stabilized"); });
@@ -238,6 +275,19 @@
       return shown;
     }
 
+    // Each of these hands vis-network several changes: drawn once, in the next frame.
+    function batched(change) {
+      return function () {
+        var args = arguments;
+        return batch(function () { return change.apply(null, args); });
+      };
+    }
+    restoreAll = batched(restoreAll);
+    spotlight = batched(spotlight);
+    highlightPath = batched(highlightPath);
+    setFilters = batched(setFilters);
+    patch = batched(patch);
+
     network.on("click", function (params) {
       if (params.nodes.length > 0) {
         spotlight(params.nodes[0]);
@@ -260,10 +310,19 @@
         if (!("shapeProperties" in node)) { node.shapeProperties = { borderDashes: false }; }
         return takeNode(node);
       });
+      // A patched node keeps its fields; only the values named change (its look too, if named).
+      var patchedNodes = (delta.nodes.patch || []).filter(function (node) {
+        var own = originalNodes[node.id];
+        if (!own) { return false; }
+        if ("color" in node) { own.color = clone(node.color); }
+        if ("font" in node) { own.font = clone(node.font); }
+        if ("borderWidth" in node) { own.borderWidth = node.borderWidth; }
+        return true;
+      });
       var changedEdges = delta.edges.put.map(takeEdge);
       if (goneEdges.length > 0) { edges.remove(goneEdges); }
       if (goneNodes.length > 0) { nodes.remove(goneNodes); }
-      if (changedNodes.length > 0) { nodes.update(changedNodes); }
+      if (changedNodes.length + patchedNodes.length > 0) { nodes.update(changedNodes.concat(patchedNodes)); }
       // A line whose shape changed is replaced whole (vis-network merges updates field by field).
       if (changedEdges.length > 0) {
         edges.remove(changedEdges.map(function (edge) { return edge.id; }).filter(function (id) {
@@ -275,7 +334,7 @@
       if (dimmed) { restoreAll(); }
       body.setAttribute("data-nodes", String(nodes.length));
       body.setAttribute("data-edges", String(edges.length));
-      body.setAttribute("data-replaced", changedNodes.length + goneNodes.length + "/" +
+      body.setAttribute("data-replaced", changedNodes.length + patchedNodes.length + goneNodes.length + "/" +
         (changedEdges.length + goneEdges.length));
     }
     // A newer version of the same map, whole: every item is handed over again (people keep their places).
@@ -300,6 +359,9 @@
       restoreAll: restoreAll,
       highlightPath: highlightPath,
       setFilters: setFilters,
+      batch: batch,
+      hold: hold,
+      release: release,
       destroy: function () { network.destroy(); }
     };
     return handle;
