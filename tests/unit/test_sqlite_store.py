@@ -8,11 +8,12 @@ import sqlite3
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from powermap.errors import StoreUnavailableError
-from powermap.model import RoadmapItem, parse_account_map
+from powermap.errors import ConflictError, StoreUnavailableError
+from powermap.model import RoadmapItem, Voice, parse_account_map
 from powermap.model.diff import Entry
 from powermap.settings import Settings
 from powermap.store import Change, open_store
@@ -133,3 +134,57 @@ def test_a_fresh_stores_roadmap_is_empty_at_revision_0(store: SQLiteStore) -> No
     roadmap, revision = store.read_roadmap_at()
     assert (roadmap.items, revision) == ((), 0)
     assert store.list_roadmap_changes() == []
+
+
+# -- what history keeps ---------------------------------------------------------------------------------------
+
+
+def one_change(document: dict[str, Any], stance: str) -> Delta:
+    before = document["stakeholders"][0]
+    return Delta((Entry("stakeholders", ("ceo",), before, {**before, "stance": stance}),), None, TINY_ITEMS)
+
+
+def test_history_since_the_last_checkpoint_counts_the_delta_items_after_it(store: SQLiteStore) -> None:
+    document = tiny_document()
+    account = parse_account_map(document).account
+    store.put_map(parse_account_map(document), Change("tester", "import", history=one_change(document, "champion")))
+    assert store.history_since_checkpoint("tiny") == (None, 1)  # a delta, and no checkpoint yet
+    store.update_account(account, Change("t", "edit", history=one_change(document, "opponent")), expected_revision=1)
+    store.write_checkpoint("tiny", 2, [Entry("account", (), None, document["account"])])
+    store.update_account(account, Change("t", "edit", history=one_change(document, "neutral")), expected_revision=2)
+    assert store.history_since_checkpoint("tiny") == (2, 1)
+
+
+def test_an_import_that_keeps_the_map_is_the_checkpoint_and_an_edit_is_not(store: SQLiteStore) -> None:
+    document = tiny_document()
+    kept = Delta((), document, TINY_ITEMS)
+    store.put_map(parse_account_map(document), Change("tester", "import", history=kept))
+    assert store.history_since_checkpoint("tiny") == (1, 0)
+    edit = Change("tester", "edit", history=one_change(document, "champion"))
+    store.update_account(parse_account_map(document).account, edit, expected_revision=1)
+    assert store.history_since_checkpoint("tiny") == (1, 1)
+
+
+# -- pages of change logs ------------------------------------------------------------------------------------
+
+
+def test_a_change_log_comes_fifty_changes_to_a_page_by_default(store: SQLiteStore) -> None:
+    account = parse_account_map(tiny_document()).account
+    store.put_map(parse_account_map(tiny_document()), CHANGE)
+    for revision in range(1, 52):
+        store.update_account(account, CHANGE, expected_revision=revision)
+        store.put_roadmap_item(RoadmapItem(id=f"r{revision}", title="t"), CHANGE)
+    assert [c.revision for c in store.list_changes("tiny")] == list(range(52, 2, -1))
+    assert [c.revision for c in store.list_roadmap_changes()] == list(range(51, 1, -1))
+
+
+# -- a voice naming a roadmap item removed meanwhile ------------------------------------------------------------
+
+
+def test_a_voice_naming_a_roadmap_item_that_is_gone_is_a_conflict_to_retry(store: SQLiteStore) -> None:
+    store.put_map(parse_account_map(tiny_document()), CHANGE)
+    voice = Voice(id="v1", stakeholder="cto", date=dt.date(2026, 11, 2), text="t", roadmap=("gone",))
+    with pytest.raises(ConflictError) as refused:
+        store.put_voice("tiny", voice, CHANGE, expected_revision=1)
+    assert str(refused.value) == "roadmap item 'gone' was removed meanwhile; read the roadmap again and retry"
+    assert store.read("tiny").account_map.voices == ()
