@@ -31,7 +31,7 @@ from typing import Any, Final, TypeVar
 import networkx as nx
 
 from powermap.model import AccountMap, NodeKind, Stakeholder
-from powermap.viz.network import Drawing, build_network, node_id
+from powermap.viz.network import Drawing, build_network, node_id, node_place, power_fields
 
 _T = TypeVar("_T")
 #: Node (and team member) attributes that label a person and weigh nothing in the panels' analyses.
@@ -91,13 +91,6 @@ def analysis_key(account_map: AccountMap) -> AnalysisKey:
     return AnalysisKey(account_map.account.id.encode() + b"\n" + body)
 
 
-def _frozen(value: Any) -> Hashable:
-    if isinstance(value, Mapping):
-        return tuple(sorted((key, _frozen(item)) for key, item in value.items()))
-    result: Hashable = value
-    return result
-
-
 def _blank(drawing: Drawing) -> Drawing:
     """The drawing without what is particular to each node (its place, whether a competitor leads on it)."""
     return dataclasses.replace(drawing, positions={} if drawing.positions is not None else None, dominated=set())
@@ -124,7 +117,8 @@ def _node_inputs(
 ) -> tuple[Any, ...]:
     """What one stakeholder's node is drawn from: the person, power, place, mark and ties to us and rivals."""
     place = drawing.positions.get((NodeKind.STAKEHOLDER, person.id)) if drawing.positions is not None else None
-    ties = tuple(_frozen(value) for value in graph.nodes[person.id].values() if isinstance(value, Mapping))
+    # Copies of the node's mappings (ours, theirs, last contacts): compared as dicts, never hashed.
+    ties = tuple(dict(value) for value in graph.nodes[person.id].values() if isinstance(value, Mapping))
     return (person, powers.get(person.id), place, person.id in drawing.dominated, ties)
 
 
@@ -191,6 +185,8 @@ class DrawingMemo:
                 for person in account_map.stakeholders
                 if last is None or last.inputs.get(person.id) != inputs[person.id]
             ]
+            moved = _moved(account_map, changed, last, inputs, powers, drawing, graph) if last is not None else {}
+            changed = [person for person in changed if node_id(NodeKind.STAKEHOLDER, person.id) not in moved]
             if self._lines is not None and self._lines[0] == lines:
                 only = dict.fromkeys(_LINES, ()) | {"stakeholders": tuple(changed)}
                 fresh, _ = build_network(account_map.model_copy(update=only), powers, drawing=drawing, graph=graph)
@@ -203,11 +199,39 @@ class DrawingMemo:
                 self.reused.add("nodes")
             drawn = {node["id"]: node for node in fresh}
             if last is not None:
-                drawn = last.drawn | drawn
+                drawn = last.drawn | moved | drawn
             self._nodes = _Nodes(context, inputs, drawn)
             order = [node_id(NodeKind.STAKEHOLDER, person.id) for person in account_map.stakeholders]
             nodes = [drawn[vis_id] for vis_id in order if vis_id in drawn and _shown(drawing, vis_id)]
             return nodes + [node for node in fresh if node["kind"] != NodeKind.STAKEHOLDER.value], edges
+
+
+def _moved(
+    account_map: AccountMap,
+    changed: Sequence[Stakeholder],
+    last: _Nodes,
+    inputs: Mapping[str, tuple[Any, ...]],
+    powers: Mapping[str, float],
+    drawing: Drawing,
+    graph: nx.DiGraph[str],
+) -> dict[str, dict[str, Any]]:
+    """The nodes of changed people whose only change is their power or place: their last node, re-powered and placed.
+
+    An edit of one person's influence (or of a line) moves everyone's power a little, and the layout
+    moves a few; redrawing these nodes whole was most of such an edit's drawing at 1,000 stakeholders.
+    """
+    member_names = {member.id: member.name for member in account_map.team}
+    competitor_names = {competitor.id: competitor.name for competitor in account_map.competitors}
+    moved: dict[str, dict[str, Any]] = {}
+    for person in changed:
+        vis_id = node_id(NodeKind.STAKEHOLDER, person.id)
+        was, now = last.inputs.get(person.id), inputs[person.id]
+        # (person, power, place, competitor mark, ties): the same person, mark and ties.
+        if was is None or vis_id not in last.drawn or was[0] != now[0] or was[3:] != now[3:]:
+            continue
+        fields = power_fields(person, powers, drawing, graph, member_names, competitor_names)
+        moved[vis_id] = last.drawn[vis_id] | fields | node_place(drawing, NodeKind.STAKEHOLDER, person.id)
+    return moved
 
 
 def _shown(drawing: Drawing, vis_id: str) -> bool:

@@ -20,7 +20,7 @@ import networkx as nx
 from pyvis.network import Network
 
 from powermap.graph import REPORTING_TIE, build_graph
-from powermap.model import AccountMap, EdgeKind, NodeKind, VoiceCategory
+from powermap.model import AccountMap, EdgeKind, NodeKind, Stakeholder, VoiceCategory
 from powermap.viz import style
 from powermap.viz.page import FONT_FACE
 from powermap.viz.text import label, lines, mass, notes, open_voices, stakeholder_tooltip, unit
@@ -121,16 +121,12 @@ def build_network(
     competitor_names = {competitor.id: competitor.name for competitor in account_map.competitors}
 
     def place(kind: NodeKind, raw: str) -> dict[str, Any]:
-        if drawing.positions is None:
-            return {}
-        x, y = drawing.positions[(kind, raw)]
-        return {"x": x, "y": y}
+        return node_place(drawing, kind, raw)
 
     for stakeholder in account_map.stakeholders:
         if drawing.shown is not None and stakeholder.id not in drawing.shown:
             continue
         vis_id = node_id(NodeKind.STAKEHOLDER, stakeholder.id)
-        power = unit(powers.get(stakeholder.id, 0.0))
         colour = style.STANCE_COLOURS[stakeholder.stance]
         dominated = stakeholder.id in drawing.dominated
         pains = sum(1 for v in open_voices(graph, stakeholder.id) if v.category == VoiceCategory.PAIN)
@@ -139,8 +135,7 @@ def build_network(
             label=label(stakeholder.name) + (f" {style.PAIN_MARK}" if pains else ""),
             mass=mass(stakeholder.name),
             shape=style.STAKEHOLDER_SHAPE,
-            size=_dot_size(power, positioned=drawing.positions is not None),
-            title=stakeholder_tooltip(stakeholder, power, graph, member_names, competitor_names, drawing.today),
+            **power_fields(stakeholder, powers, drawing, graph, member_names, competitor_names),
             **_node_look(colour, vis_id in on_path, dominated=dominated),
             **place(NodeKind.STAKEHOLDER, stakeholder.id),
             kind=NodeKind.STAKEHOLDER.value,
@@ -151,7 +146,6 @@ def build_network(
             level=stakeholder.level.value,
             role=stakeholder.decision_role.value,
             stance=stakeholder.stance.value,
-            power=round(power, 4),
             dominated=dominated,
             openPains=pains,
             onPath=vis_id in on_path,
@@ -210,6 +204,35 @@ def build_network(
             net.add_edge(source, target, **edge)
     nodes, edges, *_ = net.get_network_data()
     return nodes, edges
+
+
+def power_fields(
+    stakeholder: Stakeholder,
+    powers: Mapping[str, float],
+    drawing: Drawing,
+    graph: nx.DiGraph[str],
+    member_names: Mapping[str, str],
+    competitor_names: Mapping[str, str],
+) -> dict[str, Any]:
+    """What a stakeholder's node draws from their power: the dot's size, the hover card and the number.
+
+    An edit of one person's influence or of a line moves everyone's power a little: these are the only
+    fields of the others' nodes that change then (with their place), see :mod:`powermap.viz.incremental`.
+    """
+    power = unit(powers.get(stakeholder.id, 0.0))
+    return {
+        "size": _dot_size(power, positioned=drawing.positions is not None),
+        "title": stakeholder_tooltip(stakeholder, power, graph, member_names, competitor_names, drawing.today),
+        "power": round(power, 4),
+    }
+
+
+def node_place(drawing: Drawing, kind: NodeKind, raw: str) -> dict[str, Any]:
+    """A node's ``x`` and ``y`` when the drawing fixes positions (else nothing: the page lays it out)."""
+    if drawing.positions is None:
+        return {}
+    x, y = drawing.positions[(kind, raw)]
+    return {"x": x, "y": y}
 
 
 def _edges(

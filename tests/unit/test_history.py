@@ -389,3 +389,10 @@ def test_anything_else_is_refused_naming_what_was_given_and_what_would_do(text: 
     assert str(refused.value) == (
         f"{text!r} is neither a revision number nor an ISO 8601 time (like 2026-11-01 or 2026-11-01T08:00Z)"
     )
+
+
+def test_the_revision_asked_for_must_itself_have_recorded_history() -> None:
+    rows = HistoryRows(1, [Entry("account", (), None, ACME)], [(2, [])], heads=[2])
+    assert rebuild("acme", 2, rows)["account"] == ACME
+    with pytest.raises(HistoryNotKeptError, match="at revision 3: revision 3 recorded no history"):
+        rebuild("acme", 3, rows)

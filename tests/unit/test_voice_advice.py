@@ -90,3 +90,72 @@ def test_a_map_without_voices_gets_no_loop_advice() -> None:
     document = voiced_document()
     document["voices"] = []
     assert [r for r in advice(document) if '"' in r["reason"]] == []
+
+
+def test_a_report_back_names_the_voice_when_it_was_resolved_and_who_asks() -> None:
+    document = voiced_document()
+    document["voices"][2]["satisfaction"] = None  # v3: the CEO's pain, resolved on 2026-10-20
+    document["relationships"].append({"member": "li", "stakeholder": "ceo", "strength": 0.3})
+    (found,) = citing(advice(document), "v3")
+    assert found["lead"] == "li"
+    assert found["reason"].endswith(
+        ' raised v3 "We want a supplier who co-creates our digital strategy", resolved on 2026-10-20, and nobody '
+        "has asked them yet whether it is solved for them: Li Ming should report it back and ask how satisfied "
+        "they are (1-5), closing the loop with the person who raised it."
+    )
+
+
+def test_only_resolved_voices_are_reported_back() -> None:
+    # v1 (the CTO's pain, in progress) and v2 (the CFO's itch, routed) have no satisfaction either: still open.
+    found = advice(voiced_document())
+    assert [r for r in found if r["activity"] == "relationship_upgrade" and "report it back" in r["reason"]] == []
+
+
+def test_pains_shared_through_one_owner_make_a_seminar_on_what_that_owner_is_doing() -> None:
+    document = voiced_document()
+    document["voices"] += [
+        voice("v5", "cfo", category="pain", owner="Quality"),
+        voice("v6", "ceo", category="pain", owner="Quality"),
+    ]
+    (seminar,) = [r for r in advice(document) if "share an open pain" in r["reason"]]
+    assert seminar["target"] == "ceo"  # the most powerful of the two
+    assert "a topic seminar on what Quality is doing about it, led by " in seminar["reason"]
+
+
+def test_people_sharing_pains_both_on_an_item_and_through_an_owner_get_one_seminar_on_the_item() -> None:
+    document = voiced_document()
+    document["voices"] += [
+        voice("v5", "cfo", category="pain", roadmap=["r7"]),  # with v1, the CTO's pain on r7
+        voice("v6", "cto", category="pain", owner="Quality"),
+        voice("v7", "cfo", category="pain", owner="Quality"),
+    ]
+    (seminar,) = [r for r in advice(document) if "share an open pain" in r["reason"]]
+    assert seminar["target"] == "cto"
+    assert "a topic seminar on roadmap item r7, led by " in seminar["reason"]
+
+
+def test_a_progress_summit_invites_the_five_most_powerful_executives_with_open_voices() -> None:
+    document = voiced_document()
+    document["voices"].append(voice("v5", "ceo", category="pain"))  # with v2, the CFO's itch
+    for i, influence in enumerate([0.1, 0.2, 0.3, 0.4]):  # a0 is the weakest: left out, though first by id
+        document["stakeholders"].append({"id": f"a{i}", "name": f"A{i}", "level": "executive", "influence": influence})
+        document["voices"].append(voice(f"w{i}", f"a{i}", category="itch"))
+    (summit,) = [r for r in advice(document) if "reports progress" in r["reason"]]
+    assert summit["target"] == "ceo"
+    assert summit["participants"] == ["ceo", "cfo", "a3", "a2", "a1"]
+    assert summit["reason"].startswith(
+        '5 of their executives have voices still open (Chen: v5 "said v5"; Fang: v2 "许可证按工厂计费太贵"; '
+        'A3: w3 "said w3"; A2: w2 "said w2"; A1: w1 "said w1"); a summit where Big Boss, our executive, reports '
+        "progress on each draws their leaders into the loop."
+    )
+
+
+def test_a_progress_summit_is_led_by_our_executive_even_when_another_member_matches_their_level() -> None:
+    document = voiced_document()
+    document["voices"].append(voice("v5", "ceo", category="pain", text="one, two"))
+    document["voices"].append(voice("v6", "ceo", category="itch"))
+    document["team"][0]["level"] = "executive"  # Li, an AR at their level
+    document["team"][1]["level"] = "senior"  # Big Boss, our executive sponsor, one level below
+    (summit,) = [r for r in advice(document) if "reports progress" in r["reason"]]
+    assert summit["lead"] == "boss"
+    assert '(Chen: v5 "one, two", v6 "said v6"; Fang: v2 ' in summit["reason"]
