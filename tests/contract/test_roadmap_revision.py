@@ -18,6 +18,7 @@ from powermap.errors import (
     StaleRoadmapError,
     StaleRoadmapItemError,
 )
+from powermap.model import parse_roadmap
 from powermap.service import PowermapService
 from powermap.store import Change, Store
 from powermap.store.base import ChangeRecord
@@ -86,6 +87,10 @@ def test_a_named_revision_or_version_that_is_stale_is_refused_and_nothing_is_wri
         service.import_roadmap({"items": []}, if_revision=seen_r2.revision)
     with pytest.raises(StaleRoadmapError):
         store.put_roadmap_item(seen_r2.item, Change("tester", "test"), expected_revision=now - 1)
+    with pytest.raises(StaleRoadmapError):
+        store.remove_roadmap_item(r2, Change("tester", "test"), expected_revision=now - 1)
+    with pytest.raises(StaleRoadmapError):
+        store.put_roadmap(store.read_roadmap(), Change("tester", "test"), expected_revision=now - 1)
     assert store.roadmap_revision() == now
     assert service.roadmap_item(r1).title == "A2"
 
@@ -133,3 +138,16 @@ def test_concurrent_writers_without_preconditions_each_get_their_own_revision(st
     assert sorted(revisions) == list(range(start + 1, start + 7))
     assert {i.id for i in store.read_roadmap().items} >= {f"{prefix}c{n}" for n in range(6)}
     assert sorted(c.revision for c in store.list_roadmap_changes(limit=6)) == sorted(revisions)
+
+
+def test_the_roadmap_change_log_lists_the_latest_fifty_unless_told_how_many(store: Store, prefix: str) -> None:
+    before = store.read_roadmap()
+    change = Change("tester", "test")
+    try:
+        for n in range(51):
+            store.put_roadmap_item(parse_roadmap({"items": [{"id": f"{prefix}r1", "title": f"v{n}"}]}).items[0], change)
+        latest = store.roadmap_revision()
+        assert [c.revision for c in store.list_roadmap_changes()] == list(range(latest, latest - 50, -1))
+        assert [c.revision for c in store.list_roadmap_changes(limit=51)][-1] == latest - 50
+    finally:
+        store.put_roadmap(before, Change("tester", "cleanup"), detach=True)
