@@ -71,3 +71,43 @@ def test_reachable_follows_relationships_and_ties_above_zero_either_way() -> Non
     assert reachable(graph_of(document)) == {"cto", "ceo", "aud"}
     document["relationships"][0]["strength"] = 0.0
     assert reachable(graph_of(document)) == set()
+
+
+def test_one_hangs_on_a_person_by_coverage_alone_or_by_reach_alone() -> None:
+    # Li holds the CTO only at 0.3 (not covered), but every path to the CTO and the CEO starts with Li: reach.
+    # Wu holds the auditor at 0.9, our only covered stakeholder: coverage (the auditor reaches nobody else).
+    document = chain_with_an_outsider()
+    document["relationships"] = [
+        {"member": "li", "stakeholder": "cto", "strength": 0.3},
+        {"member": "wu", "stakeholder": "aud", "strength": 0.9},
+    ]
+    found = dependency(graph_of(document))
+    assert found["coverage"] == pytest.approx(AUD / TOTAL)
+    assert found["reach"] == pytest.approx(1.0)
+    # The CTO's leaving loses the CEO's reach, 0.95 / 1.933 < half; the auditor's loses all coverage.
+    assert [(p["kind"], p["id"]) for p in found["hangs_on"]] == [
+        ("member", "wu"),
+        ("member", "li"),
+        ("stakeholder", "aud"),
+    ]
+
+
+def test_without_coverage_only_reach_makes_one_hang_on_a_person_and_equal_coverage_drops_go_by_support() -> None:
+    # "an" holds nobody; Li holds the CTO at 0.3 (nobody is covered). Both leave coverage as it is (0); Li's
+    # leaving cools the CTO and so the CEO's view: a larger support drop puts Li first, before "an".
+    document = chain_with_an_outsider()
+    document["team"][1]["id"] = "an"
+    document["relationships"][0]["strength"] = 0.3
+    found = dependency(graph_of(document))
+    assert found["coverage"] == 0.0
+    assert [m["id"] for m in found["members"]] == ["li", "an"]
+    assert found["members"][0]["support_drop"] > 0.0
+    assert [(p["kind"], p["id"]) for p in found["hangs_on"]] == [("member", "li"), ("stakeholder", "cto")]
+
+
+def test_a_team_without_stakeholders_depends_on_nobody() -> None:
+    found = dependency(
+        graph_of({"account": {"id": "t", "name": "T"}, "team": [{"id": "li", "name": "Li", "role": "AR"}]})
+    )
+    assert found["members"] == [{"id": "li", "coverage_drop": 0.0, "support_drop": 0.0, "reach_drop": 0.0}]
+    assert (found["reach"], found["hangs_on"]) == (0.0, [])
