@@ -238,4 +238,3 @@ def test_unknown_people_are_refused_naming_the_account() -> None:
         activity_effects(tiny(), act("meal", ("ghost",), ("cto",)))
     with pytest.raises(StakeholderNotFoundError, match="no stakeholder with id 'nobody' in account 'tiny'"):
         activity_effects(tiny(), act("meal", ("li",), ("nobody",)))
-
