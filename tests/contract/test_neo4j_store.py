@@ -226,6 +226,7 @@ def test_history_since_the_checkpoint_and_a_checkpoint_written_again(neo4j_store
     service = PowermapService(neo4j_store, actor="tester")
     account = prefix_n + "acme"
     service.import_map(with_id(sample_document(), account))
+    assert neo4j_store.history_since_checkpoint(prefix_n + "none") == (None, 0)  # no account, no history
     assert neo4j_store.history_since_checkpoint(account) == (1, 0)  # the import is written with its checkpoint
     service.update_account(account, {"name": "Renamed"})
     checkpoint, since = neo4j_store.history_since_checkpoint(account)
