@@ -219,3 +219,11 @@ def test_a_path_whose_strength_underflows_to_zero_carries_no_introduction() -> N
     graph.add_edge("a", "t", weight=1e-200)  # 1e-200 * 1e-200 is 0.0 in floats
     assert introduction_paths(graph, "t") == []
     assert nodes_of(introduction_paths(graph, "a")) == [["li", "a"]]
+
+
+def test_unknown_members_and_avoided_ids_are_refused_naming_the_account() -> None:
+    graph = graph_of(tiny_document())
+    with pytest.raises(MemberNotFoundError, match=r"^no team member with id 'ghost' in account 'tiny'$"):
+        introduction_paths(graph, "ceo", member="ghost")
+    with pytest.raises(StakeholderNotFoundError, match=r"^no stakeholder with id 'ghost' in account 'tiny'$"):
+        introduction_paths(graph, "ceo", constraints=PathConstraints(avoid=frozenset({"ghost"})))
