@@ -146,6 +146,7 @@ def test_a_first_contact_nobody_can_introduce_is_a_cold_approach_of_likelihood_o
     # Nobody can introduce us, so our member of the closest level opens the channel: the auditor is senior, Li
     # (middle) and Big Boss (executive) are one level away each, and the tie goes to the more senior.
     assert ice["lead"] == "boss"
+    assert ice["reason"].endswith("no introduction path exists, so Big Boss should open a direct channel.")
 
 
 def test_a_turnaround_says_which_stance_it_turns_with_the_right_article() -> None:
@@ -243,6 +244,9 @@ def test_an_ice_breaking_names_who_introduces_through_whom_and_the_paths_strengt
         "Chen (CEO, decision maker, power 0.95) has no relationship with our team yet; "
         "Li Ming can be introduced through Tao (path strength 0.56)."
     )
+    # The CFO, further on: through the CTO and the CEO, 0.8 * 0.7 * 0.5 (the CFO reports to the CEO).
+    ice = next(r for r in found if r["activity"] == "ice_breaking" and r["target"] == "cfo")
+    assert ice["reason"].endswith("; Li Ming can be introduced through Tao, Chen (path strength 0.28).")
 
 
 def test_someone_we_already_hold_however_weakly_gets_no_ice_breaking() -> None:
