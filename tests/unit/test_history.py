@@ -288,6 +288,11 @@ def test_a_new_chunk_starts_counting_characters_afresh() -> None:
     assert keys == [(0, [["a"]]), (1, [["b"], ["c"]])]
 
 
+def test_a_chunk_adds_up_the_characters_of_all_its_entries() -> None:
+    entries = [noted("voices", name, 400_000) for name in ("a", "b", "c")]
+    assert [len(c["entries"]) for c in chunked(entries, checkpoint=False)] == [2, 1]
+
+
 def test_an_entry_larger_than_a_chunk_gets_a_chunk_of_its_own() -> None:
     huge = noted("voices", "big", CHUNK_CHARS + 10)
     assert [len(c["entries"]) for c in chunked([huge], checkpoint=True)] == [1]
