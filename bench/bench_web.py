@@ -20,7 +20,8 @@ in ``/usr/bin/chromium`` (Playwright, headless, 1600x1000) and measures per size
 - **edit round trip**, median of ``--edits``: from pressing "Save" on a changed stakeholder to the
   map and the analysis panels redrawn with the server's answer (the PATCH with If-Match, the store
   write, the page's request of what changed since its revision, the change applied to the map and
-  the panels, and the next frame painted), timed in the page. Two kinds: a new **title** (a label: the
+  the panels, and the next frame painted), timed in the page, with each part's median (the PATCH, the
+  request of the change, the page's work until the frame is painted) and the spread. Two kinds: a new **title** (a label: the
   analyses stay) and a new **influence** (power, forecast and the nodes' sizes move). Each edit starts
   once the page has the last one's recommendations (the server is otherwise idle).
 
@@ -71,7 +72,11 @@ ROUND_TRIP = """async ([id, field, value]) => {
   form.querySelector("button[type=submit]").click();
   while (writes() === before) { await frame(); }
   await frame();  // vis-network paints the change in the next animation frame
-  return (performance.now() - start) / 1000;
+  const end = performance.now();
+  const at = (name) => { const marks = performance.getEntriesByName(name); return marks[marks.length - 1].startTime; };
+  // Where it went: the write (PATCH), the page's request of what changed, the page's own work and drawing.
+  return [(end - start) / 1000, (at("pm:saved") - start) / 1000, (at("pm:data") - at("pm:saved")) / 1000,
+          (end - at("pm:data")) / 1000];
 }"""
 
 
@@ -102,12 +107,31 @@ def open_page(page: Any, url: str) -> float:
     return took
 
 
+#: The parts of an edit's round trip ROUND_TRIP returns after the whole: the write, the data, the page.
+PARTS = ("write", "data", "page")
+
+
 def edits(page: Any, count: int) -> dict[str, float]:
-    """Median round trips of ``count`` title edits and ``count`` influence edits of one stakeholder."""
+    """Median round trips of ``count`` title edits and ``count`` influence edits of one stakeholder.
+
+    Also the median of each part (``edit_title_data_s``: from the write's answer to the change's arrival,
+    ...) and the spread of the whole (``edit_title_min_s``, ``edit_title_max_s``).
+    """
     target: Any = page.evaluate("window.powermap.data.nodes.filter(n => n.kind === 'stakeholder')[0].ref")
-    titles = [page.evaluate(ROUND_TRIP, [target, "title", f"Title {i}"]) for i in range(count)]
-    weights = [page.evaluate(ROUND_TRIP, [target, "influence", f"{0.3 + 0.1 * (i % 5):.2f}"]) for i in range(count)]
-    return {"edit_title_s": statistics.median(titles), "edit_influence_s": statistics.median(weights)}
+    runs = {
+        "title": [page.evaluate(ROUND_TRIP, [target, "title", f"Title {i}"]) for i in range(count)],
+        "influence": [
+            page.evaluate(ROUND_TRIP, [target, "influence", f"{0.3 + 0.1 * (i % 5):.2f}"]) for i in range(count)
+        ],
+    }
+    row: dict[str, float] = {}
+    for kind, timings in runs.items():
+        wholes = [timing[0] for timing in timings]
+        row[f"edit_{kind}_s"] = statistics.median(wholes)
+        row[f"edit_{kind}_min_s"], row[f"edit_{kind}_max_s"] = min(wholes), max(wholes)
+        for index, part in enumerate(PARTS, start=1):
+            row[f"edit_{kind}_{part}_s"] = statistics.median(timing[index] for timing in timings)
+    return row
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -156,15 +180,18 @@ def main(argv: list[str] | None = None) -> int:
             server.should_exit = True
     print(
         "\n| stakeholders | vis-network alone s | offline: stable s | offline ÷ vis | app: first s | app: stable s "
-        "| app ÷ vis | edit (title) ms | edit (influence) ms | load average (1/5/15 min, before → after) |"
+        "| app ÷ vis | edit (title) ms | edit (influence) ms | influence: write / data / page ms "
+        "| load average (1/5/15 min, before → after) |"
     )
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|")
     for size, row, load in rows:
         vis = row["vis_alone_s"]
+        split = " / ".join(format(row["edit_influence_" + part + "_s"] * 1000, ".0f") for part in PARTS)
         print(
             f"| {size:,} | {vis:.2f} | {row['offline_stable_s']:.2f} | {row['offline_stable_s'] / vis:.2f} "
             f"| {row['app_first_s']:.2f} | {row['app_stable_s']:.2f} | {row['app_stable_s'] / vis:.2f} "
-            f"| {row['edit_title_s'] * 1000:.0f} | {row['edit_influence_s'] * 1000:.0f} | {load} |"
+            f"| {row['edit_title_s'] * 1000:.0f} | {row['edit_influence_s'] * 1000:.0f} "
+            f"| {split} | {load} |"
         )
     return 0
 
