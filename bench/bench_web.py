@@ -21,9 +21,9 @@ in ``/usr/bin/chromium`` (Playwright, headless, 1600x1000) and measures per size
   map and the analysis panels redrawn with the server's answer (the PATCH with If-Match, the store
   write, the page's request of what changed since its revision, the change applied to the map and
   the panels, and the next frame painted), timed in the page, with each part's median (the PATCH, the
-  request of the change, the page's work until the frame is painted) and the spread. Two kinds: a new **title** (a label: the
-  analyses stay) and a new **influence** (power, forecast and the nodes' sizes move). Each edit starts
-  once the page has the last one's recommendations (the server is otherwise idle).
+  request of the change, the page's work until the frame is painted) and the spread. Two kinds: a new
+  **title** (a label: the analyses stay) and a new **influence** (power, forecast and the nodes' sizes
+  move). Each edit starts once the page has the last one's recommendations (the server is otherwise idle).
 
 The load average is printed beside every row: the machine is shared, compare the ratios of one run.
 """
