@@ -21,7 +21,9 @@ in ``/usr/bin/chromium`` (Playwright, headless, 1600x1000) and measures per size
   map and the analysis panels redrawn with the server's answer (the PATCH with If-Match, the store
   write, the page's request of what changed since its revision, the change applied to the map and
   the panels, and the next frame painted), timed in the page, with each part's median (the PATCH, the
-  request of the change, the page's work until the frame is painted) and the spread. Two kinds: a new
+  request of the change, the page's work until the frame is painted; then the processor time of the
+  server's answer, from its ``Server-Timing``, and the page's main thread busy time, from DevTools'
+  ``TaskDuration``: on a loaded machine far below the wall times) and the spread. Two kinds: a new
   **title** (a label: the analyses stay) and a new **influence** (power, forecast and the nodes' sizes
   move). Each edit starts once the page has the last one's recommendations (the server is otherwise idle).
 
@@ -55,16 +57,20 @@ CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync"]  # fmt: skip
 STABLE = "body[data-stabilized='1'][data-panels='1']"
-#: One edit, timed in the page: fill the form, press Save, wait for the page's redraw and one more frame.
-ROUND_TRIP = """async ([id, field, value]) => {
-  const app = window.powermapApp;
+#: Before an edit: wait for the last edit's advice, open the person's form, let the map be drawn beside it.
+OPEN = """async (id) => {
   const recs = () => Number(document.body.getAttribute("data-recommendation-loads") || "0");
   const writes = () => Number(document.body.getAttribute("data-writes") || "0");
   const frame = () => new Promise((done) => requestAnimationFrame(done));
   const quiet = performance.now() + 60000;
   while (recs() < writes() + 1 && performance.now() < quiet) { await frame(); }  // the last edit's advice is in
-  await app.openStakeholder(id);
+  await window.powermapApp.openStakeholder(id);
   await frame(); await frame();  // the form is open and the map drawn beside it (a person types now)
+}"""
+#: One edit, timed in the page: fill the form, press Save, wait for the page's redraw and one more frame.
+ROUND_TRIP = """async ([id, field, value]) => {
+  const writes = () => Number(document.body.getAttribute("data-writes") || "0");
+  const frame = () => new Promise((done) => requestAnimationFrame(done));
   const form = document.getElementById("pm-stakeholder-form");
   form.elements[field].value = value;
   const before = writes();
@@ -75,8 +81,10 @@ ROUND_TRIP = """async ([id, field, value]) => {
   const end = performance.now();
   const at = (name) => { const marks = performance.getEntriesByName(name); return marks[marks.length - 1].startTime; };
   // Where it went: the write (PATCH), the page's request of what changed, the page's own work and drawing.
+  const data = performance.getEntriesByType("resource").filter((r) => r.name.indexOf("/data?") >= 0).pop();
+  const cpu = data.serverTiming.filter((t) => t.name === "cpu").map((t) => t.duration / 1000)[0];
   return [(end - start) / 1000, (at("pm:saved") - start) / 1000, (at("pm:data") - at("pm:saved")) / 1000,
-          (end - at("pm:data")) / 1000];
+          (end - at("pm:data")) / 1000, cpu];
 }"""
 
 
@@ -107,8 +115,23 @@ def open_page(page: Any, url: str) -> float:
     return took
 
 
-#: The parts of an edit's round trip ROUND_TRIP returns after the whole: the write, the data, the page.
-PARTS = ("write", "data", "page")
+#: The parts of an edit's round trip ROUND_TRIP returns after the whole: the write, the data, the page,
+#: then the processor time of the server's data answer; :func:`edit` adds the page's busy time.
+PARTS = ("write", "data", "page", "server_cpu", "page_busy")
+
+
+def edit(page: Any, cdp: Any, target: str, field: str, value: str) -> list[float]:
+    """One edit's round trip and its parts (seconds); ``page_busy``: the page's main thread at work meanwhile."""
+    page.evaluate(OPEN, target)
+    before = _task_seconds(cdp)
+    timing: list[float] = page.evaluate(ROUND_TRIP, [target, field, value])
+    return [*timing, _task_seconds(cdp) - before]
+
+
+def _task_seconds(cdp: Any) -> float:
+    """Seconds Chromium's main thread of the page has spent on tasks so far (DevTools' ``TaskDuration``)."""
+    metrics = cdp.send("Performance.getMetrics")["metrics"]
+    return float(next(m["value"] for m in metrics if m["name"] == "TaskDuration"))
 
 
 def edits(page: Any, count: int) -> dict[str, float]:
@@ -118,12 +141,13 @@ def edits(page: Any, count: int) -> dict[str, float]:
     ...) and the spread of the whole (``edit_title_min_s``, ``edit_title_max_s``).
     """
     target: Any = page.evaluate("window.powermap.data.nodes.filter(n => n.kind === 'stakeholder')[0].ref")
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Performance.enable")
     runs = {
-        "title": [page.evaluate(ROUND_TRIP, [target, "title", f"Title {i}"]) for i in range(count)],
-        "influence": [
-            page.evaluate(ROUND_TRIP, [target, "influence", f"{0.3 + 0.1 * (i % 5):.2f}"]) for i in range(count)
-        ],
+        "title": [edit(page, cdp, target, "title", f"Title {i}") for i in range(count)],
+        "influence": [edit(page, cdp, target, "influence", f"{0.3 + 0.1 * (i % 5):.2f}") for i in range(count)],
     }
+    cdp.detach()
     row: dict[str, float] = {}
     for kind, timings in runs.items():
         wholes = [timing[0] for timing in timings]
@@ -180,13 +204,15 @@ def main(argv: list[str] | None = None) -> int:
             server.should_exit = True
     print(
         "\n| stakeholders | vis-network alone s | offline: stable s | offline ÷ vis | app: first s | app: stable s "
-        "| app ÷ vis | edit (title) ms | edit (influence) ms | influence: write / data / page ms "
+        "| app ÷ vis | edit (title) ms | edit (influence) ms "
+        "| influence: write / data / page ms (server CPU / page busy ms) "
         "| load average (1/5/15 min, before → after) |"
     )
     print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|")
     for size, row, load in rows:
         vis = row["vis_alone_s"]
-        split = " / ".join(format(row["edit_influence_" + part + "_s"] * 1000, ".0f") for part in PARTS)
+        ms = {part: format(row["edit_influence_" + part + "_s"] * 1000, ".0f") for part in PARTS}
+        split = f"{ms['write']} / {ms['data']} / {ms['page']} ({ms['server_cpu']} / {ms['page_busy']})"
         print(
             f"| {size:,} | {vis:.2f} | {row['offline_stable_s']:.2f} | {row['offline_stable_s'] / vis:.2f} "
             f"| {row['app_first_s']:.2f} | {row['app_stable_s']:.2f} | {row['app_stable_s'] / vis:.2f} "
