@@ -119,9 +119,6 @@ class Effects:
             if items
         }
 
-    def __bool__(self) -> bool:
-        return bool(self.stakeholders or self.relationships or self.competitor_relationships)
-
 
 def activity_effects(
     account_map: AccountMap,

@@ -285,3 +285,25 @@ def test_no_earlier_moment_diff_or_history_entry_shows_the_erased_person(service
     )
     # the moment before the erasure is that map minus the person, as written out by hand
     assert service.export_map(account, as_of=str(latest - 1)) == expected_after(before)
+
+
+def test_an_item_edited_beside_the_person_keeps_its_place_and_its_edit_in_every_earlier_moment(
+    service: PowermapService, prefix: str
+) -> None:
+    """The erasure rewrites the history entry of an item that named the person; its earlier side must survive."""
+    account = prefix + "place"
+    document = with_id(tiny_document(), account)
+    document["stakeholders"].append(person())
+    document["activities"].append(
+        {"id": "a2", "type": "meal", "date": "2026-10-02", "members": ["li"], "stakeholders": ["cfo"]}
+    )
+    service.import_map(document)
+    first = service.export_map(account)["activities"][0]
+    service.put_activity(account, {**first, "stakeholders": ["cto", ERASED_ID], "outcome": "pilot signed"})
+    service.erase_stakeholder(account, ERASED_ID)
+    edited = service.export_map(account, as_of="2")["activities"]
+    assert [(a["id"], a["stakeholders"], a["outcome"]) for a in edited] == [
+        ("a1", ["cto"], "pilot signed"),
+        ("a2", ["cfo"], ""),
+    ]
+    assert [a["id"] for a in service.export_map(account, as_of="1")["activities"]] == ["a1", "a2"]

@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import time
+from collections.abc import Iterator
 
 import pytest
 
 from powermap.errors import HistoryNotKeptError
-from powermap.model import NodeKind
+from powermap.model import NodeKind, parse_roadmap
 from powermap.service import PowermapService
-from powermap.store import Change
+from powermap.store import Change, Store
 from powermap.store.neo4j import Neo4jStore
 from powermap.store.sqlite import SQLiteStore
 from tests.contract.test_erasure import neo4j_leaks_of, raw_bytes
@@ -86,3 +88,26 @@ def test_retention_prunes_the_roadmap_change_log_and_its_revision_never_goes_bac
         assert young["roadmap_changes_deleted"] == 0
     finally:
         service.store.put_roadmap(before, Change("tester", "cleanup"), detach=True)
+
+
+@pytest.fixture
+def eight_hours_ahead_of_utc(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The process's local time zone set to UTC+8 (a POSIX TZ string: no time zone database needed)."""
+    monkeypatch.setenv("TZ", "CST-8")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+def test_a_roadmap_cutoff_is_a_moment_whatever_the_local_time_zone(
+    store: Store, prefix: str, eight_hours_ahead_of_utc: None
+) -> None:
+    before = store.read_roadmap()
+    try:
+        item = parse_roadmap({"items": [{"id": prefix + "r-today", "title": "Logged just now"}]}).items[0]
+        store.put_roadmap_item(item, Change("tester", "test", item.id))
+        store.prune_roadmap_changes(dt.datetime.now(dt.UTC) - dt.timedelta(hours=1))
+        assert store.list_roadmap_changes(limit=1)[0].subject == item.id
+    finally:
+        store.put_roadmap(before, Change("tester", "cleanup"), detach=True)

@@ -18,6 +18,7 @@ from powermap.errors import (
     StaleRoadmapError,
     StaleRoadmapItemError,
 )
+from powermap.model import parse_roadmap
 from powermap.service import PowermapService
 from powermap.store import Change, Store
 from powermap.store.base import ChangeRecord
@@ -133,3 +134,34 @@ def test_concurrent_writers_without_preconditions_each_get_their_own_revision(st
     assert sorted(revisions) == list(range(start + 1, start + 7))
     assert {i.id for i in store.read_roadmap().items} >= {f"{prefix}c{n}" for n in range(6)}
     assert sorted(c.revision for c in store.list_roadmap_changes(limit=6)) == sorted(revisions)
+
+
+def test_the_roadmap_change_log_lists_the_latest_fifty_unless_told_how_many(store: Store, prefix: str) -> None:
+    before = store.read_roadmap()
+    change = Change("tester", "test")
+    try:
+        for n in range(51):
+            store.put_roadmap_item(parse_roadmap({"items": [{"id": f"{prefix}r1", "title": f"v{n}"}]}).items[0], change)
+        latest = store.roadmap_revision()
+        assert [c.revision for c in store.list_roadmap_changes()] == list(range(latest, latest - 50, -1))
+        assert [c.revision for c in store.list_roadmap_changes(limit=51)][-1] == latest - 50
+    finally:
+        store.put_roadmap(before, Change("tester", "cleanup"), detach=True)
+
+
+def test_the_stores_roadmap_writes_against_a_stale_revision_are_refused_and_change_nothing(
+    store: Store, prefix: str
+) -> None:
+    change = Change("tester", "test")
+    item = parse_roadmap({"items": [{"id": f"{prefix}r1", "title": "A"}]}).items[0]
+    store.put_roadmap_item(item, change)
+    now = store.roadmap_revision()
+    with pytest.raises(StaleRoadmapError):
+        store.put_roadmap_item(item, change, expected_revision=now - 1)
+    with pytest.raises(StaleRoadmapError):
+        store.remove_roadmap_item(item.id, change, expected_revision=now - 1)
+    with pytest.raises(StaleRoadmapError):
+        store.put_roadmap(store.read_roadmap(), change, expected_revision=now - 1)
+    assert store.roadmap_revision() == now
+    assert item in store.read_roadmap().items
+    store.remove_roadmap_item(item.id, change, expected_revision=now)

@@ -18,7 +18,7 @@ from powermap.errors import (
     StaleRevisionError,
     VoiceNotFoundError,
 )
-from powermap.model import Activity, EdgeKind, NodeKind, Stakeholder, Voice, parse_account_map
+from powermap.model import Account, Activity, EdgeKind, Influence, NodeKind, Stakeholder, Voice, parse_account_map
 from powermap.store import Change, Store
 from tests.factories import tiny_document
 
@@ -51,6 +51,27 @@ WRITES: dict[str, Callable[[Store, str, int], Any]] = {
     "remove_voice": lambda store, account, revision: store.remove_voice(
         account, "v1", CHANGE, expected_revision=revision
     ),
+    "update_account": lambda store, account, revision: store.update_account(
+        Account(id=account, name="Renamed Co"), CHANGE, expected_revision=revision
+    ),
+    "put_node": lambda store, account, revision: store.put_node(
+        account, Stakeholder(id="coo", name="Ou", level="executive", influence=0.5), CHANGE, expected_revision=revision
+    ),
+    "remove_node": lambda store, account, revision: store.remove_node(
+        account, NodeKind.STAKEHOLDER, "cfo", CHANGE, expected_revision=revision
+    ),
+    "put_edge": lambda store, account, revision: store.put_edge(
+        account,
+        Influence.model_validate({"from": "cfo", "to": "cto", "weight": 0.2}),
+        CHANGE,
+        expected_revision=revision,
+    ),
+    "remove_edge": lambda store, account, revision: store.remove_edge(
+        account, EdgeKind.INFLUENCES, "cto", "ceo", CHANGE, expected_revision=revision
+    ),
+    "erase_stakeholder": lambda store, account, revision: store.erase_stakeholder(
+        account, "cfo", CHANGE, fingerprint="f", expected_revision=revision
+    ),
 }
 
 
@@ -64,6 +85,18 @@ def test_a_write_against_a_stale_revision_is_refused_and_changes_nothing(store: 
     after = store.read(account)
     assert (after.revision, after.account_map) == (before.revision, before.account_map)
     assert WRITES[write](store, account, revision) == revision + 1  # the same write at the revision read goes through
+
+
+def test_deleting_an_account_at_a_stale_revision_is_refused_and_deletes_nothing(store: Store, prefix: str) -> None:
+    account = f"{prefix}stale-delete"
+    revision = stored(store, account)
+    before = store.read(account)
+    with pytest.raises(StaleRevisionError):
+        store.delete_account(account, CHANGE, expected_revision=revision - 1)
+    after = store.read(account)
+    assert (after.revision, after.account_map) == (before.revision, before.account_map)
+    store.delete_account(account, CHANGE, expected_revision=revision)
+    assert account not in [a.id for a in store.list_accounts()]
 
 
 def test_removing_what_is_not_there_names_the_item_and_its_account(store: Store, prefix: str) -> None:

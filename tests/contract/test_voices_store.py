@@ -58,6 +58,9 @@ def test_a_voice_is_added_at_the_end_replaced_in_place_and_removed(store: Store,
     )
     revision = store.put_voice(account, new, CHANGE, expected_revision=revision)
     assert [v.id for v in store.get_map(account).voices] == ["v1", "v2", "v3", "v4", "v5"]
+    with pytest.raises(RoadmapItemInUseError) as in_use:  # the added voice belongs to its account
+        store.remove_roadmap_item(f"{prefix}r9", CHANGE)
+    assert in_use.value.voices == ((account, "v5"),)
     changed = Voice.model_validate(
         voiced_document(prefix=prefix)["voices"][0] | {"status": "resolved", "closed_on": "2026-11-02"}
     )
@@ -141,9 +144,12 @@ def test_a_voice_naming_an_item_removed_meanwhile_is_a_conflict(store: Store, pr
     voice = Voice.model_validate(
         {"id": "v9", "stakeholder": "ceo", "date": "2026-11-01", "text": "x", "roadmap": [f"{prefix}r9"]}
     )
-    with pytest.raises(ConflictError):
+    with pytest.raises(ConflictError) as conflict:
         store.put_voice(account, voice, CHANGE, expected_revision=store.read(account).revision)
     assert [v.id for v in store.get_map(account).voices] == ["v1", "v2", "v3", "v4"]
+    message = str(conflict.value)  # says what happened and what to do, in the house's lower-case style
+    assert message.startswith(("roadmap item", "a roadmap item"))
+    assert "was removed meanwhile; read the roadmap again" in message
 
 
 @pytest.mark.neo4j
@@ -223,3 +229,25 @@ def test_in_neo4j_voices_are_nodes_between_stakeholders_activities_and_roadmap_i
                 ),
                 CHANGE,
             )
+
+
+def test_detaching_an_item_takes_only_that_item_out_of_the_voices(store: Store, prefix: str, roadmap: str) -> None:
+    account = prefix + "acme"
+    stored(store, account, prefix)
+    both = Voice.model_validate(
+        {"id": "v5", "stakeholder": "ceo", "date": "2026-11-01", "text": "x", "roadmap": [f"{prefix}r7", f"{prefix}r8"]}
+    )
+    store.put_voice(account, both, CHANGE, expected_revision=store.read(account).revision)
+    store.remove_roadmap_item(f"{prefix}r7", CHANGE, detach=True)
+    assert [v.roadmap for v in store.get_map(account).voices] == [(), (f"{prefix}r8",), (), (), (f"{prefix}r8",)]
+
+
+def test_detaching_is_logged_in_the_account_by_who_asked_naming_the_items_and_the_voices(
+    store: Store, prefix: str, roadmap: str
+) -> None:
+    account = prefix + "acme"
+    stored(store, account, prefix)
+    store.remove_roadmap_item(f"{prefix}r7", Change("ann", "remove roadmap item"), detach=True)
+    logged = store.list_changes(account, limit=1)[0]
+    assert (logged.actor, logged.operation) == ("ann", "detach roadmap items")
+    assert logged.subject == f"{prefix}r7 from voices v1, v3"

@@ -10,7 +10,7 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from powermap.model import LISTS, parse_account_map
+from powermap.model import LISTS, AccountMap, Level, Stakeholder, parse_account_map
 from powermap.model.diff import Entry, apply_diff, apply_diffs, diff_documents, diff_maps, item_key, key_of
 from tests.factories import normalized, random_documents, tiny_document
 
@@ -168,3 +168,102 @@ def test_the_account_record_has_the_empty_key_and_items_their_id_or_ends() -> No
     assert key_of("account", {"id": "a", "name": "A"}) == ()
     assert key_of("stakeholders", {"id": "ceo", "name": "Chen"}) == ("ceo",)
     assert key_of("relationships", {"member": "li", "stakeholder": "ceo", "strength": 0.5}) == ("li", "ceo")
+
+
+def small_lists() -> list[tuple[Stakeholder, ...]]:
+    """Every list of at most three stakeholders of distinct ids drawn from one pool of objects.
+
+    ``p`` comes in three forms: one object, an equal copy of it (same content, another object) and a
+    changed version; the others are one object each. Lists share the pool's objects, as an edit's new
+    map shares every untouched item with the old one, in every order.
+    """
+    base = {"name": "N", "level": "staff", "influence": 0.5}
+    p = Stakeholder.model_validate({"id": "p", **base})
+    forms = {
+        "p": [p, Stakeholder.model_validate({"id": "p", **base}), p.model_copy(update={"name": "P2"})],
+        **{key: [Stakeholder.model_validate({"id": key, **base})] for key in ("q", "x", "z")},
+    }
+    lists: list[tuple[Stakeholder, ...]] = []
+    for size in range(4):
+        for keys in itertools.permutations(forms, size):
+            lists.extend(itertools.product(*(forms[key] for key in keys)))
+    return lists
+
+
+def test_the_fast_diff_of_two_maps_equals_the_plain_diff_of_their_documents_for_every_small_pair() -> None:
+    start = AccountMap.model_validate({"account": {"id": "a", "name": "A"}})
+    lists = small_lists()
+    maps = [start.model_copy(update={"stakeholders": items}) for items in lists]
+    documents = [m.to_document() for m in maps]
+    for before, before_document in zip(maps, documents, strict=True):
+        assert not diff_maps(before, before)  # the very same lists
+        for after, after_document in zip(maps, documents, strict=True):
+            assert diff_maps(before, after) == diff_documents(before_document, after_document), (
+                [s.id for s in before.stakeholders],
+                [s.id for s in after.stakeholders],
+            )
+
+
+def test_a_moved_item_beside_a_removed_one_is_not_taken_for_it() -> None:
+    start = AccountMap.model_validate({"account": {"id": "a", "name": "A"}})
+    p, q, x, z = (Stakeholder(id=i, name=i.upper(), level=Level.STAFF, influence=0.5) for i in "pqxz")
+    before = start.model_copy(update={"stakeholders": (p, q, z)})
+    after = start.model_copy(update={"stakeholders": (x, p, z)})  # q removed, x added in front, p moved
+    assert diff_maps(before, after).to_report() == {
+        "added": {"stakeholders": [x.model_dump(mode="json")]},
+        "removed": {"stakeholders": [q.model_dump(mode="json")]},
+        "changed": {},
+    }
+
+
+def test_an_item_added_for_an_id_the_document_holds_replaces_it_at_the_end_never_beside_it() -> None:
+    document = {"stakeholders": [{"id": "p", "name": "P"}, {"id": "q", "name": "Q"}]}
+    added_again = Entry("stakeholders", ("p",), None, {"id": "p", "name": "P2"})
+    assert apply_diffs(document, [[added_again]]) == {
+        "stakeholders": [{"id": "q", "name": "Q"}, {"id": "p", "name": "P2"}]
+    }
+
+
+def test_a_diff_of_lists_only_applies_to_a_document_without_an_account_record() -> None:
+    added = Entry("stakeholders", ("p",), None, {"id": "p", "name": "P"})
+    assert apply_diffs(None, [[added]]) == {"stakeholders": [{"id": "p", "name": "P"}]}
+    assert apply_diffs({"account": {"id": "a"}}, [[Entry("account", (), {"id": "a"}, None)]]) is None
+
+
+def test_a_diff_keeps_its_own_copy_of_the_account_record() -> None:
+    before: dict[str, Any] = {"account": {"id": "a", "name": "A"}}
+    after: dict[str, Any] = {"account": {"id": "a", "name": "B"}}
+    diff = diff_documents(before, after)
+    before["account"]["name"] = "edited later"
+    after["account"]["name"] = "edited later"
+    assert diff.entries == (Entry("account", (), {"id": "a", "name": "A"}, {"id": "a", "name": "B"}),)
+
+
+def test_a_new_account_is_all_added_and_a_deleted_one_all_removed() -> None:
+    document = {
+        "account": {"id": "a", "name": "A"},
+        "team": [{"id": "li", "name": "Li", "role": "AR"}],
+        "stakeholders": [
+            {"id": "ceo", "name": "Chen", "level": "executive", "influence": 0.9},
+            {"id": "cfo", "name": "Fang", "level": "executive", "influence": 0.7},
+        ],
+        "relationships": [{"member": "li", "stakeholder": "ceo", "strength": 0.5}],
+    }
+    account_map = parse_account_map(document)
+    nothing = {"added": 0, "removed": 0, "changed": 0}
+    one_added = {"added": 1, "removed": 0, "changed": 0}
+    expected = dict.fromkeys(("account", *(spec.name for spec in LISTS)), nothing)
+    assert diff_maps(None, account_map).counts() == {
+        **expected,
+        **dict.fromkeys(("account", "team", "relationships"), one_added),
+        "stakeholders": {"added": 2, "removed": 0, "changed": 0},
+    }
+    exported = account_map.to_document()
+    assert diff_maps(account_map, None).to_report() == {
+        "added": {},
+        "removed": {
+            name: [exported[name]] if name == "account" else exported[name]
+            for name in ("account", "team", "stakeholders", "relationships")
+        },
+        "changed": {},
+    }

@@ -288,6 +288,11 @@ def test_a_new_chunk_starts_counting_characters_afresh() -> None:
     assert keys == [(0, [["a"]]), (1, [["b"], ["c"]])]
 
 
+def test_a_chunk_adds_up_the_characters_of_all_its_entries() -> None:
+    entries = [noted("voices", name, 400_000) for name in ("a", "b", "c")]
+    assert [len(c["entries"]) for c in chunked(entries, checkpoint=False)] == [2, 1]
+
+
 def test_an_entry_larger_than_a_chunk_gets_a_chunk_of_its_own() -> None:
     huge = noted("voices", "big", CHUNK_CHARS + 10)
     assert [len(c["entries"]) for c in chunked([huge], checkpoint=True)] == [1]
@@ -389,3 +394,10 @@ def test_anything_else_is_refused_naming_what_was_given_and_what_would_do(text: 
     assert str(refused.value) == (
         f"{text!r} is neither a revision number nor an ISO 8601 time (like 2026-11-01 or 2026-11-01T08:00Z)"
     )
+
+
+def test_the_revision_asked_for_must_itself_have_recorded_history() -> None:
+    rows = HistoryRows(1, [Entry("account", (), None, ACME)], [(2, [])], heads=[2])
+    assert rebuild("acme", 2, rows)["account"] == ACME
+    with pytest.raises(HistoryNotKeptError, match="at revision 3: revision 3 recorded no history"):
+        rebuild("acme", 3, rows)

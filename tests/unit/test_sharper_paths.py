@@ -202,3 +202,28 @@ def test_disjoint_paths_from_an_unknown_member_are_refused_even_when_none_are_as
     with pytest.raises(MemberNotFoundError, match="ghost"):
         disjoint_paths(graph, "ceo", k=0, member="ghost")
     assert disjoint_paths(graph, "ceo", k=0, member="a") == []
+
+
+def test_three_introduction_paths_by_default() -> None:
+    assert nodes_of(introduction_paths(five_members_who_each_know_the_target(), "ceo")) == [
+        ["a", "ceo"],
+        ["b", "ceo"],
+        ["c", "ceo"],
+    ]
+
+
+def test_a_path_whose_strength_underflows_to_zero_carries_no_introduction() -> None:
+    graph: nx.DiGraph[str] = nx.DiGraph(members={"li": {}})
+    graph.add_node("a", ours={"li": 1e-200})
+    graph.add_node("t", ours={})
+    graph.add_edge("a", "t", weight=1e-200)  # 1e-200 * 1e-200 is 0.0 in floats
+    assert introduction_paths(graph, "t") == []
+    assert nodes_of(introduction_paths(graph, "a")) == [["li", "a"]]
+
+
+def test_unknown_members_and_avoided_ids_are_refused_naming_the_account() -> None:
+    graph = graph_of(tiny_document())
+    with pytest.raises(MemberNotFoundError, match=r"^no team member with id 'ghost' in account 'tiny'$"):
+        introduction_paths(graph, "ceo", member="ghost")
+    with pytest.raises(StakeholderNotFoundError, match=r"^no stakeholder with id 'ghost' in account 'tiny'$"):
+        introduction_paths(graph, "ceo", constraints=PathConstraints(avoid=frozenset({"ghost"})))

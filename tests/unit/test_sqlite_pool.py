@@ -216,6 +216,7 @@ def test_a_file_we_may_not_write_is_opened_read_only_and_its_connection_refuses_
         assert pool.read_only
         assert conn.execute("SELECT value FROM meta").fetchall() == [("v",)]
         assert conn.isolation_level is None
+        assert pragma(conn, "busy_timeout") == 3000  # it waits for a writer elsewhere as long as any connection
         with pytest.raises(sqlite3.OperationalError, match="readonly"):
             conn.execute("CREATE TABLE more (x)")
     pool.close()

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from powermap.errors import StoreError
-from powermap.model import Voice, parse_account_map, parse_roadmap
+from powermap.model import EdgeKind, Influence, NodeKind, Stakeholder, Voice, parse_account_map, parse_roadmap
 from powermap.model.keys import ApiKey, Role, hash_token
 from powermap.settings import Settings
 from powermap.store import Change, Store, open_store, sqlite_pool
@@ -30,6 +30,8 @@ KEY = ApiKey(
     created_at=dt.datetime(2026, 11, 1, tzinfo=dt.UTC),
 )
 VOICE = Voice(id="v1", stakeholder="cto", date=dt.date(2026, 11, 2), text="t")
+STAKEHOLDER = Stakeholder(id="coo", name="Ou", level="executive", influence=0.5)
+INFLUENCE = Influence.model_validate({"from": "cfo", "to": "cto", "weight": 0.2})
 
 
 @pytest.fixture
@@ -56,6 +58,14 @@ def test_every_read_of_a_read_only_store_works(read_only_store: Store) -> None:
     assert store.list_keys() == [KEY]
     assert store.change_log_accounts() == ["tiny"]
     assert store.erasures("tiny") == []
+    assert store.revision("tiny") == 1
+    assert [(c.revision, c.operation) for c in store.list_changes("tiny")] == [(1, "test")]
+    assert store.revision_at("tiny", dt.datetime.now(dt.UTC)) == 1
+    assert store.history_since_checkpoint("tiny") == (None, 0)  # the write above kept no history
+    assert store.history_rows("tiny", 1) is None
+    assert store.roadmap_revision() == 1
+    assert store.read_roadmap_at()[1] == 1
+    assert [c.revision for c in store.list_roadmap_changes()] == [1]
 
 
 WRITES: dict[str, Callable[[Store], Any]] = {
@@ -70,6 +80,27 @@ WRITES: dict[str, Callable[[Store], Any]] = {
     "put_voice": lambda store: store.put_voice("tiny", VOICE, CHANGE, expected_revision=1),
     "remove_voice": lambda store: store.remove_voice("tiny", "v1", CHANGE, expected_revision=1),
     "remove_activity": lambda store: store.remove_activity("tiny", "a1", CHANGE, expected_revision=1),
+    "put_map": lambda store: store.put_map(parse_account_map(tiny_document("other")), CHANGE),
+    "delete_account": lambda store: store.delete_account("tiny", CHANGE),
+    "update_account": lambda store: store.update_account(
+        store.read("tiny").account_map.account, CHANGE, expected_revision=1
+    ),
+    "put_node": lambda store: store.put_node("tiny", STAKEHOLDER, CHANGE, expected_revision=1),
+    "remove_node": lambda store: store.remove_node("tiny", NodeKind.STAKEHOLDER, "cfo", CHANGE, expected_revision=1),
+    "put_edge": lambda store: store.put_edge("tiny", INFLUENCE, CHANGE, expected_revision=1),
+    "remove_edge": lambda store: store.remove_edge(
+        "tiny", EdgeKind.INFLUENCES, "cto", "ceo", CHANGE, expected_revision=1
+    ),
+    "put_items": lambda store: store.put_items("tiny", [STAKEHOLDER, INFLUENCE], CHANGE, expected_revision=1),
+    "put_activity": lambda store: store.put_activity(
+        "tiny", store.read("tiny").account_map.activities[0], CHANGE, expected_revision=1
+    ),
+    "write_checkpoint": lambda store: store.write_checkpoint("tiny", 1, []),
+    "prune_roadmap_changes": lambda store: store.prune_roadmap_changes(dt.datetime.now(dt.UTC)),
+    "erase_stakeholder": lambda store: store.erase_stakeholder(
+        "tiny", "cfo", CHANGE, fingerprint="f", expected_revision=1
+    ),
+    "erasure_salt": lambda store: store.erasure_salt(),
 }
 
 

@@ -234,6 +234,7 @@ def test_an_open_itch_or_a_closed_pain_is_never_overdue() -> None:
 def test_an_account_without_voices_has_no_rates_and_no_exposure() -> None:
     loop = voice_loop((), POWERS, DAY)
     assert (loop["total"], loop["closure_rate"], loop["mean_satisfaction"], loop["pain_exposure"]) == (0, None, None, 0)
+    assert voice_loop((), {}, DAY)["pain_exposure"] == 0.0  # an empty account: no power at all, and no pain
 
 
 def test_exposure_counts_each_pained_stakeholder_once_and_closure_ignores_unscreened_voices() -> None:

@@ -1,0 +1,135 @@
+"""Single-champion risk on maps small enough to check by hand: reach, who is lost with whom, and the empty account.
+
+(The drops of larger maps are checked against full analyses of copies in ``test_dependency_scaling.py``.)
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import networkx as nx
+import pytest
+
+from powermap.analysis.dependency import dependency, reachable
+from powermap.graph import build_graph
+from powermap.model import parse_account_map
+
+
+def graph_of(document: dict[str, Any]) -> nx.DiGraph[str]:
+    return build_graph(parse_account_map(document))
+
+
+def chain_with_an_outsider() -> dict[str, Any]:
+    """Li holds the CTO (0.8), who sways the CEO (0.7); the auditor is tied to nobody; Wu holds no one."""
+    return {
+        "account": {"id": "acc", "name": "Acc"},
+        "team": [{"id": "li", "name": "Li", "role": "AR"}, {"id": "wu", "name": "Wu", "role": "SR"}],
+        "stakeholders": [
+            {"id": "ceo", "name": "C", "level": "executive", "decision_role": "decision_maker", "influence": 0.9},
+            {"id": "cto", "name": "T", "level": "senior", "decision_role": "technical_evaluator", "influence": 0.6},
+            {"id": "aud", "name": "A", "level": "senior", "influence": 0.4},
+        ],
+        "influences": [{"from": "cto", "to": "ceo", "weight": 0.7}],
+        "relationships": [{"member": "li", "stakeholder": "cto", "strength": 0.8}],
+    }
+
+
+# Power by hand: CEO 0.5 * 0.9 + 0.5 * 1.0 = 0.95; CTO 0.6 + 0.4 * 0.5 * 0.7 * 0.95 = 0.733; auditor
+# 0.5 * 0.4 + 0.5 * 0.1 = 0.25. Total 1.933.
+CEO, CTO, AUD = 0.95, 0.733, 0.25
+TOTAL = CEO + CTO + AUD
+
+
+def test_reach_is_the_share_of_power_some_introduction_reaches_and_who_it_hangs_on() -> None:
+    found = dependency(graph_of(chain_with_an_outsider()))
+    assert found["reach"] == pytest.approx((CEO + CTO) / TOTAL)
+    assert found["coverage"] == pytest.approx(CTO / TOTAL)
+    drops = {d["id"]: d["reach_drop"] for d in found["members"] + found["stakeholders"]}
+    assert drops == pytest.approx({"li": (CEO + CTO) / TOTAL, "wu": 0.0, "cto": CEO / TOTAL, "ceo": 0.0, "aud": 0.0})
+    # Li's leaving costs all our coverage and reach; the CTO's costs all coverage and the CEO behind them.
+    assert [(p["kind"], p["id"]) for p in found["hangs_on"]] == [("member", "li"), ("stakeholder", "cto")]
+
+
+def test_an_empty_account_depends_on_nobody() -> None:
+    assert dependency(graph_of({"account": {"id": "e", "name": "Empty"}})) == {
+        "coverage": 0.0,
+        "support_index": 0.0,
+        "reach": 0.0,
+        "members": [],
+        "stakeholders": [],
+        "hangs_on": [],
+    }
+
+
+def test_reachable_follows_relationships_and_ties_above_zero_either_way() -> None:
+    document = chain_with_an_outsider()
+    assert reachable(graph_of(document)) == {"cto", "ceo"}
+    document["relationships"].append({"member": "wu", "stakeholder": "aud", "strength": 0.0})  # no introduction
+    document["influences"].append({"from": "aud", "to": "ceo", "weight": 0.0})  # no tie either
+    assert reachable(graph_of(document)) == {"cto", "ceo"}
+    document["reports_to"] = [{"from": "aud", "to": "ceo"}]  # a reporting line ties them at 0.5, either way
+    assert reachable(graph_of(document)) == {"cto", "ceo", "aud"}
+    document["relationships"][0]["strength"] = 0.0
+    assert reachable(graph_of(document)) == set()
+
+
+def test_one_hangs_on_a_person_by_coverage_alone_or_by_reach_alone() -> None:
+    # Li holds the CTO only at 0.3 (not covered), but every path to the CTO and the CEO starts with Li: reach.
+    # Wu holds the auditor at 0.9, our only covered stakeholder: coverage (the auditor reaches nobody else).
+    document = chain_with_an_outsider()
+    document["relationships"] = [
+        {"member": "li", "stakeholder": "cto", "strength": 0.3},
+        {"member": "wu", "stakeholder": "aud", "strength": 0.9},
+    ]
+    found = dependency(graph_of(document))
+    assert found["coverage"] == pytest.approx(AUD / TOTAL)
+    assert found["reach"] == pytest.approx(1.0)
+    # The CTO's leaving loses the CEO's reach, 0.95 / 1.933 < half; the auditor's loses all coverage.
+    assert [(p["kind"], p["id"]) for p in found["hangs_on"]] == [
+        ("member", "wu"),
+        ("member", "li"),
+        ("stakeholder", "aud"),
+    ]
+
+
+def test_without_coverage_only_reach_makes_one_hang_on_a_person_and_equal_coverage_drops_go_by_support() -> None:
+    # "an" holds nobody; Li holds the CTO at 0.3 (nobody is covered). Both leave coverage as it is (0); Li's
+    # leaving cools the CTO and so the CEO's view: a larger support drop puts Li first, before "an".
+    document = chain_with_an_outsider()
+    document["team"][1]["id"] = "an"
+    document["relationships"][0]["strength"] = 0.3
+    found = dependency(graph_of(document))
+    assert found["coverage"] == 0.0
+    assert [m["id"] for m in found["members"]] == ["li", "an"]
+    assert found["members"][0]["support_drop"] > 0.0
+    assert [(p["kind"], p["id"]) for p in found["hangs_on"]] == [("member", "li"), ("stakeholder", "cto")]
+
+
+def test_a_team_without_stakeholders_depends_on_nobody() -> None:
+    found = dependency(
+        graph_of({"account": {"id": "t", "name": "T"}, "team": [{"id": "li", "name": "Li", "role": "AR"}]})
+    )
+    assert found["members"] == [{"id": "li", "coverage_drop": 0.0, "support_drop": 0.0, "reach_drop": 0.0}]
+    assert (found["reach"], found["hangs_on"]) == (0.0, [])
+
+
+def test_a_departure_costing_exactly_half_of_our_coverage_means_the_account_hangs_on_that_person() -> None:
+    # Two equal stakeholders, each held (0.9) by one of us and known (0.3) by the other: either member's leaving
+    # uncovers one of the two, exactly half of our coverage, while the other still reaches everyone.
+    document = {
+        "account": {"id": "half", "name": "Half"},
+        "team": [{"id": "li", "name": "Li", "role": "AR"}, {"id": "wu", "name": "Wu", "role": "SR"}],
+        "stakeholders": [{"id": s, "name": s, "level": "staff", "influence": 0.5} for s in ("s1", "s2")],
+        "relationships": [
+            {"member": "li", "stakeholder": "s1", "strength": 0.9},
+            {"member": "li", "stakeholder": "s2", "strength": 0.3},
+            {"member": "wu", "stakeholder": "s2", "strength": 0.9},
+            {"member": "wu", "stakeholder": "s1", "strength": 0.3},
+        ],
+    }
+    found = dependency(graph_of(document))
+    assert found["coverage"] == pytest.approx(1.0)
+    assert [m["id"] for m in found["members"]] == ["li", "wu"]
+    assert [m["coverage_drop"] for m in found["members"]] == pytest.approx([0.5, 0.5])
+    assert [m["reach_drop"] for m in found["members"]] == [0.0, 0.0]
+    assert [(p["kind"], p["id"]) for p in found["hangs_on"]] == [("member", "li"), ("member", "wu")]
