@@ -20,9 +20,12 @@ in ``/usr/bin/chromium`` (Playwright, headless, 1600x1000) and measures per size
 - **edit round trip**, median of ``--edits``: from pressing "Save" on a changed stakeholder to the
   map and the analysis panels redrawn with the server's answer (the PATCH with If-Match, the store
   write, the page's request of what changed since its revision, the change applied to the map and
-  the panels, and the next frame painted), timed in the page. Two kinds: a new **title** (a label: the
-  analyses stay) and a new **influence** (power, forecast and the nodes' sizes move). Each edit starts
-  once the page has the last one's recommendations (the server is otherwise idle).
+  the panels, and the next frame painted), timed in the page, with each part's median (the PATCH, the
+  request of the change, the page's work until the frame is painted; then the processor time of the
+  server's answer, from its ``Server-Timing``, and Chromium's, all its processes, from ``/proc``: on a
+  loaded machine far below the wall times) and the spread. Two kinds: a new
+  **title** (a label: the analyses stay) and a new **influence** (power, forecast and the nodes' sizes
+  move). Each edit starts once the page has the last one's recommendations (the server is otherwise idle).
 
 The load average is printed beside every row: the machine is shared, compare the ratios of one run.
 """
@@ -54,16 +57,20 @@ CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync"]  # fmt: skip
 STABLE = "body[data-stabilized='1'][data-panels='1']"
-#: One edit, timed in the page: fill the form, press Save, wait for the page's redraw and one more frame.
-ROUND_TRIP = """async ([id, field, value]) => {
-  const app = window.powermapApp;
+#: Before an edit: wait for the last edit's advice, open the person's form, let the map be drawn beside it.
+OPEN = """async (id) => {
   const recs = () => Number(document.body.getAttribute("data-recommendation-loads") || "0");
   const writes = () => Number(document.body.getAttribute("data-writes") || "0");
   const frame = () => new Promise((done) => requestAnimationFrame(done));
   const quiet = performance.now() + 60000;
   while (recs() < writes() + 1 && performance.now() < quiet) { await frame(); }  // the last edit's advice is in
-  await app.openStakeholder(id);
+  await window.powermapApp.openStakeholder(id);
   await frame(); await frame();  // the form is open and the map drawn beside it (a person types now)
+}"""
+#: One edit, timed in the page: fill the form, press Save, wait for the page's redraw and one more frame.
+ROUND_TRIP = """async ([id, field, value]) => {
+  const writes = () => Number(document.body.getAttribute("data-writes") || "0");
+  const frame = () => new Promise((done) => requestAnimationFrame(done));
   const form = document.getElementById("pm-stakeholder-form");
   form.elements[field].value = value;
   const before = writes();
@@ -71,7 +78,13 @@ ROUND_TRIP = """async ([id, field, value]) => {
   form.querySelector("button[type=submit]").click();
   while (writes() === before) { await frame(); }
   await frame();  // vis-network paints the change in the next animation frame
-  return (performance.now() - start) / 1000;
+  const end = performance.now();
+  const at = (name) => { const marks = performance.getEntriesByName(name); return marks[marks.length - 1].startTime; };
+  // Where it went: the write (PATCH), the page's request of what changed, the page's own work and drawing.
+  const data = performance.getEntriesByType("resource").filter((r) => r.name.indexOf("/data?") >= 0).pop();
+  const cpu = data.serverTiming.filter((t) => t.name === "cpu").map((t) => t.duration / 1000)[0];
+  return [(end - start) / 1000, (at("pm:saved") - start) / 1000, (at("pm:data") - at("pm:saved")) / 1000,
+          (end - at("pm:data")) / 1000, cpu];
 }"""
 
 
@@ -102,12 +115,63 @@ def open_page(page: Any, url: str) -> float:
     return took
 
 
+#: The parts of an edit's round trip ROUND_TRIP returns after the whole: the write, the data, the page,
+#: then the processor time of the server's data answer; :func:`edit` adds the browser's processor time.
+PARTS = ("write", "data", "page", "server_cpu", "browser_cpu")
+
+
+def edit(page: Any, target: str, field: str, value: str) -> list[float]:
+    """One edit's round trip and its parts (seconds); ``browser_cpu``: Chromium's processor time meanwhile."""
+    page.evaluate(OPEN, target)
+    before = _children_cpu()
+    timing: list[float] = page.evaluate(ROUND_TRIP, [target, field, value])
+    return [*timing, _children_cpu() - before]
+
+
+def _children_cpu() -> float:
+    """Processor seconds (user and system) used so far by this process's descendants: Chromium, all its processes.
+
+    On a loaded machine a wall time holds the waits for a core; this is the work itself.
+    """
+    parents: dict[int, int] = {}
+    used: dict[int, float] = {}
+    tick = os.sysconf("SC_CLK_TCK")
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:  # it ended meanwhile
+            continue
+        parents[int(entry.name)] = int(fields[1])
+        used[int(entry.name)] = (int(fields[11]) + int(fields[12])) / tick
+    mine, total = {os.getpid()}, 0.0
+    for pid in sorted(parents):  # children have larger ids than their parents, except after a wrap: then missed
+        if parents[pid] in mine:
+            mine.add(pid)
+            total += used[pid]
+    return total
+
+
 def edits(page: Any, count: int) -> dict[str, float]:
-    """Median round trips of ``count`` title edits and ``count`` influence edits of one stakeholder."""
+    """Median round trips of ``count`` title edits and ``count`` influence edits of one stakeholder.
+
+    Also the median of each part (``edit_title_data_s``: from the write's answer to the change's arrival,
+    ...) and the spread of the whole (``edit_title_min_s``, ``edit_title_max_s``).
+    """
     target: Any = page.evaluate("window.powermap.data.nodes.filter(n => n.kind === 'stakeholder')[0].ref")
-    titles = [page.evaluate(ROUND_TRIP, [target, "title", f"Title {i}"]) for i in range(count)]
-    weights = [page.evaluate(ROUND_TRIP, [target, "influence", f"{0.3 + 0.1 * (i % 5):.2f}"]) for i in range(count)]
-    return {"edit_title_s": statistics.median(titles), "edit_influence_s": statistics.median(weights)}
+    runs = {
+        "title": [edit(page, target, "title", f"Title {i}") for i in range(count)],
+        "influence": [edit(page, target, "influence", f"{0.3 + 0.1 * (i % 5):.2f}") for i in range(count)],
+    }
+    row: dict[str, float] = {}
+    for kind, timings in runs.items():
+        wholes = [timing[0] for timing in timings]
+        row[f"edit_{kind}_s"] = statistics.median(wholes)
+        row[f"edit_{kind}_min_s"], row[f"edit_{kind}_max_s"] = min(wholes), max(wholes)
+        for index, part in enumerate(PARTS, start=1):
+            row[f"edit_{kind}_{part}_s"] = statistics.median(timing[index] for timing in timings)
+    return row
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -156,15 +220,20 @@ def main(argv: list[str] | None = None) -> int:
             server.should_exit = True
     print(
         "\n| stakeholders | vis-network alone s | offline: stable s | offline ÷ vis | app: first s | app: stable s "
-        "| app ÷ vis | edit (title) ms | edit (influence) ms | load average (1/5/15 min, before → after) |"
+        "| app ÷ vis | edit (title) ms | edit (influence) ms "
+        "| influence: write / data / page ms (server / browser CPU ms) "
+        "| load average (1/5/15 min, before → after) |"
     )
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|")
     for size, row, load in rows:
         vis = row["vis_alone_s"]
+        ms = {part: format(row["edit_influence_" + part + "_s"] * 1000, ".0f") for part in PARTS}
+        split = f"{ms['write']} / {ms['data']} / {ms['page']} ({ms['server_cpu']} / {ms['browser_cpu']})"
         print(
             f"| {size:,} | {vis:.2f} | {row['offline_stable_s']:.2f} | {row['offline_stable_s'] / vis:.2f} "
             f"| {row['app_first_s']:.2f} | {row['app_stable_s']:.2f} | {row['app_stable_s'] / vis:.2f} "
-            f"| {row['edit_title_s'] * 1000:.0f} | {row['edit_influence_s'] * 1000:.0f} | {load} |"
+            f"| {row['edit_title_s'] * 1000:.0f} | {row['edit_influence_s'] * 1000:.0f} "
+            f"| {split} | {load} |"
         )
     return 0
 

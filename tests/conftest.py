@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from hypothesis import Phase, settings
+from neo4j import GraphDatabase
 
 from powermap.service import PowermapService
 from powermap.settings import Settings
@@ -30,6 +31,19 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if NEO4J_URL or not NEO4J_REQUIRED:
         return
     raise pytest.UsageError("POWERMAP_TEST_REQUIRE_NEO4J=1 but POWERMAP_TEST_NEO4J_URL is not set")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def empty_neo4j_for_each_mutant() -> None:
+    """In a mutation run, each mutant's tests start on an empty Neo4j test server.
+
+    Mutants run one after another against the same server. A mutant that writes a broken map (an account
+    without ``updated_at``, say) would otherwise fail every later mutant's tests, and each failure would
+    count as a kill. Never outside a mutation run: the tests share the server and clean up after themselves.
+    """
+    if MUTATION_EXAMPLES and NEO4J_URL:
+        with GraphDatabase.driver(NEO4J_URL) as driver, driver.session() as session:
+            session.run("MATCH (n) DETACH DELETE n").consume()
 
 
 def cap_examples_for_mutation_run(item: pytest.Item) -> None:

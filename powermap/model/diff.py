@@ -87,7 +87,7 @@ class MapDiff:
         """Per list (and ``account``): how many items were added, removed and changed."""
         counts = {name: {"added": 0, "removed": 0, "changed": 0} for name in (ACCOUNT, *list_names())}
         for entry in self.entries:
-            bucket = counts.setdefault(entry.list, {"added": 0, "removed": 0, "changed": 0})
+            bucket = counts[entry.list]
             bucket["added" if entry.before is None else "removed" if entry.after is None else "changed"] += 1
         return counts
 
@@ -129,8 +129,8 @@ def diff_maps(before: AccountMap | None, after: AccountMap | None) -> MapDiff:
     if old_account != new_account:
         entries.append(Entry(ACCOUNT, (), _dump(old_account), _dump(new_account)))
     for spec in LISTS:
-        old: Sequence[ContractModel] = getattr(before, spec.name, ()) if before is not None else ()
-        new: Sequence[ContractModel] = getattr(after, spec.name, ()) if after is not None else ()
+        old: Sequence[ContractModel] = getattr(before, spec.name) if before is not None else ()
+        new: Sequence[ContractModel] = getattr(after, spec.name) if after is not None else ()
         # An edit touches few items: diff only what lies between the common head and the common tail
         # (items there are equal, so their keys cannot appear in the middle of the other side).
         if old is new:  # a list an edit did not touch is the very same tuple

@@ -190,3 +190,51 @@ def test_deletions_larger_than_a_batch_run_batch_after_batch_to_the_end_and_coun
     assert count("MATCH (n:Scoped {account: $account}) RETURN count(n)", account=account) > 2
     service.delete_account(account)
     assert count("MATCH (n:Scoped {account: $account}) RETURN count(n)", account=account) == 0
+
+
+def test_every_node_of_a_map_carries_its_account_also_when_added_one_by_one(
+    neo4j_store: Neo4jStore, prefix_n: str
+) -> None:
+    """The layout strategists query in Neo4j Browser: each map node names its account (module docstring)."""
+    service = PowermapService(neo4j_store, actor="tester")
+    account = prefix_n + "acme"
+    service.import_map(with_id(sample_document(), account))
+    revision = neo4j_store.read(account).revision
+    assert "v-new" not in {v.id for v in neo4j_store.read(account).account_map.voices}  # added, not replaced
+    voice = Voice.model_validate({"id": "v-new", "stakeholder": "ceo", "date": "2026-11-01", "text": "x"})
+    neo4j_store.put_voice(account, voice, Change("tester", "test"), expected_revision=revision)
+    live = "MATCH (a:Account {id: $account}) MATCH (n:Scoped {scope: a.scope}) "
+    assert count(live + "WHERE n.id = 'v-new' RETURN count(n)", account=account) == 1
+    assert count(live + "WHERE n.account IS NULL OR n.account <> $account RETURN count(n)", account=account) == 0
+
+
+def test_collecting_garbage_counts_the_nodes_it_deleted(neo4j_store: Neo4jStore, prefix_n: str) -> None:
+    neo4j_store.collect_garbage()
+    scope = prefix_n + "replaced"
+    with GraphDatabase.driver(neo4j_or_skip(), notifications_min_severity="OFF") as driver:
+        driver.execute_query(
+            "CREATE (:Scope {id: $scope, account: $account, state: 'garbage', since: datetime()}) "
+            "WITH 1 AS one UNWIND range(1, 3) AS i "
+            "CREATE (:Stakeholder:Scoped {scope: $scope, account: $account, id: 's' + i})",
+            scope=scope,
+            account=prefix_n + "acme",
+        )
+    assert neo4j_store.collect_garbage() == 3
+    assert count("MATCH (n {scope: $scope}) RETURN count(n)", scope=scope) == 0
+
+
+def test_history_since_the_checkpoint_and_a_checkpoint_written_again(neo4j_store: Neo4jStore, prefix_n: str) -> None:
+    service = PowermapService(neo4j_store, actor="tester")
+    account = prefix_n + "acme"
+    service.import_map(with_id(sample_document(), account))
+    assert neo4j_store.history_since_checkpoint(prefix_n + "none") == (None, 0)  # no account, no history
+    assert neo4j_store.history_since_checkpoint(account) == (1, 0)  # the import is written with its checkpoint
+    service.update_account(account, {"name": "Renamed"})
+    checkpoint, since = neo4j_store.history_since_checkpoint(account)
+    assert (checkpoint, since > 0) == (1, True)
+    rows = neo4j_store.history_rows(account, 1)
+    assert rows is not None
+    neo4j_store.write_checkpoint(account, 1, rows.checkpoint)  # again: replaces it, does not add to it
+    again = neo4j_store.history_rows(account, 1)
+    assert again is not None
+    assert list(again.checkpoint) == list(rows.checkpoint)

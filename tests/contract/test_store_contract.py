@@ -292,3 +292,20 @@ def test_random_maps_give_identical_json_on_every_store(
         reference.import_map(with_id(document, account))
         expected = json.dumps(analyses(reference, account, target), sort_keys=True)
     assert json.dumps(analyses(service, account, target), sort_keys=True) == expected
+
+
+def test_an_account_without_an_industry_is_listed_with_none(service: PowermapService, prefix: str) -> None:
+    document = with_id(tiny_document(), prefix + "plain")
+    del document["account"]["industry"]
+    service.import_map(document)
+    assert [s.industry for s in service.accounts() if s.id == prefix + "plain"] == [""]
+
+
+def test_an_accounts_change_log_lists_the_latest_fifty_unless_told_how_many(store: Store, prefix: str) -> None:
+    service = PowermapService(store, actor="tester")
+    account = prefix + "busy"
+    service.import_map(with_id(tiny_document(), account))
+    for n in range(50):
+        service.update_account(account, {"name": f"Busy {n}"})
+    assert [c.revision for c in store.list_changes(account)] == list(range(51, 1, -1))
+    assert [c.revision for c in store.list_changes(account, limit=51)][-1] == 1

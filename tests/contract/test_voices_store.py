@@ -229,3 +229,36 @@ def test_in_neo4j_voices_are_nodes_between_stakeholders_activities_and_roadmap_i
                 ),
                 CHANGE,
             )
+
+
+def test_detaching_an_item_takes_only_that_item_out_of_the_voices(store: Store, prefix: str, roadmap: str) -> None:
+    account = prefix + "acme"
+    stored(store, account, prefix)
+    both = Voice.model_validate(
+        {"id": "v5", "stakeholder": "ceo", "date": "2026-11-01", "text": "x", "roadmap": [f"{prefix}r7", f"{prefix}r8"]}
+    )
+    store.put_voice(account, both, CHANGE, expected_revision=store.read(account).revision)
+    store.remove_roadmap_item(f"{prefix}r7", CHANGE, detach=True)
+    assert [v.roadmap for v in store.get_map(account).voices] == [(), (f"{prefix}r8",), (), (), (f"{prefix}r8",)]
+
+
+def test_detaching_is_logged_in_the_account_by_who_asked_naming_the_items_and_the_voices(
+    store: Store, prefix: str, roadmap: str
+) -> None:
+    account = prefix + "acme"
+    stored(store, account, prefix)
+    store.remove_roadmap_item(f"{prefix}r7", Change("ann", "remove roadmap item"), detach=True)
+    logged = store.list_changes(account, limit=1)[0]
+    assert (logged.actor, logged.operation) == ("ann", "detach roadmap items")
+    assert logged.subject == f"{prefix}r7 from voices v1, v3"
+
+
+def test_detaching_several_items_at_once_is_one_change_naming_them_all(store: Store, prefix: str, roadmap: str) -> None:
+    account = prefix + "acme"
+    stored(store, account, prefix)
+    others = [i for i in store.read_roadmap().items if not i.id.startswith(prefix)]
+    only_r9 = parse_roadmap({"items": [roadmap_document(prefix)["items"][2], *(i.model_dump() for i in others)]})
+    store.put_roadmap(only_r9, Change("ann", "import roadmap"), detach=True)
+    logged = store.list_changes(account, limit=1)[0]
+    assert (logged.actor, logged.operation) == ("ann", "detach roadmap items")
+    assert logged.subject == f"{prefix}r7, {prefix}r8 from voices v1, v2, v3"

@@ -146,6 +146,7 @@ def test_a_first_contact_nobody_can_introduce_is_a_cold_approach_of_likelihood_o
     # Nobody can introduce us, so our member of the closest level opens the channel: the auditor is senior, Li
     # (middle) and Big Boss (executive) are one level away each, and the tie goes to the more senior.
     assert ice["lead"] == "boss"
+    assert ice["reason"].endswith("no introduction path exists, so Big Boss should open a direct channel.")
 
 
 def test_a_turnaround_says_which_stance_it_turns_with_the_right_article() -> None:
@@ -243,6 +244,9 @@ def test_an_ice_breaking_names_who_introduces_through_whom_and_the_paths_strengt
         "Chen (CEO, decision maker, power 0.95) has no relationship with our team yet; "
         "Li Ming can be introduced through Tao (path strength 0.56)."
     )
+    # The CFO, further on: through the CTO and the CEO, 0.8 * 0.7 * 0.5 (the CFO reports to the CEO).
+    ice = next(r for r in found if r["activity"] == "ice_breaking" and r["target"] == "cfo")
+    assert ice["reason"].endswith("; Li Ming can be introduced through Tao, Chen (path strength 0.28).")
 
 
 def test_someone_we_already_hold_however_weakly_gets_no_ice_breaking() -> None:
@@ -268,12 +272,15 @@ def test_a_simulated_relationship_never_goes_above_one() -> None:
     assert engagement["gain_if_done"] == pytest.approx(after - before, abs=1e-12)
 
 
-def test_a_target_beyond_the_limit_still_gets_its_alternatives() -> None:
-    graph = graph_of(tiny_document())
+def test_a_target_within_the_limit_keeps_every_alternative_even_those_ranked_below_other_targets() -> None:
+    from tests.factories import sample_map
+
+    # In the sample, the COO's weaker alternatives rank below the procurement director's best activity.
+    graph = build_graph(sample_map())
     (top,) = recommend(graph, limit=1)
-    full = next(r for r in recommend(graph, limit=50) if r["target"] == top["target"])
-    assert top["alternatives"] == full["alternatives"]
-    assert top["alternatives"], "the top target of the tiny account has more than one useful activity"
+    full = recommend(graph, limit=50)
+    assert top == full[0]
+    assert min(a["expected_gain"] for a in top["alternatives"]) < full[1]["expected_gain"]
 
 
 def test_of_two_activities_of_equal_expected_gain_the_one_adding_more_coverage_comes_first() -> None:

@@ -111,3 +111,25 @@ def test_a_team_without_stakeholders_depends_on_nobody() -> None:
     )
     assert found["members"] == [{"id": "li", "coverage_drop": 0.0, "support_drop": 0.0, "reach_drop": 0.0}]
     assert (found["reach"], found["hangs_on"]) == (0.0, [])
+
+
+def test_a_departure_costing_exactly_half_of_our_coverage_means_the_account_hangs_on_that_person() -> None:
+    # Two equal stakeholders, each held (0.9) by one of us and known (0.3) by the other: either member's leaving
+    # uncovers one of the two, exactly half of our coverage, while the other still reaches everyone.
+    document = {
+        "account": {"id": "half", "name": "Half"},
+        "team": [{"id": "li", "name": "Li", "role": "AR"}, {"id": "wu", "name": "Wu", "role": "SR"}],
+        "stakeholders": [{"id": s, "name": s, "level": "staff", "influence": 0.5} for s in ("s1", "s2")],
+        "relationships": [
+            {"member": "li", "stakeholder": "s1", "strength": 0.9},
+            {"member": "li", "stakeholder": "s2", "strength": 0.3},
+            {"member": "wu", "stakeholder": "s2", "strength": 0.9},
+            {"member": "wu", "stakeholder": "s1", "strength": 0.3},
+        ],
+    }
+    found = dependency(graph_of(document))
+    assert found["coverage"] == pytest.approx(1.0)
+    assert [m["id"] for m in found["members"]] == ["li", "wu"]
+    assert [m["coverage_drop"] for m in found["members"]] == pytest.approx([0.5, 0.5])
+    assert [m["reach_drop"] for m in found["members"]] == [0.0, 0.0]
+    assert [(p["kind"], p["id"]) for p in found["hangs_on"]] == [("member", "li"), ("member", "wu")]

@@ -237,3 +237,33 @@ def test_a_diff_keeps_its_own_copy_of_the_account_record() -> None:
     before["account"]["name"] = "edited later"
     after["account"]["name"] = "edited later"
     assert diff.entries == (Entry("account", (), {"id": "a", "name": "A"}, {"id": "a", "name": "B"}),)
+
+
+def test_a_new_account_is_all_added_and_a_deleted_one_all_removed() -> None:
+    document = {
+        "account": {"id": "a", "name": "A"},
+        "team": [{"id": "li", "name": "Li", "role": "AR"}],
+        "stakeholders": [
+            {"id": "ceo", "name": "Chen", "level": "executive", "influence": 0.9},
+            {"id": "cfo", "name": "Fang", "level": "executive", "influence": 0.7},
+        ],
+        "relationships": [{"member": "li", "stakeholder": "ceo", "strength": 0.5}],
+    }
+    account_map = parse_account_map(document)
+    nothing = {"added": 0, "removed": 0, "changed": 0}
+    one_added = {"added": 1, "removed": 0, "changed": 0}
+    expected = dict.fromkeys(("account", *(spec.name for spec in LISTS)), nothing)
+    assert diff_maps(None, account_map).counts() == {
+        **expected,
+        **dict.fromkeys(("account", "team", "relationships"), one_added),
+        "stakeholders": {"added": 2, "removed": 0, "changed": 0},
+    }
+    exported = account_map.to_document()
+    assert diff_maps(account_map, None).to_report() == {
+        "added": {},
+        "removed": {
+            name: [exported[name]] if name == "account" else exported[name]
+            for name in ("account", "team", "stakeholders", "relationships")
+        },
+        "changed": {},
+    }

@@ -144,7 +144,7 @@ def test_every_problem_of_a_document_is_listed_at_once() -> None:
 
 @pytest.mark.parametrize("document", [None, [], "text", 42])
 def test_a_document_that_is_not_an_object_is_refused(document: Any) -> None:
-    assert "must be a JSON/YAML object" in refused(document)
+    assert refused(document) == "the account map has 1 problem:\n  document: an account map must be a JSON/YAML object"
 
 
 def test_defaults_are_filled_in_and_export_gives_contract_field_names() -> None:
@@ -209,3 +209,33 @@ def test_a_map_built_in_code_has_its_voices_roadmap_checked_when_the_roadmap_is_
     assert [str(p) for p in caught.value.problems] == [
         "voices[0].roadmap[0] ('v'): no item of the store's roadmap has id 'r1'"
     ]
+
+
+def test_an_item_without_an_id_is_named_by_its_place_alone() -> None:
+    document = tiny_document()
+    del document["stakeholders"][2]["id"]
+    document["relationships"] = document["relationships"][:1]
+    document["competitor_relationships"] = []
+    document["reports_to"] = document["reports_to"][:1]
+    document["influences"] = [line for line in document["influences"] if "cfo" not in (line["from"], line["to"])]
+    document["activities"][0]["stakeholders"] = [s for s in document["activities"][0]["stakeholders"] if s != "cfo"]
+    assert refused(document) == "the account map has 1 problem:\n  stakeholders[2].id: is required"
+
+
+def test_a_reporting_cycle_is_found_after_lines_already_walked() -> None:
+    people = ("a", "b", "x", "c", "d")
+    document = {
+        "account": {"id": "acme", "name": "ACME"},
+        "stakeholders": [{"id": p, "name": p, "level": "staff", "influence": 0.1} for p in people],
+        # a -> b -> x is walked first; b is met again as a line's start, then c and d report to each other
+        "reports_to": [
+            {"from": "a", "to": "b"},
+            {"from": "b", "to": "x"},
+            {"from": "c", "to": "d"},
+            {"from": "d", "to": "c"},
+        ],
+    }
+    assert (
+        refused(document)
+        == "the account map has 1 problem:\n  reports_to ('c'): reporting lines form a cycle: 'c' -> 'd' -> 'c'"
+    )
