@@ -200,10 +200,11 @@ def test_every_node_of_a_map_carries_its_account_also_when_added_one_by_one(
     account = prefix_n + "acme"
     service.import_map(with_id(sample_document(), account))
     revision = neo4j_store.read(account).revision
-    voice = Voice.model_validate({"id": "v9", "stakeholder": "ceo", "date": "2026-11-01", "text": "x"})
+    assert "v-new" not in {v.id for v in neo4j_store.read(account).account_map.voices}  # added, not replaced
+    voice = Voice.model_validate({"id": "v-new", "stakeholder": "ceo", "date": "2026-11-01", "text": "x"})
     neo4j_store.put_voice(account, voice, Change("tester", "test"), expected_revision=revision)
     live = "MATCH (a:Account {id: $account}) MATCH (n:Scoped {scope: a.scope}) "
-    assert count(live + "WHERE n.id = 'v9' RETURN count(n)", account=account) == 1
+    assert count(live + "WHERE n.id = 'v-new' RETURN count(n)", account=account) == 1
     assert count(live + "WHERE n.account IS NULL OR n.account <> $account RETURN count(n)", account=account) == 0
 
 

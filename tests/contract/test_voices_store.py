@@ -251,3 +251,14 @@ def test_detaching_is_logged_in_the_account_by_who_asked_naming_the_items_and_th
     logged = store.list_changes(account, limit=1)[0]
     assert (logged.actor, logged.operation) == ("ann", "detach roadmap items")
     assert logged.subject == f"{prefix}r7 from voices v1, v3"
+
+
+def test_detaching_several_items_at_once_is_one_change_naming_them_all(store: Store, prefix: str, roadmap: str) -> None:
+    account = prefix + "acme"
+    stored(store, account, prefix)
+    others = [i for i in store.read_roadmap().items if not i.id.startswith(prefix)]
+    only_r9 = parse_roadmap({"items": [roadmap_document(prefix)["items"][2], *(i.model_dump() for i in others)]})
+    store.put_roadmap(only_r9, Change("ann", "import roadmap"), detach=True)
+    logged = store.list_changes(account, limit=1)[0]
+    assert (logged.actor, logged.operation) == ("ann", "detach roadmap items")
+    assert logged.subject == f"{prefix}r7, {prefix}r8 from voices v1, v2, v3"

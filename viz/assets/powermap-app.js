@@ -132,7 +132,7 @@
     }
     window.PowermapPanels.fillFilterChoices(data);
     window.PowermapPanels.render(state.map, data);
-    if (window.performance && performance.mark) { performance.mark("pm:panels"); }
+    window.PowermapMap.mark("pm:panels");
     state.map.release();
     document.title = data.account.name + " — powermap";
     byId("pm-title").textContent = data.account.name;
@@ -162,7 +162,7 @@
     var since = state.data ? "&since=" + state.revision : "";
     return api("GET", "/app" + base + "/data?recommendations=false" + since).then(function (result) {
       state.busy -= 1;
-      if (window.performance && performance.mark) { performance.mark("pm:data"); }
+      window.PowermapMap.mark("pm:data");
       if (result.ok) {
         var delta = result.data.delta === true ? result.data : null;
         if (delta && delta.since !== state.revision) { return load(); }  // the page moved on meanwhile
@@ -380,7 +380,7 @@
     });
   }
   function saveStakeholder() {
-    if (window.performance && performance.mark) { performance.mark("pm:save"); }
+    window.PowermapMap.mark("pm:save");
     var form = stakeholderForm();
     clearErrors(form);
     hideConflict();
@@ -394,7 +394,7 @@
       request = api("POST", base + "/stakeholders", item);
     }
     return request.then(function (result) {
-      if (window.performance && performance.mark) { performance.mark("pm:saved"); }
+      window.PowermapMap.mark("pm:saved");
       if (result.ok) { return afterWrite(item.id); }
       // Stale (412), or gone since the form was opened (404): say who did it, keep the user's values.
       if ((result.status === 412 || result.status === 404) && state.editing) { return conflict(item); }

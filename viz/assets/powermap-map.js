@@ -30,9 +30,13 @@
     });
     return box;
   }
-  // A named moment in the page's performance timeline (the bench reads them; absent API: nothing).
+  // A named moment in the page's performance timeline (the bench reads them; absent API: nothing). Only
+  // the last of each name is kept: a page open all day, drawn at every pan, must not pile them up.
   function mark(name) {
-    if (window.performance && performance.mark) { performance.mark(name); }
+    if (window.performance && performance.mark && performance.clearMarks) {
+      performance.clearMarks(name);
+      performance.mark(name);
+    }
   }
   function clone(value) {
     return value === undefined ? undefined : JSON.parse(JSON.stringify(value));
@@ -408,7 +412,7 @@
     });
   }
 
-  window.PowermapMap = { create: create, bindSearch: bindSearch, tooltipElement: tooltipElement };
+  window.PowermapMap = { create: create, bindSearch: bindSearch, tooltipElement: tooltipElement, mark: mark };
 
   var dataElement = document.getElementById("powermap-data");
   if (dataElement) {
