@@ -133,3 +133,21 @@ def test_a_departure_costing_exactly_half_of_our_coverage_means_the_account_hang
     assert [m["coverage_drop"] for m in found["members"]] == pytest.approx([0.5, 0.5])
     assert [m["reach_drop"] for m in found["members"]] == [0.0, 0.0]
     assert [(p["kind"], p["id"]) for p in found["hangs_on"]] == [("member", "li"), ("member", "wu")]
+
+
+def test_a_departure_costing_exactly_half_of_our_reach_means_the_account_hangs_on_that_person() -> None:
+    # Two equal stakeholders tied to nobody, each known (0.3, not covered) by one of us only.
+    document = {
+        "account": {"id": "half", "name": "Half"},
+        "team": [{"id": "li", "name": "Li", "role": "AR"}, {"id": "wu", "name": "Wu", "role": "SR"}],
+        "stakeholders": [{"id": s, "name": s, "level": "staff", "influence": 0.5} for s in ("s1", "s2")],
+        "relationships": [
+            {"member": "li", "stakeholder": "s1", "strength": 0.3},
+            {"member": "wu", "stakeholder": "s2", "strength": 0.3},
+        ],
+    }
+    found = dependency(graph_of(document))
+    assert found["coverage"] == 0.0
+    assert found["reach"] == pytest.approx(1.0)
+    assert [m["reach_drop"] for m in found["members"]] == pytest.approx([0.5, 0.5])
+    assert [(p["kind"], p["id"]) for p in found["hangs_on"]] == [("member", "li"), ("member", "wu")]
