@@ -14,6 +14,7 @@ import pytest
 from powermap.errors import (
     ActivityNotFoundError,
     EdgeNotFoundError,
+    IdTakenError,
     StakeholderNotFoundError,
     StaleRevisionError,
     VoiceNotFoundError,
@@ -85,6 +86,21 @@ def test_a_write_against_a_stale_revision_is_refused_and_changes_nothing(store: 
     after = store.read(account)
     assert (after.revision, after.account_map) == (before.revision, before.account_map)
     assert WRITES[write](store, account, revision) == revision + 1  # the same write at the revision read goes through
+
+
+def test_an_import_at_a_stale_revision_or_as_a_create_of_a_taken_id_is_refused(store: Store, prefix: str) -> None:
+    account = f"{prefix}stale-import"
+    stored(store, account)
+    replacement = parse_account_map(tiny_document(account))
+    revision = store.put_map(replacement, CHANGE)  # revision 2: revision 1 is stale, not a create
+    before = store.read(account)
+    with pytest.raises(StaleRevisionError):
+        store.put_map(replacement, CHANGE, expected_revision=revision - 1)
+    with pytest.raises(IdTakenError):
+        store.put_map(replacement, CHANGE, expected_revision=0)
+    after = store.read(account)
+    assert (after.revision, after.account_map) == (before.revision, before.account_map)
+    assert store.put_map(replacement, CHANGE, expected_revision=revision) == revision + 1
 
 
 def test_deleting_an_account_at_a_stale_revision_is_refused_and_deletes_nothing(store: Store, prefix: str) -> None:

@@ -309,3 +309,11 @@ def test_an_accounts_change_log_lists_the_latest_fifty_unless_told_how_many(stor
         service.update_account(account, {"name": f"Busy {n}"})
     assert [c.revision for c in store.list_changes(account)] == list(range(51, 1, -1))
     assert [c.revision for c in store.list_changes(account, limit=51)][-1] == 1
+
+
+def test_the_change_log_of_a_deleted_account_says_who_deleted_it(store: Store, prefix: str) -> None:
+    account = prefix + "gone"
+    PowermapService(store, actor="tester").import_map(with_id(tiny_document(), account))
+    store.delete_account(account, Change("ann", "delete account", account), expected_revision=1)
+    last = store.list_changes(account, limit=1)[0]
+    assert (last.revision, last.actor, last.operation, last.subject) == (2, "ann", "delete account", account)

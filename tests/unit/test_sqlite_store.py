@@ -12,13 +12,13 @@ from typing import Any
 
 import pytest
 
-from powermap.errors import ConflictError, StoreUnavailableError
+from powermap.errors import ConflictError, StoreUnavailableError, StoreURLError
 from powermap.model import RoadmapItem, Voice, parse_account_map
 from powermap.model.diff import Entry
 from powermap.settings import Settings
 from powermap.store import Change, open_store
 from powermap.store.history import Delta
-from powermap.store.sqlite import SQLiteStore
+from powermap.store.sqlite import SQLiteStore, path_from_url
 from tests.factories import tiny_document
 
 CHANGE = Change("tester", "test")
@@ -188,3 +188,19 @@ def test_a_voice_naming_a_roadmap_item_that_is_gone_is_a_conflict_to_retry(store
         store.put_voice("tiny", voice, CHANGE, expected_revision=1)
     assert str(refused.value) == "roadmap item 'gone' was removed meanwhile; read the roadmap again and retry"
     assert store.read("tiny").account_map.voices == ()
+
+
+# -- the URL ------------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("url", ["sqlite:///", "sqlite://host/store.db", "sqlite:/store.db"])
+def test_a_sqlite_url_without_a_file_path_after_three_slashes_is_refused(url: str) -> None:
+    with pytest.raises(StoreURLError) as refused:
+        SQLiteStore(url)
+    assert str(refused.value) == f"a SQLite store URL looks like sqlite:///path/to/file.db, not {url!r}"
+
+
+def test_three_slashes_then_a_relative_or_absolute_path_name_the_file(tmp_path: Path) -> None:
+    assert path_from_url("sqlite:///powermap.db") == "powermap.db"
+    assert path_from_url(f"sqlite:///{tmp_path}/x.db") == f"{tmp_path}/x.db"
+    assert path_from_url("sqlite:///:memory:") == ":memory:"
