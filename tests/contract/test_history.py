@@ -255,3 +255,16 @@ def test_an_erased_stakeholder_is_gone_from_every_earlier_state_diff_and_history
     # what stays is the rest of every earlier state: the rename is still there to see
     assert service.export_map(account, as_of=str(latest - 1))["account"]["name"] == "Renamed"
     assert service.export_map(account, as_of="1")["account"]["name"] != "Renamed"
+
+
+def test_the_map_as_of_a_re_import_is_the_map_that_import_wrote(service: PowermapService, prefix: str) -> None:
+    account = prefix + "again"
+    first = sample_document()
+    first["account"]["id"] = account
+    service.import_map(first)
+    second = copy.deepcopy(first)
+    second["stakeholders"][0]["title"] = "Changed first"
+    second["stakeholders"][-1]["title"] = "Changed last"
+    service.import_map(second)
+    assert service.export_map(account, as_of="2") == service.export_map(account) == normalized(second)
+    assert service.export_map(account, as_of="1") == normalized(first)

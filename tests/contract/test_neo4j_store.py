@@ -221,6 +221,7 @@ def test_collecting_garbage_counts_the_nodes_it_deleted(neo4j_store: Neo4jStore,
         )
     assert neo4j_store.collect_garbage() == 3
     assert count("MATCH (n {scope: $scope}) RETURN count(n)", scope=scope) == 0
+    assert count("MATCH (s:Scope {id: $scope}) RETURN count(s)", scope=scope) == 0  # the version's record too
 
 
 def test_history_since_the_checkpoint_and_a_checkpoint_written_again(neo4j_store: Neo4jStore, prefix_n: str) -> None:
