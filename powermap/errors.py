@@ -161,7 +161,8 @@ class IdTakenError(ConflictError):
         self.item_id = item_id
         self.account_id = account_id
         where = f" in account {account_id!r}" if account_id is not None else ""
-        super().__init__(f"a {noun} with id {item_id!r} already exists{where}")
+        article = "an" if noun[:1] in "aeiou" else "a"
+        super().__init__(f"{article} {noun} with id {item_id!r} already exists{where}")
 
 
 class PreconditionFailedError(PowermapError):

@@ -194,6 +194,20 @@ def test_the_export_of_one_person_gathers_what_names_them(service: PowermapServi
         service.person(account, "nobody")
 
 
+def test_the_export_of_one_person_lists_every_change_naming_them_back_to_the_first(
+    service: PowermapService, prefix: str
+) -> None:
+    # More writes than a page of the change log, so an export that read one page would miss the oldest.
+    account = prefix + "person-log"
+    service.import_map(with_id(tiny_document(), account))
+    edits = 130
+    for n in range(edits):
+        service.put_node(account, *_stakeholder(person(notes=f"note {n}")))
+    service.put_node(account, NodeKind.STAKEHOLDER, {**tiny_document()["stakeholders"][0], "notes": "not her"})
+    history = service.person(account, ERASED_ID)["history"]
+    assert [h["revision"] for h in history] == list(range(edits + 1, 1, -1))  # import = 1, then each edit
+
+
 # -- the bytes on disk -------------------------------------------------------------------------------------
 
 

@@ -30,7 +30,7 @@ def test_a_whole_map_write_goes_ahead_when_its_expectation_holds(current: int | 
 def test_creating_an_account_that_exists_is_refused_as_taken() -> None:
     with pytest.raises(IdTakenError) as refused:
         check_replace("acme", 3, 0)
-    assert "with id 'acme' already exists" in str(refused.value)
+    assert str(refused.value) == "an account with id 'acme' already exists"
     assert (refused.value.noun, refused.value.item_id) == ("account", "acme")
 
 
