@@ -9,9 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from powermap.errors import StoreError, StoreUnavailableError
+from powermap.errors import StoreUnavailableError
 from powermap.store import open_store
-from tests.conftest import neo4j_or_skip
 
 pytestmark = pytest.mark.neo4j
 
@@ -21,12 +20,6 @@ def test_a_server_that_is_down_is_one_clear_error() -> None:
         StoreUnavailableError, match=r"cannot reach Neo4j at bolt://127\.0\.0\.1:9: is the server running"
     ):
         open_store("bolt://127.0.0.1:9")
-
-
-def test_a_missing_database_is_one_clear_error() -> None:
-    url = neo4j_or_skip().rstrip("/") + "/nosuchdb"
-    with pytest.raises(StoreError, match=r"database 'nosuchdb'.*does not exist"):
-        open_store(url)
 
 
 def test_the_cli_reports_a_server_that_is_down_without_a_traceback(tmp_path: Path) -> None:

@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from neo4j import GraphDatabase, Query
 
 from powermap.analysis.paths import introduction_paths
-from powermap.errors import ConflictError
+from powermap.errors import ConflictError, StoreError
 from powermap.graph import build_graph
 from powermap.model import Voice, parse_account_map, parse_roadmap
 from powermap.service import PowermapService
@@ -239,3 +239,9 @@ def test_history_since_the_checkpoint_and_a_checkpoint_written_again(neo4j_store
     again = neo4j_store.history_rows(account, 1)
     assert again is not None
     assert list(again.checkpoint) == list(rows.checkpoint)
+
+
+def test_a_missing_database_is_one_clear_error() -> None:
+    url = neo4j_or_skip().rstrip("/") + "/nosuchdb"
+    with pytest.raises(StoreError, match=r"database 'nosuchdb'.*does not exist"):
+        open_store(url)
