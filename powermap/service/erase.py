@@ -24,14 +24,12 @@ from typing import Any
 from powermap.errors import InvalidInputError, StakeholderNotFoundError
 from powermap.model import LISTS, AccountMap, item_label
 from powermap.model.erasure import PEOPLE, forget_in_document, mentions_item
-from powermap.service.history import HistoryService
+from powermap.service.history import ALL_CHANGES, HistoryService
 from powermap.store.base import Change, Store, subject_names
 from powermap.store.history import Delta
 
 #: The operation an erasure records in the account's history (its subject is always empty).
 ERASE_OPERATION = "erase stakeholder"
-#: Changes read per store call while gathering a person's history (the log is read to its start).
-_CHANGE_PAGE = 100
 #: Free-text fields searched for the person's name in other items (see :meth:`ErasureService.person`).
 _TEXT_FIELDS = ("name", "title", "department", "notes", "outcome", "text", "industry")
 
@@ -130,20 +128,13 @@ class ErasureService(HistoryService):
         return erased.count(mark)
 
     def _erasure_history_naming(self, account_id: str, stakeholder_id: str) -> list[dict[str, Any]]:
-        """Every recorded change whose subject names the stakeholder, newest first: the whole log, page by
-        page (a subject-access export that stopped at the newest page would hide the oldest changes)."""
-        naming: list[dict[str, Any]] = []
-        before: int | None = None
-        while page := self.store.list_changes(account_id, limit=_CHANGE_PAGE, before_revision=before):
-            naming += [
-                {"revision": c.revision, "at": c.at.isoformat(), "actor": c.actor, "operation": c.operation}
-                for c in page
-                if subject_names(c.subject, stakeholder_id)
-            ]
-            if len(page) < _CHANGE_PAGE:
-                break
-            before = page[-1].revision
-        return naming
+        """Every recorded change whose subject names the stakeholder, newest first, from the whole log (a
+        subject-access export that stopped at the log's default page would hide the oldest changes)."""
+        return [
+            {"revision": c.revision, "at": c.at.isoformat(), "actor": c.actor, "operation": c.operation}
+            for c in self.store.list_changes(account_id, limit=ALL_CHANGES)
+            if subject_names(c.subject, stakeholder_id)
+        ]
 
     # -- retention ----------------------------------------------------------------------------------------
 

@@ -337,18 +337,21 @@ class Neo4jStore(Store):
         return sum(self._delete_scope(scope) for scope in scopes)
 
     def _delete_scope(self, scope: str) -> int:
+        total = self._delete_in_batches(Q.DELETE_SCOPE_BATCH, scope=scope)
+        self._write(lambda tx: tx.run(cypher(Q.FORGET_SCOPE), scope=scope).consume())
+        return total
+
+    def _delete_in_batches(self, query: Q, **parameters: Any) -> int:
+        """Run a batched delete (``query`` deletes at most ``$limit`` and returns ``deleted``) until a batch
+        comes back short: one transaction per batch, so none holds a whole account's worth; returns the total."""
         total = 0
         while True:
             deleted = self._write(
-                lambda tx: int(
-                    tx.run(cypher(Q.DELETE_SCOPE_BATCH), scope=scope, limit=DELETE_BATCH).single(strict=True)["deleted"]
-                )
+                lambda tx: int(tx.run(cypher(query), parameters, limit=DELETE_BATCH).single(strict=True)["deleted"])
             )
             total += deleted
             if deleted < DELETE_BATCH:
-                break
-        self._write(lambda tx: tx.run(cypher(Q.FORGET_SCOPE), scope=scope).consume())
-        return total
+                return total
 
     def put_map(
         self,
@@ -773,36 +776,10 @@ class Neo4jStore(Store):
 
     def prune_roadmap_changes(self, before: dt.datetime) -> int:
         cutoff = before.astimezone(dt.UTC).isoformat(timespec="microseconds")
-        total = 0
-        while True:
-            deleted = self._write(
-                lambda tx: int(
-                    tx.run(cypher(Q.PRUNE_ROADMAP_CHANGES_BATCH), cutoff=cutoff, limit=DELETE_BATCH).single(
-                        strict=True
-                    )["deleted"]
-                )
-            )
-            total += deleted
-            if deleted < DELETE_BATCH:
-                return total
+        return self._delete_in_batches(Q.PRUNE_ROADMAP_CHANGES_BATCH, cutoff=cutoff)
 
     def _prune(self, account_id: str, *, keep: int, with_changes: bool) -> int:
-        total = 0
-        while True:
-            deleted = self._write(
-                lambda tx: int(
-                    tx.run(
-                        cypher(Q.PRUNE_HISTORY_BATCH),
-                        account=account_id,
-                        keep=keep,
-                        with_changes=with_changes,
-                        limit=DELETE_BATCH,
-                    ).single(strict=True)["deleted"]
-                )
-            )
-            total += deleted
-            if deleted < DELETE_BATCH:
-                return total
+        return self._delete_in_batches(Q.PRUNE_HISTORY_BATCH, account=account_id, keep=keep, with_changes=with_changes)
 
     def ping(self) -> None:
         with self._translate():
