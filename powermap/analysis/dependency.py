@@ -24,10 +24,12 @@ equations ``analyze`` solves, so the drops stay exact differences of ``analyze``
 tolerance, 1e-12):
 
 - power and the forecast are each the unique fixed point of their equations, so their iterations may
-  start from today's solution and recompute first only what a departure touches (those who swayed a
-  leaving stakeholder; those whose relationships or influencers changed); a person with no lines
-  costs nothing but the sums;
-- nothing is copied: the map without someone is today's adjacency with one entry filtered out;
+  start from today's solution;
+- a member's departure leaves power as it is: only the leans of those they knew, and of whoever those
+  sway, are recomputed, from a queue;
+- the stakeholders' departures are solved side by side, every person carrying one value per departure,
+  each step applied to a whole row of departures at once (:mod:`~powermap.analysis.departures`);
+- nothing is copied: the map without someone is today's adjacency with one person held at power 0;
 - reach: one max-product Dijkstra from us over "us -> our members -> the stakeholders they know ->
   stakeholders tied to them"; a departure can only cut off the people whose strongest path runs
   through them (their subtree of its tree), and only those are solved again
@@ -44,6 +46,7 @@ from typing import TypedDict
 import networkx as nx
 
 from powermap.analysis.coverage import COVERED_FROM, coverage, covered
+from powermap.analysis.departures import without_each
 from powermap.analysis.forecast import (
     decision_makers,
     influence_plan,
@@ -167,8 +170,9 @@ def dependency(graph: nx.DiGraph[str], powers: Mapping[str, float] | None = None
             }
         )
     stakeholders: list[Drop] = []
+    without = today.without_each_stakeholder()
     for stakeholder in sorted(graph):
-        coverage_after, support_after = today.without_stakeholder(stakeholder)
+        coverage_after, support_after = without[today.position[stakeholder]]
         stakeholders.append(
             {
                 "id": stakeholder,
@@ -197,7 +201,7 @@ def dependency(graph: nx.DiGraph[str], powers: Mapping[str, float] | None = None
 
 
 class _Today:
-    """Today's analysis, solved once, and the coverage and support index of the map without one person.
+    """Today's analysis, solved once, and the coverage and support index of the map without each person.
 
     Each departure re-solves ``analyze``'s own equations (:mod:`~powermap.analysis.power`,
     :mod:`~powermap.analysis.forecast`) warm-started from today's solution: both are unique fixed points
@@ -219,10 +223,6 @@ class _Today:
         self.sways = [
             [(position[t], w) for t, data in succ[s].items() if (w := data.get("weight", 0.0))] for s in nodes
         ]
-        self.swayers: list[list[int]] = [[] for _ in nodes]
-        for i, lines in enumerate(self.sways):
-            for t, _ in lines:
-                self.swayers[t].append(i)
         self.lines_in = [
             [(position[u], w) for u, data in pred[s].items() if (w := data.get("weight", 0.0))] for s in nodes
         ]
@@ -249,14 +249,13 @@ class _Today:
         self.coverage = coverage(graph, power_of)
         self.support = support_index(graph, leans_of, power_of, decision_makers(graph) or nodes)
 
-    def _index(
-        self, powers: list[float], leans: list[float], gone: int | None, covered_now: list[int]
-    ) -> tuple[float, float]:
-        """Coverage and support index of the map without ``gone`` (None: everyone stays)."""
-        total = sum(p for i, p in enumerate(powers) if i != gone)
-        covered_power = sum(powers[i] for i in covered_now if i != gone)
+    def _index(self, leans: list[float], covered_now: list[int]) -> tuple[float, float]:
+        """Coverage and support index with today's power, these leans and these people covered."""
+        powers = self.powers
+        total = sum(powers)
+        covered_power = sum(powers[i] for i in covered_now)
         coverage_now = covered_power / total if total > 0.0 else 0.0
-        basis = [i for i in self.makers if i != gone] or [i for i in range(len(powers)) if i != gone]
+        basis = self.makers or list(range(len(powers)))
         basis_power = sum(powers[i] for i in basis)
         index = sum(powers[i] / basis_power * leans[i] for i in basis) if basis_power > 0.0 else 0.0
         return coverage_now, max(-1.0, min(1.0, index))
@@ -284,70 +283,22 @@ class _Today:
             else:
                 stale.add(i)
         _settle_leans(self.rows, self.rank, self.swayed, own, leans, stale)
-        return self._index(self.powers, leans, None, sorted(covered_now))
+        return self._index(leans, sorted(covered_now))
 
-    def without_stakeholder(self, gone_id: str) -> tuple[float, float]:
-        """Coverage and support index once a stakeholder leaves with every line that touches them."""
-        gone = self.position[gone_id]
-        powers = list(self.powers)
-        powers[gone] = 0.0
-        moved = _settle_power(self.standing, self.sways, self.swayers, powers, gone)
-        moved.add(gone)
-        # Whose blend of views changes: those whom the leaving person or anyone whose power moved swayed.
-        rows, leans = list(self.rows), list(self.leans)
-        reblend = {v for u in moved for v in self.swayed[u]} - {gone}
-        stale = set(reblend)
-        for v in reblend:
-            sources = [(j, w * powers[j]) for j, w in self.lines_in[v] if j != gone]
-            total = sum(w for _, w in sources)
-            if total > 0.0:
-                rows[v] = (1.0 / (1.0 + total), [(j, w / (1.0 + total)) for j, w in sources])
-            else:  # nobody sways them any more: their own lean is final
-                rows[v] = None
-                leans[v] = self.own[v]
-                stale.update(self.swayed[v])
-        rows[gone] = None
-        stale.discard(gone)
-        _settle_leans(rows, self.rank, self.swayed, self.own, leans, stale)
-        return self._index(powers, leans, gone, self.covered)
-
-
-def _settle_power(
-    base: list[float],
-    sways: list[list[tuple[int, float]]],
-    swayers: list[list[int]],
-    current: list[float],
-    gone: int,
-    *,
-    tolerance: float = 1e-12,
-    max_iterations: int = 10_000,
-) -> set[int]:
-    """:func:`~powermap.analysis.power.power`'s Jacobi sweeps, from ``current`` (updated in place), with
-    ``gone`` held at 0 and only those whose targets moved recomputed (first: those who swayed ``gone``).
-    Returns everyone whose power moved."""
-    dirty = [i for i in swayers[gone] if i != gone]
-    changed: set[int] = set()
-    change = float("inf")
-    prod, share = math.prod, REACH_SHARE
-    for _ in range(max_iterations):
-        updated = [
-            (i, base[i] + (1.0 - base[i]) * share * (1.0 - prod([1.0 - w * current[t] for t, w in sways[i]])))
-            for i in dirty
-        ]
-        change = 0.0
-        moved: set[int] = set()
-        for i, value in updated:
-            delta = abs(value - current[i])
-            if delta:
-                change = max(change, delta)
-                current[i] = value
-                changed.add(i)
-                moved.update(swayers[i])
-        if change <= tolerance:
-            return changed
-        moved.discard(gone)
-        dirty = list(moved)  # Jacobi: a sweep reads only the previous sweep's values, so order is free
-    raise NotConvergedError("power", max_iterations, change, tolerance)
+    def without_each_stakeholder(self) -> list[tuple[float, float]]:
+        """Coverage and support index once each stakeholder leaves with every line that touches them, by
+        their number: every departure at once (:mod:`~powermap.analysis.departures`)."""
+        return without_each(
+            self.standing,
+            self.sways,
+            self.lines_in,
+            self.powers,
+            self.own,
+            self.leans,
+            self.makers,
+            self.covered,
+            share=REACH_SHARE,
+        )
 
 
 def _settle_leans(
