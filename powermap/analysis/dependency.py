@@ -12,9 +12,11 @@ their relationships; a stakeholder with every line that touches them) and compar
   already says what holding them was worth): reach_drop is about the people *behind* them.
 
 A stakeholder is *reachable* when some introduction path reaches them with a strength above 0 (one
-relationship of ours, then stakeholder ties: the contract's paths), that is when every line of the path
-is above 0. **The account hangs on one person** when a single departure would cost at least
-:data:`HANGS_ON_SHARE` (half) of our coverage or half of our reach; every such person is listed in ``hangs_on``.
+relationship of ours, then stakeholder ties: the contract's paths, as ``paths`` finds them). Every line
+of such a path is above 0, but a product of lines above 0 can underflow to 0
+(:mod:`~powermap.analysis.reach`), so the product decides, never the lines alone. **The account hangs on
+one person** when a single departure would cost at least :data:`HANGS_ON_SHARE` (half) of our coverage or
+half of our reach; every such person is listed in ``hangs_on``.
 
 How it scales (one analysis per person would grow with the square of the account): the map is analysed
 once, and each departure is then solved from that analysis instead of from scratch, with the very
@@ -26,9 +28,10 @@ tolerance, 1e-12):
   leaving stakeholder; those whose relationships or influencers changed); a person with no lines
   costs nothing but the sums;
 - nothing is copied: the map without someone is today's adjacency with one entry filtered out;
-- reach: who *must* be on every introduction path to a stakeholder is the dominator tree of the
-  graph "us -> our members -> the stakeholders they know -> stakeholders tied to them" (one pass,
-  :func:`networkx.immediate_dominators`); a departure loses exactly the people it dominates.
+- reach: one max-product Dijkstra from us over "us -> our members -> the stakeholders they know ->
+  stakeholders tied to them"; a departure can only cut off the people whose strongest path runs
+  through them (their subtree of its tree), and only those are solved again
+  (:func:`~powermap.analysis.reach.reached_and_cut_off`).
 """
 
 from __future__ import annotations
@@ -51,8 +54,9 @@ from powermap.analysis.forecast import (
 )
 from powermap.analysis.power import REACH_SHARE, standing
 from powermap.analysis.power import power as compute_power
+from powermap.analysis.reach import MEMBER, STAKEHOLDER, Node, introductions, reached_and_cut_off
 from powermap.errors import NotConvergedError
-from powermap.graph import strongest_competitor, ties
+from powermap.graph import strongest_competitor
 
 #: A departure that costs at least this share of our coverage or reach means the account hangs on one person.
 HANGS_ON_SHARE = 0.5
@@ -82,61 +86,44 @@ class Dependency(TypedDict):
 
 
 def reachable(graph: nx.DiGraph[str], tie_graph: nx.Graph[str] | None = None) -> set[str]:
-    """Stakeholders some introduction path reaches (a relationship above 0, then ties above 0).
+    """Stakeholders some introduction path reaches with a strength above 0 (as ``paths`` finds them).
 
     >>> g = nx.DiGraph(); g.add_node("a", ours={"li": 0.5}); g.add_node("b", ours={}); g.add_node("c", ours={})
     >>> g.add_edge("a", "b", weight=0.3)
     >>> sorted(reachable(g))
     ['a', 'b']
+    >>> g.add_edge("b", "c", weight=1e-300); g.add_edge("a", "b", weight=1e-30)  # 0.5e-330 underflows to 0
+    >>> sorted(reachable(g))
+    ['a', 'b']
     """
-    flow = _introductions(graph, tie_graph if tie_graph is not None else ties(graph))
-    return {node for kind, node in nx.descendants(flow, _US) if kind == _STAKEHOLDER}
+    return reached_and_cut_off(introductions(graph, tie_graph))[0]
 
 
-_US = ("us", "")
-_MEMBER, _STAKEHOLDER = "member", "stakeholder"
-_Node = tuple[str, str]
+def in_id_order(graph: nx.DiGraph[str]) -> nx.DiGraph[str]:
+    """The same graph with its people and lines in id order (a copy; attributes shared, not copied).
+
+    Power and the forecast sum floats in the graph's order, and the order of a map's lists is whatever
+    the store returned: in id order the answer no longer depends on it, to the last bit.
+
+    >>> g = nx.DiGraph(); g.add_edge("b", "a", weight=0.5); g.add_edge("a", "c")
+    >>> list(in_id_order(g)), list(in_id_order(g).edges)
+    (['a', 'b', 'c'], [('a', 'c'), ('b', 'a')])
+    """
+    ordered: nx.DiGraph[str] = nx.DiGraph()
+    ordered.graph.update(graph.graph)
+    ordered.add_nodes_from(sorted(graph.nodes(data=True), key=lambda node: node[0]))
+    ordered.add_edges_from(sorted(graph.edges(data=True), key=lambda edge: (edge[0], edge[1])))
+    return ordered
 
 
-def _introductions(graph: nx.DiGraph[str], tie_graph: nx.Graph[str]) -> nx.DiGraph[_Node]:
-    """Who can introduce whom: us -> each member -> the stakeholders they know (above 0) <-> their ties."""
-    flow: nx.DiGraph[_Node] = nx.DiGraph()
-    flow.add_node(_US)
-    for member in graph.graph.get("members", {}):
-        flow.add_edge(_US, (_MEMBER, member))
-    for stakeholder in graph:
-        for member, strength in graph.nodes[stakeholder]["ours"].items():
-            if strength > 0.0:
-                flow.add_edge(_US, (_MEMBER, member))  # a relationship names a member of the map
-                flow.add_edge((_MEMBER, member), (_STAKEHOLDER, stakeholder))
-    for u, v in tie_graph.edges:  # ties() keeps only ties above 0
-        flow.add_edge((_STAKEHOLDER, u), (_STAKEHOLDER, v))
-        flow.add_edge((_STAKEHOLDER, v), (_STAKEHOLDER, u))
-    return flow
-
-
-def _lost_reach(graph: nx.DiGraph[str], powers: Mapping[str, float]) -> tuple[set[str], dict[_Node, float]]:
+def _lost_reach(graph: nx.DiGraph[str], powers: Mapping[str, float]) -> tuple[set[str], dict[Node, float]]:
     """Today's reach, and for each member and stakeholder the power of the stakeholders only they lead to.
 
-    A stakeholder is lost with someone exactly when every introduction path to them passes through that
-    someone: when that someone dominates them in the introductions graph. The leaving stakeholder's own
-    power is not counted.
+    The leaving stakeholder's own power is not counted. Sums are exact (``math.fsum``), so they do not
+    depend on the order the people come in.
     """
-    flow = _introductions(graph, ties(graph))
-    dominator = nx.immediate_dominators(flow, _US)
-    children: dict[_Node, list[_Node]] = {}
-    for node, parent in dominator.items():
-        if node != parent:
-            children.setdefault(parent, []).append(node)
-    below: dict[_Node, float] = {}  # power of the stakeholders each node dominates, itself included
-    order = [_US]
-    for node in order:  # breadth first, then sum bottom up
-        order.extend(children.get(node, ()))
-    for node in reversed(order):
-        own = powers[node[1]] if node[0] == _STAKEHOLDER else 0.0
-        below[node] = own + sum(below[child] for child in children.get(node, ()))
-    lost = {node: below[node] - (powers[node[1]] if node[0] == _STAKEHOLDER else 0.0) for node in order}
-    return {node for kind, node in order if kind == _STAKEHOLDER}, lost
+    reached, cut_off = reached_and_cut_off(introductions(graph))
+    return reached, {node: math.fsum(powers[s] for s in lost) for node, lost in cut_off.items()}
 
 
 def dependency(graph: nx.DiGraph[str], powers: Mapping[str, float] | None = None) -> Dependency:
@@ -158,13 +145,14 @@ def dependency(graph: nx.DiGraph[str], powers: Mapping[str, float] | None = None
     >>> [(p["kind"], p["id"]) for p in d["hangs_on"]]
     [('member', 'li'), ('stakeholder', 'cto')]
     """
+    graph = in_id_order(graph)
     today = _Today(graph, powers)
     power_of = dict(zip(today.nodes, today.powers, strict=True))
     base_reach, lost = _lost_reach(graph, power_of)
     total = sum(today.powers)
-    reach_share = sum(power_of[s] for s in base_reach) / total if total else 0.0
+    reach_share = math.fsum(power_of[s] for s in base_reach) / total if total else 0.0
 
-    def share(node: _Node) -> float:
+    def share(node: Node) -> float:
         return lost.get(node, 0.0) / total if total else 0.0
 
     members: list[Drop] = []
@@ -175,7 +163,7 @@ def dependency(graph: nx.DiGraph[str], powers: Mapping[str, float] | None = None
                 "id": member,
                 "coverage_drop": today.coverage - coverage_after,
                 "support_drop": today.support - support_after,
-                "reach_drop": share((_MEMBER, member)),
+                "reach_drop": share((MEMBER, member)),
             }
         )
     stakeholders: list[Drop] = []
@@ -186,7 +174,7 @@ def dependency(graph: nx.DiGraph[str], powers: Mapping[str, float] | None = None
                 "id": stakeholder,
                 "coverage_drop": today.coverage - coverage_after,
                 "support_drop": today.support - support_after,
-                "reach_drop": share((_STAKEHOLDER, stakeholder)),
+                "reach_drop": share((STAKEHOLDER, stakeholder)),
             }
         )
     for drops in (members, stakeholders):

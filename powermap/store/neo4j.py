@@ -849,10 +849,14 @@ class Neo4jStore(Store):
         return self._read(lambda tx: [str(r["account"]) for r in tx.run(cypher(Q.CHANGE_LOG_ACCOUNTS))])
 
     def erasure_salt(self) -> bytes:
-        salt = self._write(
-            lambda tx: str(tx.run(cypher(Q.ERASURE_SALT), salt=secrets.token_hex(32)).single(strict=True)["salt"])
-        )
-        return bytes.fromhex(salt)
+        # Read first: a store that already has its salt answers without a write (a person's export needs it,
+        # and may run where writes are refused). The first writers MERGE on the unique key: one salt wins.
+        salt = self._read(lambda tx: tx.run(cypher(Q.READ_ERASURE_SALT)).single(strict=True)["salt"])
+        if salt is None:
+            salt = self._write(
+                lambda tx: tx.run(cypher(Q.ERASURE_SALT), salt=secrets.token_hex(32)).single(strict=True)["salt"]
+            )
+        return bytes.fromhex(str(salt))
 
     def erasures(self, account_id: str) -> list[Erasure]:
         records = self._read(lambda tx: list(tx.run(cypher(Q.LIST_ERASURES), account=account_id)))

@@ -114,6 +114,7 @@ class Q(StrEnum):
     RECORD_ERASURE = "record_erasure"
     LIST_ERASURES = "list_erasures"
     ERASURE_SALT = "erasure_salt"
+    READ_ERASURE_SALT = "read_erasure_salt"
     CHANGE_LOG_ACCOUNTS = "change_log_accounts"
 
 

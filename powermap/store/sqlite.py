@@ -980,10 +980,18 @@ class SQLiteStore(Store):
             return [row[0] for row in conn.execute("SELECT DISTINCT account_id FROM changes ORDER BY account_id")]
 
     def erasure_salt(self) -> bytes:
-        with self._transaction(write=True) as conn:
-            conn.execute("INSERT OR IGNORE INTO meta (key, value) VALUES ('erasure_salt', ?)", (secrets.token_hex(32),))
-            (value,) = conn.execute("SELECT value FROM meta WHERE key = 'erasure_salt'").fetchone()
-        return bytes.fromhex(value)
+        # Read first: a store that already has its salt answers without a write (a person's export needs it,
+        # and may run on a read-only file). The first writers race on INSERT OR IGNORE: one salt is kept, and
+        # each reads back the one kept, in its own write transaction.
+        select = "SELECT value FROM meta WHERE key = 'erasure_salt'"
+        with self._transaction(write=False) as conn:
+            row = conn.execute(select).fetchone()
+        if row is None:
+            candidate = secrets.token_hex(32)
+            with self._transaction(write=True) as conn:
+                conn.execute("INSERT OR IGNORE INTO meta (key, value) VALUES ('erasure_salt', ?)", (candidate,))
+                row = conn.execute(select).fetchone()
+        return bytes.fromhex(row[0])
 
     def erasures(self, account_id: str) -> list[Erasure]:
         with self._transaction(write=False) as conn:

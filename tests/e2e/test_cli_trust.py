@@ -382,6 +382,7 @@ def test_a_store_on_a_read_only_file_system_can_still_be_read(cli: CLI) -> None:
     if shutil.which("unshare") is None or subprocess.run(["unshare", "-rm", "true"], check=False).returncode != 0:
         pytest.skip("needs user and mount namespaces (unshare -rm) to mount a read-only file system")
     cli.seed(sample())
+    ok(cli("erase", "acme", "--stakeholder", "cfo", "--yes"))  # the store now holds an erasure, and its salt
     expected = ok(cli("export", "acme")).stdout
     read_only = (
         f'mount --bind "{cli.cwd}" "{cli.cwd}" && mount -o remount,ro,bind "{cli.cwd}" && '
@@ -389,7 +390,7 @@ def test_a_store_on_a_read_only_file_system_can_still_be_read(cli: CLI) -> None:
     )
     script = (
         f'{read_only} && "{POWERMAP}" export acme && "{POWERMAP}" analyze acme --json > /dev/null && '
-        f'"{POWERMAP}" accounts --json'
+        f'"{POWERMAP}" person acme --stakeholder ceo --json > /dev/null && "{POWERMAP}" accounts --json'
     )
     read = subprocess.run(
         ["unshare", "-rm", "sh", "-c", script],

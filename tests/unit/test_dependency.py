@@ -5,14 +5,20 @@
 
 from __future__ import annotations
 
+import copy
+import random
 from typing import Any
 
 import networkx as nx
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from powermap.analysis.dependency import dependency, reachable
+from powermap.analysis.paths import introduction_paths
 from powermap.graph import build_graph
-from powermap.model import parse_account_map
+from powermap.model import LISTS, parse_account_map
+from tests.factories import random_documents
 
 
 def graph_of(document: dict[str, Any]) -> nx.DiGraph[str]:
@@ -151,3 +157,61 @@ def test_a_departure_costing_exactly_half_of_our_reach_means_the_account_hangs_o
     assert found["reach"] == pytest.approx(1.0)
     assert [m["reach_drop"] for m in found["members"]] == pytest.approx([0.5, 0.5])
     assert [(p["kind"], p["id"]) for p in found["hangs_on"]] == [("member", "li"), ("member", "wu")]
+
+
+def staff(*ids: str) -> list[dict[str, Any]]:
+    """Stakeholders of equal standing, (0.5 + 0.1) / 2 = 0.3 each: with no line of noticeable weight, their power."""
+    return [{"id": s, "name": s, "level": "staff", "influence": 0.5} for s in ids]
+
+
+def test_a_stakeholder_whose_only_path_underflows_to_zero_is_not_reached_since_paths_finds_none() -> None:
+    # Li holds s0 (0.9); s0 -> s1 -> s2 by ties of 1e-200. The path to s1 has strength 0.9e-200, the one to s2
+    # 0.9e-400: below the smallest double, it is 0, and `paths` finds no introduction to s2. (A line of 1e-200
+    # adds nothing to power either: 1 - 1e-200 * 0.3 is 1.0, so every power is the standing, 0.3.)
+    assert 0.9 * 1e-200 > 0.0
+    assert 0.9 * 1e-200 * 1e-200 == 0.0
+    document = {
+        "account": {"id": "tiny", "name": "Tiny"},
+        "team": [{"id": "li", "name": "Li", "role": "AR"}],
+        "stakeholders": staff("s0", "s1", "s2"),
+        "influences": [{"from": "s0", "to": "s1", "weight": 1e-200}, {"from": "s1", "to": "s2", "weight": 1e-200}],
+        "relationships": [{"member": "li", "stakeholder": "s0", "strength": 0.9}],
+    }
+    graph = graph_of(document)
+    assert introduction_paths(graph, "s2") == []
+    assert reachable(graph) == {"s0", "s1"}
+    found = dependency(graph)
+    assert found["reach"] == pytest.approx(2 / 3)
+    drops = {d["id"]: d["reach_drop"] for d in found["members"] + found["stakeholders"]}
+    assert drops == pytest.approx({"li": 2 / 3, "s0": 1 / 3, "s1": 0.0, "s2": 0.0})
+
+
+def test_a_departure_that_leaves_only_a_path_underflowing_to_zero_cuts_that_stakeholder_off() -> None:
+    # Li holds s0 (0.9); s0 - s1 - s2 by reporting lines (0.5 each); s0 -> s3 -> s2 by influences of 1e-200.
+    # With s1 gone, s2 keeps a path of lines above 0, through s3, but its strength 0.9e-400 is 0: s2 is lost
+    # with s1. Reporting lines and lines of 1e-200 add no power: each power is the standing, 0.3.
+    document = {
+        "account": {"id": "tiny", "name": "Tiny"},
+        "team": [{"id": "li", "name": "Li", "role": "AR"}],
+        "stakeholders": staff("s0", "s1", "s2", "s3"),
+        "reports_to": [{"from": "s1", "to": "s0"}, {"from": "s2", "to": "s1"}],
+        "influences": [{"from": "s0", "to": "s3", "weight": 1e-200}, {"from": "s3", "to": "s2", "weight": 1e-200}],
+        "relationships": [{"member": "li", "stakeholder": "s0", "strength": 0.9}],
+    }
+    found = dependency(graph_of(document))
+    assert found["reach"] == pytest.approx(1.0)
+    drops = {d["id"]: d["reach_drop"] for d in found["members"] + found["stakeholders"]}
+    assert drops == pytest.approx({"li": 1.0, "s0": 3 / 4, "s1": 1 / 4, "s2": 0.0, "s3": 0.0})
+
+
+@settings(max_examples=200, deadline=None)
+@given(document=random_documents(max_stakeholders=7), shuffle=st.randoms(use_true_random=False))
+def test_the_risk_report_does_not_depend_on_the_order_the_maps_lists_come_in(
+    document: dict[str, Any], shuffle: random.Random
+) -> None:
+    # A store may return a map's lists, and so the graph's people and lines, in any order.
+    reordered = copy.deepcopy(document)
+    for spec in LISTS:  # every list of the contract the document has
+        if spec.name in reordered:
+            shuffle.shuffle(reordered[spec.name])
+    assert dependency(graph_of(reordered)) == dependency(graph_of(document))

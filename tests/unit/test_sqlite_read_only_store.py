@@ -16,6 +16,7 @@ import pytest
 from powermap.errors import StoreError
 from powermap.model import EdgeKind, Influence, NodeKind, Stakeholder, Voice, parse_account_map, parse_roadmap
 from powermap.model.keys import ApiKey, Role, hash_token
+from powermap.service import PowermapService
 from powermap.settings import Settings
 from powermap.store import Change, Store, open_store, sqlite_pool
 from tests.factories import tiny_document
@@ -100,7 +101,7 @@ WRITES: dict[str, Callable[[Store], Any]] = {
     "erase_stakeholder": lambda store: store.erase_stakeholder(
         "tiny", "cfo", CHANGE, fingerprint="f", expected_revision=1
     ),
-    "erasure_salt": lambda store: store.erasure_salt(),
+    "erasure_salt": lambda store: store.erasure_salt(),  # this store has no salt yet: making it is a write
 }
 
 
@@ -108,3 +109,26 @@ WRITES: dict[str, Callable[[Store], Any]] = {
 def test_every_write_to_a_read_only_store_is_refused_saying_why(read_only_store: Store, write: str) -> None:
     with pytest.raises(StoreError, match="read-only file system: it can be read, not changed"):
         WRITES[write](read_only_store)
+
+
+def test_a_read_only_store_that_holds_erasures_exports_a_person_with_their_erasures_counted(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The CFO is erased once, then imported again; on the read-only store their export still counts that
+    # erasure, which takes the store's salt: a read, not a write.
+    url = f"sqlite:///{tmp_path}/store.db"
+    with open_store(url, Settings()) as store:
+        service = PowermapService(store, actor="tester")
+        service.import_map(tiny_document("tiny"))
+        service.erase_stakeholder("tiny", "cfo")
+        assert service.import_map(tiny_document("tiny")).previously_erased == ("cfo",)
+        salt = store.erasure_salt()
+    monkeypatch.setattr(sqlite_pool, "_writable", lambda path: False)
+    with open_store(url, Settings()) as store:
+        service = PowermapService(store, actor="tester")
+        about = service.person("tiny", "cfo")
+        assert (about["stakeholder"]["id"], about["erased_before"]) == ("cfo", 1)
+        assert service.person("tiny", "cto")["erased_before"] == 0
+        assert store.erasure_salt() == salt
+        with pytest.raises(StoreError, match="read-only file system"):  # and it is read-only indeed
+            service.erase_stakeholder("tiny", "cto")
