@@ -130,3 +130,51 @@ def test_the_chosen_path_target_stays_chosen_while_the_team_edits(
     options = page.eval_on_selector_all("#pm-path-target option", "os => os.map(o => o.value)")
     assert sorted(options[1:]) == sorted(s["id"] for s in account["stakeholders"]), "each person offered once"
     watch.assert_clean()
+
+
+def room_of(page: Any) -> float:
+    """How far the open form reaches over the map's canvas, in pixels."""
+    editor = page.locator("#pm-editor").bounding_box()
+    canvas = page.locator("#pm-network canvas").bounding_box()
+    return float(editor["x"] + editor["width"] - canvas["x"])
+
+
+def in_room(page: Any, ids: list[str], covered: float) -> bool:
+    spots = on_screen(page)
+    return all(covered < spots["spots"][node]["x"] < spots["width"] for node in ids)
+
+
+def test_with_the_form_open_a_path_or_a_found_person_is_shown_right_of_it(
+    chromium: Any, server: Server, account: dict[str, Any]
+) -> None:
+    page, watch = editor_on_account(chromium, server, account)
+    page.get_by_role("button", name="Add stakeholder").click()
+    covered = room_of(page)
+    page.evaluate("window.powermap.network.moveTo({position: {x: 0, y: 0}, scale: 3, animation: false})")
+
+    target = min(account["stakeholders"], key=lambda s: s["influence"])["id"]
+    page.select_option("#pm-path-target", target)
+    page.wait_for_selector("body[data-highlighted]")
+    path = (page.get_attribute("body", "data-highlighted") or "").split(",")
+    assert len(path) >= 2, "a path to the target"
+    page.wait_for_function(
+        "([ids, covered]) => { const net = window.powermap.network, w = net.canvas.frame.canvas.clientWidth;"
+        " return ids.every(id => { const x = net.canvasToDOM(net.getPosition(id)).x;"
+        " return covered < x && x < w; }); }",
+        arg=[path, covered],
+        timeout=10_000,
+    )
+    assert in_room(page, path, covered)
+
+    name = next(s for s in account["stakeholders"] if s["id"] == target)["name"]
+    page.fill("#pm-search", name)
+    page.press("#pm-search", "Enter")
+    node = f"stakeholder:{target}"
+    page.wait_for_function(
+        "([id, covered]) => { const net = window.powermap.network, w = net.canvas.frame.canvas.clientWidth;"
+        " const x = net.canvasToDOM(net.getPosition(id)).x; return Math.abs(x - (covered + w) / 2) < 3; }",
+        arg=[node, covered],
+        timeout=10_000,
+    )
+    screenshot(page, f"web-path-beside-form-{server.store.url.split(':')[0]}")
+    watch.assert_clean()

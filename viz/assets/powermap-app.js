@@ -120,6 +120,7 @@
       if (state.map) { state.map.destroy(); }
       state.map = window.PowermapMap.create(byId("pm-network"), data, { held: true });
       window.powermap = state.map;
+      if (editor && !byId("pm-editor").hidden) { state.map.setCovered(byId("pm-editor").offsetWidth); }
       state.zoomed = false;
       state.map.network.on("zoom", function () { state.zoomed = true; });
       if (editor) {
@@ -203,7 +204,6 @@
   window.setInterval(poll, pollMs);
 
   // --- forms ----------------------------------------------------------------------------------------
-  var FRAME_MARGIN = 40;  // canvas pixels
   var FIELD_ALIASES = { member: "from", competitor: "from", stakeholder: "to", strength: "weight" };
   function clearErrors(form) {
     Array.prototype.forEach.call(form.querySelectorAll(".pm-field-error, .pm-form-error"), function (node) {
@@ -237,30 +237,13 @@
     if (id) { clearErrors(byId(id)); }
     if (was !== !!id && state.map) { frameMap(id ? editorBox.offsetWidth : 0); }
   }
-  // The form lies over the map's left side, ``covered`` pixels wide. Unless the user zoomed in on
-  // something (then the picture stays where it is), the camera shows the whole map in the room right
-  // of it, as vis-network's ``fit`` would in a canvas that wide. The canvas itself keeps its size:
-  // resizing a big map's canvas and fitting it again took longer than drawing it.
+  // The form lies over the map's left side: the camera centres the map in the room right of it (see
+  // ``frame`` in powermap-map.js) and shows the whole map there, unless the user zoomed in on something
+  // (then the picture stays where it is).
   function frameMap(covered) {
-    var network = state.map.network;
-    if (state.zoomed) { return; }
-    var canvas = network.canvas.frame.canvas;
-    var spots = network.getPositions();
-    var minX = Infinity, maxX = -Infinity, minY = Infinity, maxY = -Infinity;
-    Object.keys(spots).forEach(function (nodeId) {
-      var spot = spots[nodeId];
-      minX = Math.min(minX, spot.x); maxX = Math.max(maxX, spot.x);
-      minY = Math.min(minY, spot.y); maxY = Math.max(maxY, spot.y);
-    });
-    if (!isFinite(minX)) { return; }
-    // vis-network's fit: the nodes' span and a tenth more, never closer than 1:1; a node's dot and
-    // label reach about FRAME_MARGIN past its centre.
-    var scale = Math.min(1, (canvas.clientWidth - covered) / ((maxX - minX + 2 * FRAME_MARGIN) * 1.1),
-      canvas.clientHeight / ((maxY - minY + 2 * FRAME_MARGIN) * 1.1));
-    if (!(scale > 0)) { return; }
+    state.map.setCovered(covered);
     // Drawn in the next frame, once, with whatever else changed by then (a saved change).
-    network.moveTo({ position: { x: (minX + maxX) / 2 - covered / 2 / scale, y: (minY + maxY) / 2 }, scale: scale,
-      animation: false });
+    if (!state.zoomed) { state.map.frame(null); }
   }
   // The form closes once the change is handed to the map: the map is drawn once, with the change.
   function afterWrite(what) {

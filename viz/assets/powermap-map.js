@@ -115,6 +115,50 @@
     body.setAttribute("data-nodes", String(nodes.length));
     body.setAttribute("data-edges", String(edges.length));
 
+    // The camera. Something may lie over the canvas's left side, ``covered`` pixels wide (the web app's
+    // person form): what the camera shows is then centred in the room right of it. The canvas keeps its
+    // size (resizing a big map's canvas and fitting it again took longer than drawing it).
+    var covered = 0;
+    var FRAME_MARGIN = 40;  // canvas units a node's dot and label reach past its centre
+    function setCovered(pixels) { covered = Math.max(0, pixels || 0); }
+    // ``nodes`` (vis ids) in view, as vis-network's ``fit`` would show them in the room left; without
+    // ``nodes``, the whole map, from the nodes' centres (vis-network's ``fit`` measures every label first:
+    // a tenth of a second on a big map, too slow for the moment a form closes after a save).
+    function frame(ids, animation) {
+      var canvas = network.canvas.frame.canvas;
+      var room = Math.max(canvas.clientWidth - covered, 1);
+      var target;
+      if (ids) {
+        var was = { position: network.getViewPosition(), scale: network.getScale() };
+        network.fit({ nodes: ids, animation: false });
+        var scale = network.getScale() * room / Math.max(canvas.clientWidth, 1);
+        target = { position: network.getViewPosition(), scale: scale };
+        network.moveTo({ position: was.position, scale: was.scale, animation: false });
+      } else {
+        var spots = network.getPositions();
+        var minX = Infinity, maxX = -Infinity, minY = Infinity, maxY = -Infinity;
+        Object.keys(spots).forEach(function (id) {
+          var spot = spots[id];
+          minX = Math.min(minX, spot.x); maxX = Math.max(maxX, spot.x);
+          minY = Math.min(minY, spot.y); maxY = Math.max(maxY, spot.y);
+        });
+        if (!isFinite(minX)) { return; }
+        // vis-network's fit: the span and a tenth more, never closer than 1:1.
+        target = {
+          position: { x: (minX + maxX) / 2, y: (minY + maxY) / 2 },
+          scale: Math.min(1, room / ((maxX - minX + 2 * FRAME_MARGIN) * 1.1),
+            canvas.clientHeight / ((maxY - minY + 2 * FRAME_MARGIN) * 1.1))
+        };
+      }
+      focusOn(target.position, target.scale, animation);
+    }
+    // ``position`` (canvas units) in the middle of the room, at ``scale``.
+    function focusOn(position, scale, animation) {
+      if (!(scale > 0)) { return; }
+      network.moveTo({ position: { x: position.x - covered / 2 / scale, y: position.y }, scale: scale,
+        animation: animation || false });
+    }
+
     // Freeze the layout once stabilised (or after a while, whatever happens first).
     var frozen = false;
     function freeze(reason) {
@@ -255,7 +299,7 @@
       }));
       var visible = ids.filter(function (id) { return nodes.get(id); });
       if (visible.length > 0) {
-        network.fit({ nodes: visible, animation: { duration: 300 } });
+        frame(visible, { duration: 300 });
       }
       return marked;
     }
@@ -384,6 +428,9 @@
       restoreAll: restoreAll,
       highlightPath: highlightPath,
       setFilters: setFilters,
+      setCovered: setCovered,
+      frame: frame,
+      focusOn: focusOn,
       batch: batch,
       hold: hold,
       release: release,
@@ -421,14 +468,14 @@
         if (found.length > 0) {
           map.network.selectNodes([found[0]], false);
           map.spotlight(found[0]);
-          map.network.focus(found[0], { scale: 1.3, animation: { duration: 400 } });
+          map.focusOn(map.network.getPosition(found[0]), 1.3, { duration: 400 });
         }
       } else if (event.key === "Escape") {
         search.value = "";
         searchStatus.textContent = "";
         map.network.unselectAll();
         map.restoreAll();
-        map.network.fit({ animation: { duration: 400 } });
+        map.frame(null, { duration: 400 });
       }
     });
   }
