@@ -32,6 +32,7 @@ import networkx as nx
 
 from powermap.model import AccountMap, NodeKind, Stakeholder
 from powermap.viz.network import Drawing, build_network, node_id, node_place, power_fields
+from powermap.viz.text import power_text, unit
 
 _T = TypeVar("_T")
 #: Node (and team member) attributes that label a person and weigh nothing in the panels' analyses.
@@ -229,7 +230,10 @@ def _moved(
         # (person, power, place, competitor mark, ties): the same person, mark and ties.
         if was is None or vis_id not in last.drawn or was[0] != now[0] or was[3:] != now[3:]:
             continue
-        fields = power_fields(person, powers, drawing, graph, member_names, competitor_names)
+        # The hover card shows the power to two decimals: most cards stay as they were.
+        same_card = power_text(unit(was[1] or 0.0)) == power_text(unit(now[1] or 0.0))
+        card = last.drawn[vis_id]["title"] if same_card else None
+        fields = power_fields(person, powers, drawing, graph, member_names, competitor_names, card=card)
         moved[vis_id] = last.drawn[vis_id] | fields | node_place(drawing, NodeKind.STAKEHOLDER, person.id)
     return moved
 

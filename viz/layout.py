@@ -4,15 +4,22 @@ A small map (up to :data:`PHYSICS_MAX` stakeholders) is laid out in the page by 
 force layout from a fixed seed and frozen once stable. That costs the browser time that grows with
 the square of the map, so a bigger map gets its positions from :func:`positions` and the page draws
 it with physics off: the first picture is the final one, and the same map always gives the same
-picture (positions depend only on the map and the powers, never on dict order or a random seed).
+picture (positions depend only on the map, never on dict order or a random seed).
 
 The picture reads like an organisation chart:
 
 * one horizontal **band per level**, executives at the top, staff at the bottom;
 * inside a band, one **block per department**, departments in the same left-to-right order in every
-  band (by the department's total power, then name), so a department forms a column whose width is
-  in proportion to its size, the picture as a whole about :data:`ASPECT` times as wide as high;
-* inside a block, people in a compact grid, the most powerful first (top left);
+  band (by the department's total influence, then name), so a department forms a column whose width
+  is in proportion to its size, the picture as a whole about :data:`ASPECT` times as wide as high;
+* inside a block, people in a compact grid, the most influential first (top left), by each person's
+  own ``influence``, then id.
+
+Places follow the people's own fields, not their power: power is computed over the whole graph, so
+one edit of a person's influence or of a line moves nearly everyone's power a little, and ordering by
+it re-sorted a quarter of a 1,000-person map at every such edit (people jumping about in a war room,
+and a redraw of every one of them). Ordered by their own influence, an edit moves the edited person
+and, at most, those between their old and new place in their block.
 * our team in a row above the executives, competitors in a row below the staff.
 
 Very large accounts (more than :data:`OVERVIEW_ABOVE` stakeholders) are drawn as an **overview**:
@@ -77,7 +84,7 @@ def overview_selection(
 
 
 def positions(
-    account_map: AccountMap, powers: Mapping[str, float], shown: set[str] | None = None
+    account_map: AccountMap, shown: set[str] | None = None
 ) -> dict[tuple[NodeKind, str], tuple[float, float]]:
     """Canvas position of every drawn node, keyed by ``(kind, id)``; deterministic (see the module doc).
 
@@ -88,22 +95,22 @@ def positions(
     ...   "team": [{"id": "li", "name": "Li", "role": "AR"}],
     ...   "stakeholders": [{"id": "ceo", "name": "C", "level": "executive", "influence": 0.9},
     ...                    {"id": "clerk", "name": "K", "level": "staff", "influence": 0.1}]})
-    >>> spots = positions(m, {"ceo": 0.9, "clerk": 0.1})
+    >>> spots = positions(m)
     >>> spots[(NodeKind.MEMBER, "li")][1] < spots[(NodeKind.STAKEHOLDER, "ceo")][1] < \\
     ...     spots[(NodeKind.STAKEHOLDER, "clerk")][1]
     True
     """
     people = [s for s in account_map.stakeholders if shown is None or s.id in shown]
-    department_power: dict[str, float] = defaultdict(float)
+    department_influence: dict[str, float] = defaultdict(float)
     for person in people:
-        department_power[person.department] += unit(powers.get(person.id, 0.0))
-    department_order = sorted(department_power, key=lambda d: (-department_power[d], d))
+        department_influence[person.department] += person.influence
+    department_order = sorted(department_influence, key=lambda d: (-department_influence[d], d))
 
     # Each department gets one column of the picture, its width in proportion to its size, so that
     # the whole picture is about ASPECT times as wide as it is high.
     bands: dict[Level, dict[str, list[str]]] = {level: defaultdict(list) for level in _LEVELS}
     sizes: dict[str, int] = defaultdict(int)
-    for person in sorted(people, key=lambda s: (-unit(powers.get(s.id, 0.0)), s.id)):
+    for person in sorted(people, key=lambda s: (-s.influence, s.id)):
         bands[person.level][person.department].append(person.id)
         sizes[person.department] += 1
     total_columns = math.sqrt(max(len(people), 1) * ASPECT * CELL_Y / CELL_X)

@@ -213,16 +213,22 @@ def power_fields(
     graph: nx.DiGraph[str],
     member_names: Mapping[str, str],
     competitor_names: Mapping[str, str],
+    *,
+    card: str | None = None,
 ) -> dict[str, Any]:
     """What a stakeholder's node draws from their power: the dot's size, the hover card and the number.
 
     An edit of one person's influence or of a line moves everyone's power a little: these are the only
     fields of the others' nodes that change then (with their place), see :mod:`powermap.viz.incremental`.
+    ``card``: the person's hover card, when the caller knows it is unchanged (the same person, ties and
+    :func:`~powermap.viz.text.power_text`), to spare building it again.
     """
     power = unit(powers.get(stakeholder.id, 0.0))
     return {
         "size": _dot_size(power, positioned=drawing.positions is not None),
-        "title": stakeholder_tooltip(stakeholder, power, graph, member_names, competitor_names, drawing.today),
+        "title": card
+        if card is not None
+        else stakeholder_tooltip(stakeholder, power, graph, member_names, competitor_names, drawing.today),
         "power": round(power, 4),
     }
 
@@ -411,10 +417,19 @@ def _path_lines(account_map: AccountMap, path: Sequence[str]) -> list[tuple[Any,
 
 
 def _dot_size(power: float, *, positioned: bool) -> float:
-    """A stakeholder's dot radius by power; on a map laid out in cells, small enough for dot and label to fit one."""
+    """A stakeholder's dot radius by power, in half pixels; in a map laid out in cells, small enough to fit one.
+
+    Half a pixel of radius is the finest difference a canvas shows; an edit that moves everyone's power
+    a little then changes (and the page redraws) only the dots that visibly grow or shrink.
+
+    >>> _dot_size(0.5, positioned=False), _dot_size(0.506, positioned=False), _dot_size(0.51, positioned=False)
+    (30.0, 30.0, 30.5)
+    """
     if positioned:
-        return round(style.BIG_MAP_SIZE_BASE + style.BIG_MAP_SIZE_PER_POWER * power, 2)
-    return round(style.SIZE_BASE + style.SIZE_PER_POWER * power, 2)
+        base, per_power = style.BIG_MAP_SIZE_BASE, style.BIG_MAP_SIZE_PER_POWER
+    else:
+        base, per_power = style.SIZE_BASE, style.SIZE_PER_POWER
+    return round((base + per_power * power) * 2) / 2
 
 
 def _node_look(

@@ -136,7 +136,7 @@ def map_data(
     fading = fading_relationships(graph, day.today, after_days=day.fading_after_days) if day is not None else []
     drawing = Drawing(
         path=path,
-        positions=layout.positions(account_map, powers, shown) if positioned else None,
+        positions=layout.positions(account_map, shown) if positioned else None,
         shown=shown,
         dominated=reuse.analysis(account_map, "dominated", lambda: dominated(graph)),
         fading=frozenset((f["member"], f["stakeholder"]) for f in fading),

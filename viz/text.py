@@ -70,6 +70,15 @@ def lines(rows: Sequence[str]) -> str:
     return clean("\n".join(row.replace("\n", " ") for row in rows if row))
 
 
+def power_text(power: float) -> str:
+    """A person's power as their hover card shows it: two decimals (a card changes only when this does).
+
+    >>> power_text(0.5849), power_text(0.5851)
+    ('0.58', '0.59')
+    """
+    return f"{power:.2f}"
+
+
 def stakeholder_tooltip(
     stakeholder: Stakeholder,
     power: float,
@@ -92,7 +101,7 @@ def stakeholder_tooltip(
             f"Decision role: {stakeholder.decision_role.value.replace('_', ' ')}",
             f"Influence: {stakeholder.influence:.2f}",
             f"Stance: {stakeholder.stance.value}",
-            f"Power: {power:.2f}",
+            f"Power: {power_text(power)}",
             f"Our strength: {our:.2f} ({member_names[best_member]})"
             if best_member
             else "Our strength: 0 (not reached)",

@@ -262,7 +262,9 @@ def test_stance_colours_power_sizes_and_kinds_have_their_own_shapes(
         node = nodes[node_id(NodeKind.STAKEHOLDER, stakeholder.id)]
         assert node["color"]["background"] == style.STANCE_COLOURS[stakeholder.stance].background
         assert node["shape"] == "dot"
-        assert node["size"] == pytest.approx(10 + 40 * acme_powers[stakeholder.id], abs=0.01)
+        # Radius 10 + 40 * power, to the nearest half pixel.
+        assert node["size"] == pytest.approx(10 + 40 * acme_powers[stakeholder.id], abs=0.25)
+        assert node["size"] * 2 == int(node["size"] * 2)
     assert {nodes[node_id(NodeKind.MEMBER, m.id)]["shape"] for m in acme.team} == {"box"}
     assert {nodes[node_id(NodeKind.COMPETITOR, c.id)]["shape"] for c in acme.competitors} == {"diamond"}
     assert len({colour.background for colour in style.STANCE_COLOURS.values()}) == len(Stance)

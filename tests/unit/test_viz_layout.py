@@ -47,14 +47,14 @@ def test_big_map_positions_are_the_same_for_the_same_map_in_any_order() -> None:
         random.Random(1).shuffle(items)
         shuffled[key] = items
     first, second = parse_account_map(document), parse_account_map(shuffled)
-    spots = layout.positions(first, power(build_graph(first)))
-    assert spots == layout.positions(second, power(build_graph(second)))
-    assert spots == layout.positions(first, power(build_graph(first)))
+    spots = layout.positions(first)
+    assert spots == layout.positions(second)
+    assert spots == layout.positions(first)
 
 
 def test_big_map_puts_levels_in_bands_departments_in_columns_and_nobody_on_anybody() -> None:
     account_map = big()
-    spots = layout.positions(account_map, power(build_graph(account_map)))
+    spots = layout.positions(account_map)
     people = {s.id: s for s in account_map.stakeholders}
     ys = {
         level: [spots[(NodeKind.STAKEHOLDER, s.id)][1] for s in people.values() if s.level is level]
@@ -74,6 +74,44 @@ def test_big_map_puts_levels_in_bands_departments_in_columns_and_nobody_on_anybo
     rival_y = {spots[(NodeKind.COMPETITOR, c.id)][1] for c in account_map.competitors}
     assert max(team_y) < min(min(v) for v in ys.values() if v)
     assert min(rival_y) > max(max(v) for v in ys.values() if v)
+
+
+def test_big_map_fills_each_block_row_by_row_most_influential_first() -> None:
+    account_map = big()
+    spots = layout.positions(account_map)
+    blocks: dict[tuple[Level, str], list[Any]] = defaultdict(list)
+    for s in account_map.stakeholders:
+        blocks[(s.level, s.department)].append(s)
+    for people in blocks.values():
+        place = {s.id: spots[(NodeKind.STAKEHOLDER, s.id)] for s in people}
+        reading_order = sorted(people, key=lambda s: (place[s.id][1], place[s.id][0]))
+        assert [(-s.influence, s.id) for s in reading_order] == sorted((-s.influence, s.id) for s in people)
+
+
+def test_an_influence_edit_moves_only_people_of_the_edited_persons_block() -> None:
+    """Power moves for nearly everyone after such an edit; places follow the people's own influence."""
+    account_map = big(400)
+    before = layout.positions(account_map)
+    departments: dict[str, float] = defaultdict(float)
+    for s in account_map.stakeholders:
+        departments[s.department] += s.influence
+    # The person with the most neighbours in their block, their influence nudged so that no
+    # department's total passes another's (the columns stay in their order).
+    blocks: dict[tuple[Level, str], list[str]] = defaultdict(list)
+    for s in account_map.stakeholders:
+        blocks[(s.level, s.department)].append(s.id)
+    edited = max(account_map.stakeholders, key=lambda s: (len(blocks[(s.level, s.department)]), s.id))
+    gaps = sorted(abs(a - b) for a, b in pairwise(sorted(departments.values())))
+    nudge = min(0.9 * gaps[0], 1.0 - edited.influence, 0.2) if gaps else 0.2
+    people = [
+        s.model_copy(update={"influence": s.influence + nudge}) if s.id == edited.id else s
+        for s in account_map.stakeholders
+    ]
+    edited_map = account_map.model_copy(update={"stakeholders": people})
+    after = layout.positions(edited_map)
+    moved = {raw for kind, raw in after if after[(kind, raw)] != before[(kind, raw)]}
+    assert moved <= set(blocks[(edited.level, edited.department)])
+    assert power(build_graph(account_map)) != power(build_graph(edited_map))
 
 
 def test_big_map_hides_our_and_competitors_fans_until_asked() -> None:

@@ -120,6 +120,7 @@
       if (state.map) { state.map.destroy(); }
       state.map = window.PowermapMap.create(byId("pm-network"), data, { held: true });
       window.powermap = state.map;
+      if (editor && !byId("pm-editor").hidden) { state.map.setCovered(byId("pm-editor").offsetWidth); }
       state.zoomed = false;
       state.map.network.on("zoom", function () { state.zoomed = true; });
       if (editor) {
@@ -234,19 +235,17 @@
     var was = !editorBox.hidden;
     editorBox.hidden = !id;
     if (id) { clearErrors(byId(id)); }
-    if (was !== !!id && state.map) { fitAfterResize(); }
+    if (was !== !!id && state.map) { frameMap(id ? editorBox.offsetWidth : 0); }
   }
-  // The form column took (or gave back) room from the map: resize its canvas now and, unless the user
-  // zoomed in on something, show the whole map in the room left.
-  function fitAfterResize() {
-    var network = state.map.network;
-    network.setSize("100%", "100%");
-    if (!state.zoomed) { network.fit({ animation: false }); }
-    // Drawn in the next frame, once, with whatever else changed by then (a saved change): a big map
-    // takes a tenth of a second or more to draw, twice would hold up the page.
-    network.body.emitter.emit("_requestRedraw");
+  // The form lies over the map's left side: the camera centres the map in the room right of it (see
+  // ``frame`` in powermap-map.js) and shows the whole map there, unless the user zoomed in on something
+  // (then the picture stays where it is).
+  function frameMap(covered) {
+    state.map.setCovered(covered);
+    // Drawn in the next frame, once, with whatever else changed by then (a saved change).
+    if (!state.zoomed) { state.map.frame(null); }
   }
-  // The form closes once the change is drawn: the map is resized and redrawn once, with the change.
+  // The form closes once the change is handed to the map: the map is drawn once, with the change.
   function afterWrite(what) {
     return load().then(function () { showForm(null); body.setAttribute("data-saved", what); count("writes"); });
   }

@@ -38,6 +38,8 @@
       performance.mark(name);
     }
   }
+  // Node fields vis-network never draws: kept in the page's data only (hover cards read them there).
+  var UNDRAWN = { title: true, power: true };
   function clone(value) {
     return value === undefined ? undefined : JSON.parse(JSON.stringify(value));
   }
@@ -92,9 +94,19 @@
     network.setData({ nodes: nodes, edges: edges });
     mark("pm:network");
     network.on("afterDrawing", function () { mark("pm:drawn"); });
+    // The nodes of the page's data by id (the newest data: a patch leaves the hover card's text out of
+    // vis-network's copy of a node, see ``patch``), made when a card is first shown after a change.
+    var latest = null;
+    function latestNode(id) {
+      if (latest === null) {
+        latest = {};
+        handle.data.nodes.forEach(function (node) { latest[node.id] = node; });
+      }
+      return latest[id] || null;
+    }
     // The hover card: the item's text, one row a line, the first the heading (set as text, never markup).
     network.on("showPopup", function (id) {
-      var item = nodes.get(id) || edges.get(id);
+      var item = latestNode(id) || edges.get(id);
       var frame = container.getElementsByClassName("vis-tooltip")[0];
       if (!item || typeof item.title !== "string" || !frame) { return; }
       while (frame.firstChild) { frame.removeChild(frame.firstChild); }
@@ -102,6 +114,50 @@
     });
     body.setAttribute("data-nodes", String(nodes.length));
     body.setAttribute("data-edges", String(edges.length));
+
+    // The camera. Something may lie over the canvas's left side, ``covered`` pixels wide (the web app's
+    // person form): what the camera shows is then centred in the room right of it. The canvas keeps its
+    // size (resizing a big map's canvas and fitting it again took longer than drawing it).
+    var covered = 0;
+    var FRAME_MARGIN = 40;  // canvas units a node's dot and label reach past its centre
+    function setCovered(pixels) { covered = Math.max(0, pixels || 0); }
+    // ``nodes`` (vis ids) in view, as vis-network's ``fit`` would show them in the room left; without
+    // ``nodes``, the whole map, from the nodes' centres (vis-network's ``fit`` measures every label first:
+    // a tenth of a second on a big map, too slow for the moment a form closes after a save).
+    function frame(ids, animation) {
+      var canvas = network.canvas.frame.canvas;
+      var room = Math.max(canvas.clientWidth - covered, 1);
+      var target;
+      if (ids) {
+        var was = { position: network.getViewPosition(), scale: network.getScale() };
+        network.fit({ nodes: ids, animation: false });
+        var scale = network.getScale() * room / Math.max(canvas.clientWidth, 1);
+        target = { position: network.getViewPosition(), scale: scale };
+        network.moveTo({ position: was.position, scale: was.scale, animation: false });
+      } else {
+        var spots = network.getPositions();
+        var minX = Infinity, maxX = -Infinity, minY = Infinity, maxY = -Infinity;
+        Object.keys(spots).forEach(function (id) {
+          var spot = spots[id];
+          minX = Math.min(minX, spot.x); maxX = Math.max(maxX, spot.x);
+          minY = Math.min(minY, spot.y); maxY = Math.max(maxY, spot.y);
+        });
+        if (!isFinite(minX)) { return; }
+        // vis-network's fit: the span and a tenth more, never closer than 1:1.
+        target = {
+          position: { x: (minX + maxX) / 2, y: (minY + maxY) / 2 },
+          scale: Math.min(1, room / ((maxX - minX + 2 * FRAME_MARGIN) * 1.1),
+            canvas.clientHeight / ((maxY - minY + 2 * FRAME_MARGIN) * 1.1))
+        };
+      }
+      focusOn(target.position, target.scale, animation);
+    }
+    // ``position`` (canvas units) in the middle of the room, at ``scale``.
+    function focusOn(position, scale, animation) {
+      if (!(scale > 0)) { return; }
+      network.moveTo({ position: { x: position.x - covered / 2 / scale, y: position.y }, scale: scale,
+        animation: animation || false });
+    }
 
     // Freeze the layout once stabilised (or after a while, whatever happens first).
     var frozen = false;
@@ -243,7 +299,7 @@
       }));
       var visible = ids.filter(function (id) { return nodes.get(id); });
       if (visible.length > 0) {
-        network.fit({ nodes: visible, animation: { duration: 300 } });
+        frame(visible, { duration: 300 });
       }
       return marked;
     }
@@ -314,14 +370,22 @@
         if (!("shapeProperties" in node)) { node.shapeProperties = { borderDashes: false }; }
         return takeNode(node);
       });
-      // A patched node keeps its fields; only the values named change (its look too, if named).
-      var patchedNodes = (delta.nodes.patch || []).filter(function (node) {
+      // A patched node keeps its fields; only the values named change (its look too, if named). Those
+      // vis-network does not draw (the hover card's text, the power number) stay in the page's data:
+      // an edit of one person's influence moves everyone's power and card, and handing vis-network a
+      // thousand nodes costs it a tenth of a second; the nodes whose dot or place changed are far fewer.
+      var patchedNodes = [];
+      (delta.nodes.patch || []).forEach(function (node) {
         var own = originalNodes[node.id];
-        if (!own) { return false; }
+        if (!own) { return; }
         if ("color" in node) { own.color = clone(node.color); }
         if ("font" in node) { own.font = clone(node.font); }
         if ("borderWidth" in node) { own.borderWidth = node.borderWidth; }
-        return true;
+        var drawn = null;
+        Object.keys(node).forEach(function (key) {
+          if (key !== "id" && !UNDRAWN[key]) { (drawn = drawn || { id: node.id })[key] = node[key]; }
+        });
+        if (drawn !== null) { patchedNodes.push(drawn); }
       });
       var changedEdges = delta.edges.put.map(takeEdge);
       if (goneEdges.length > 0) { edges.remove(goneEdges); }
@@ -335,6 +399,7 @@
         edges.add(changedEdges);
       }
       handle.data = next;
+      latest = null;
       if (dimmed) { restoreAll(); }
       body.setAttribute("data-nodes", String(nodes.length));
       body.setAttribute("data-edges", String(edges.length));
@@ -363,6 +428,9 @@
       restoreAll: restoreAll,
       highlightPath: highlightPath,
       setFilters: setFilters,
+      setCovered: setCovered,
+      frame: frame,
+      focusOn: focusOn,
       batch: batch,
       hold: hold,
       release: release,
@@ -400,14 +468,14 @@
         if (found.length > 0) {
           map.network.selectNodes([found[0]], false);
           map.spotlight(found[0]);
-          map.network.focus(found[0], { scale: 1.3, animation: { duration: 400 } });
+          map.focusOn(map.network.getPosition(found[0]), 1.3, { duration: 400 });
         }
       } else if (event.key === "Escape") {
         search.value = "";
         searchStatus.textContent = "";
         map.network.unselectAll();
         map.restoreAll();
-        map.network.fit({ animation: { duration: 400 } });
+        map.frame(null, { duration: 400 });
       }
     });
   }

@@ -23,6 +23,23 @@
     return node;
   }
   function byId(id) { return document.getElementById(id); }
+  // Set a choice list to ``entries`` ([value, text] pairs), reusing its option elements: after an edit
+  // a big map's list of a thousand people differs in a few places, and rebuilding it cost more than
+  // the rest of the panels. The choice made stays chosen while it is still offered.
+  function fillSelect(select, entries) {
+    var keep = select.value;
+    var options = select.options;
+    entries.forEach(function (entry, i) {
+      var option = options[i];
+      if (!option) { option = select.appendChild(document.createElement("option")); }
+      if (option.value !== entry[0]) { option.value = entry[0]; }
+      if (option.textContent !== entry[1]) { option.textContent = entry[1]; }
+    });
+    while (options.length > entries.length) { select.removeChild(select.lastChild); }
+    var offered = entries.some(function (entry) { return entry[0] === keep; });
+    select.value = offered ? keep : (entries.length ? entries[0][0] : "");
+    return offered;
+  }
   function clear(node) { while (node.firstChild) { node.removeChild(node.firstChild); } return node; }
   function fixed(value, digits) { return Number(value).toFixed(digits === undefined ? 2 : digits); }
   function signed(value) { return (value >= 0 ? "+" : "") + fixed(value, 3); }
@@ -198,20 +215,12 @@
     var from = byId("pm-path-member");
     var pathList = byId("pm-paths");
     if (target && from && pathList) {
-      clear(target).appendChild(el("option", null, "Choose a target…")).value = "";
-      clear(from).appendChild(el("option", null, "Any of our team")).value = "";
-      data.nodes.filter(function (n) { return n.kind === "stakeholder"; })
-        .sort(function (a, b) { return b.power - a.power || (a.ref < b.ref ? -1 : 1); })
-        .forEach(function (n) {
-          var option = el("option", null, n.name + (n.subtitle ? " · " + n.subtitle : ""));
-          option.value = n.ref;
-          target.appendChild(option);
-        });
-      data.nodes.filter(function (n) { return n.kind === "member"; }).forEach(function (n) {
-        var option = el("option", null, n.name);
-        option.value = n.ref;
-        from.appendChild(option);
-      });
+      fillSelect(target, [["", "Choose a target…"]].concat(
+        data.nodes.filter(function (n) { return n.kind === "stakeholder"; })
+          .sort(function (a, b) { return b.power - a.power || (a.ref < b.ref ? -1 : 1); })
+          .map(function (n) { return [n.ref, n.name + (n.subtitle ? " · " + n.subtitle : "")]; })));
+      fillSelect(from, [["", "Any of our team"]].concat(
+        data.nodes.filter(function (n) { return n.kind === "member"; }).map(function (n) { return [n.ref, n.name]; })));
       var findPaths = function () {
         clear(pathList);
         if (!target.value) { return; }
@@ -323,16 +332,10 @@
   function fillFilterChoices(data) {
     var department = byId("pm-filter-department");
     if (!department) { return; }
-    var keep = department.value;
-    clear(department).appendChild(el("option", null, "All departments")).value = "";
     var seen = {};
     data.nodes.forEach(function (n) { if (n.kind === "stakeholder" && n.department) { seen[n.department] = true; } });
-    Object.keys(seen).sort().forEach(function (name) {
-      var option = el("option", null, name);
-      option.value = name;
-      department.appendChild(option);
-    });
-    department.value = keep in seen ? keep : "";
+    fillSelect(department, [["", "All departments"]].concat(
+      Object.keys(seen).sort().map(function (name) { return [name, name]; })));
   }
 
   window.PowermapPanels = {
