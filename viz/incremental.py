@@ -145,6 +145,7 @@ class DrawingMemo:
         self._key: AnalysisKey | None = None
         self._lines: tuple[tuple[Any, ...], list[dict[str, Any]]] | None = None
         self._nodes: _Nodes | None = None
+        self._keyed: dict[str, tuple[tuple[Any, ...], Any]] = {}
         #: What the last draw reused, for the server's timing header and the tests.
         self.reused: set[str] = set()
 
@@ -166,6 +167,23 @@ class DrawingMemo:
             self._analyses[entry] = value
             while len(self._analyses) > self.kept * 8:
                 self._analyses.popitem(last=False)
+            return value
+
+    def keyed(self, name: str, inputs: tuple[Any, ...], compute: Callable[[], _T]) -> _T:
+        """``compute()``, or the last result of ``name`` when its ``inputs`` (parts of the map) are equal.
+
+        For a result that reads less than the analysis key holds: the ties read only the reporting and
+        influence lines, so an edit of a person's influence or stance keeps them. After an edit of one
+        item the other lists are the very same objects, so the comparison costs a pointer test.
+        """
+        with self.lock:
+            last = self._keyed.get(name)
+            if last is not None and last[0] == inputs:
+                self.reused.add(name)
+                found: _T = last[1]
+                return found
+            value = compute()
+            self._keyed[name] = (inputs, value)
             return value
 
     def network(
@@ -246,6 +264,9 @@ class _Fresh:
     """No memo: every piece computed (the offline file, the CLI)."""
 
     def analysis(self, account_map: AccountMap, name: Hashable, compute: Callable[[], _T]) -> _T:
+        return compute()
+
+    def keyed(self, name: str, inputs: tuple[Any, ...], compute: Callable[[], _T]) -> _T:
         return compute()
 
     def network(

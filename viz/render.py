@@ -177,9 +177,10 @@ def map_data(
         "report": report,
         "graph": {
             "stakeholders": sorted(names),
-            "ties": reuse.analysis(
-                account_map,
+            # Ties are made of the reporting and influence lines alone (``graph.ties``).
+            "ties": reuse.keyed(
                 "ties",
+                (account_map.reports_to, account_map.influences),
                 lambda: sorted(
                     (min(a, b), max(a, b), float(attrs["strength"])) for a, b, attrs in ties(graph).edges(data=True)
                 ),

@@ -167,7 +167,7 @@ def test_a_big_positioned_map_redrawn_after_each_kind_of_edit_equals_one_drawn_f
     _edit_chain(document, [make(7) for make in EDITS])
 
 
-def test_a_retitle_reuses_the_analyses_and_lines_and_a_new_weight_recomputes_the_analyses() -> None:
+def test_a_retitle_reuses_the_analyses_a_new_weight_recomputes_them_and_only_a_line_edit_the_ties() -> None:
     document = synthetic_document(layout.PHYSICS_MAX + 30, seed=5, account_id="big")
     memo = DrawingMemo()
     _drawn(document, memo)
@@ -179,7 +179,12 @@ def test_a_retitle_reuses_the_analyses_and_lines_and_a_new_weight_recomputes_the
     _reweigh(3)(document)
     _drawn(document, memo)
     assert "lines" in memo.reused  # lines show no power
-    assert not memo.reused & {"power", "panels", "dominated", "ties"}  # the analyses changed with the weight
+    assert "ties" in memo.reused  # ties are made of the lines alone
+    assert not memo.reused & {"power", "panels", "dominated"}  # the analyses changed with the weight
+    memo.reused.clear()
+    _unlink(0)(document)
+    _drawn(document, memo)
+    assert not memo.reused & {"power", "panels", "dominated", "ties", "lines"}  # an influence line went
 
 
 @settings(max_examples=40, deadline=None)
