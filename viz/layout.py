@@ -13,14 +13,14 @@ The picture reads like an organisation chart:
   band (by the department's total influence, then name), so a department forms a column whose width
   is in proportion to its size, the picture as a whole about :data:`ASPECT` times as wide as high;
 * inside a block, people in a compact grid, the most influential first (top left), by each person's
-  own ``influence``, then id.
+  own ``influence``, then id;
+* our team in a row above the executives, competitors in a row below the staff.
 
 Places follow the people's own fields, not their power: power is computed over the whole graph, so
 one edit of a person's influence or of a line moves nearly everyone's power a little, and ordering by
 it re-sorted a quarter of a 1,000-person map at every such edit (people jumping about in a war room,
 and a redraw of every one of them). Ordered by their own influence, an edit moves the edited person
 and, at most, those between their old and new place in their block.
-* our team in a row above the executives, competitors in a row below the staff.
 
 Very large accounts (more than :data:`OVERVIEW_ABOVE` stakeholders) are drawn as an **overview**:
 :func:`overview_selection` keeps the :data:`OVERVIEW_SIZE` most powerful stakeholders, and the page
