@@ -119,21 +119,30 @@ def test_a_team_without_stakeholders_depends_on_nobody() -> None:
     assert (found["reach"], found["hangs_on"]) == (0.0, [])
 
 
+def staff(*ids: str) -> list[dict[str, Any]]:
+    """Stakeholders of equal standing, (0.5 + 0.1) / 2 = 0.3 each: with no line of noticeable weight, their power."""
+    return [{"id": s, "name": s, "level": "staff", "influence": 0.5} for s in ids]
+
+
+def li_and_wu_with_two_staff(*relationships: tuple[str, str, float]) -> nx.DiGraph[str]:
+    """Our Li and Wu, stakeholders s1 and s2 of equal standing and no ties, and our (member, stakeholder,
+    strength) relationships with them."""
+    return graph_of(
+        {
+            "account": {"id": "half", "name": "Half"},
+            "team": [{"id": "li", "name": "Li", "role": "AR"}, {"id": "wu", "name": "Wu", "role": "SR"}],
+            "stakeholders": staff("s1", "s2"),
+            "relationships": [{"member": m, "stakeholder": s, "strength": w} for m, s, w in relationships],
+        }
+    )
+
+
 def test_a_departure_costing_exactly_half_of_our_coverage_means_the_account_hangs_on_that_person() -> None:
     # Two equal stakeholders, each held (0.9) by one of us and known (0.3) by the other: either member's leaving
     # uncovers one of the two, exactly half of our coverage, while the other still reaches everyone.
-    document = {
-        "account": {"id": "half", "name": "Half"},
-        "team": [{"id": "li", "name": "Li", "role": "AR"}, {"id": "wu", "name": "Wu", "role": "SR"}],
-        "stakeholders": [{"id": s, "name": s, "level": "staff", "influence": 0.5} for s in ("s1", "s2")],
-        "relationships": [
-            {"member": "li", "stakeholder": "s1", "strength": 0.9},
-            {"member": "li", "stakeholder": "s2", "strength": 0.3},
-            {"member": "wu", "stakeholder": "s2", "strength": 0.9},
-            {"member": "wu", "stakeholder": "s1", "strength": 0.3},
-        ],
-    }
-    found = dependency(graph_of(document))
+    found = dependency(
+        li_and_wu_with_two_staff(("li", "s1", 0.9), ("li", "s2", 0.3), ("wu", "s2", 0.9), ("wu", "s1", 0.3))
+    )
     assert found["coverage"] == pytest.approx(1.0)
     assert [m["id"] for m in found["members"]] == ["li", "wu"]
     assert [m["coverage_drop"] for m in found["members"]] == pytest.approx([0.5, 0.5])
@@ -143,25 +152,11 @@ def test_a_departure_costing_exactly_half_of_our_coverage_means_the_account_hang
 
 def test_a_departure_costing_exactly_half_of_our_reach_means_the_account_hangs_on_that_person() -> None:
     # Two equal stakeholders tied to nobody, each known (0.3, not covered) by one of us only.
-    document = {
-        "account": {"id": "half", "name": "Half"},
-        "team": [{"id": "li", "name": "Li", "role": "AR"}, {"id": "wu", "name": "Wu", "role": "SR"}],
-        "stakeholders": [{"id": s, "name": s, "level": "staff", "influence": 0.5} for s in ("s1", "s2")],
-        "relationships": [
-            {"member": "li", "stakeholder": "s1", "strength": 0.3},
-            {"member": "wu", "stakeholder": "s2", "strength": 0.3},
-        ],
-    }
-    found = dependency(graph_of(document))
+    found = dependency(li_and_wu_with_two_staff(("li", "s1", 0.3), ("wu", "s2", 0.3)))
     assert found["coverage"] == 0.0
     assert found["reach"] == pytest.approx(1.0)
     assert [m["reach_drop"] for m in found["members"]] == pytest.approx([0.5, 0.5])
     assert [(p["kind"], p["id"]) for p in found["hangs_on"]] == [("member", "li"), ("member", "wu")]
-
-
-def staff(*ids: str) -> list[dict[str, Any]]:
-    """Stakeholders of equal standing, (0.5 + 0.1) / 2 = 0.3 each: with no line of noticeable weight, their power."""
-    return [{"id": s, "name": s, "level": "staff", "influence": 0.5} for s in ids]
 
 
 def test_a_stakeholder_whose_only_path_underflows_to_zero_is_not_reached_since_paths_finds_none() -> None:
